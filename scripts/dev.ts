@@ -1,0 +1,60 @@
+/**
+ * `npm start`: the API on http://localhost:$PORT (default 8787) over an embedded
+ * Postgres kept in .data/, or over DATABASE_URL when set. Migrations run first.
+ * Ctrl-C stops wrangler, then shuts the database down cleanly.
+ */
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { copyDocsAssets } from "./copy-docs-assets.ts";
+import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { migrateDatabase } from "./migrate.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const port = process.env.PORT ?? "8787";
+
+async function provideDatabase(): Promise<RunningDatabase> {
+  if (process.env.DATABASE_URL) {
+    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  }
+  const dataDir = join(root, ".data", "pglite");
+  const database = await startEmbeddedPostgres(dataDir, Number(process.env.EMBEDDED_PG_PORT ?? 0));
+  console.log(`[devhub] embedded Postgres (PGlite) on ${new URL(database.url).host}, data in .data/pglite`);
+  return database;
+}
+
+await copyDocsAssets();
+const database = await provideDatabase();
+await migrateDatabase(database.url);
+console.log("[devhub] migrations applied");
+
+const wrangler = spawn(
+  join(root, "node_modules", ".bin", "wrangler"),
+  ["dev", "--port", port, "--ip", process.env.HOST ?? "127.0.0.1", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: ["inherit", "inherit", "inherit"],
+    env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: database.url },
+  },
+);
+
+let stopping = false;
+function shutdown(code: number): void {
+  // Every trigger (Ctrl-C, SIGTERM, wrangler exiting) shares the one orderly stop.
+  if (stopping) return;
+  stopping = true;
+  void (async () => {
+    if (wrangler.exitCode === null && wrangler.signalCode === null) {
+      wrangler.kill("SIGTERM");
+      await new Promise((resolve) => wrangler.once("exit", resolve));
+    }
+    await database.stop();
+    console.log("[devhub] stopped");
+    process.exit(code);
+  })();
+}
+
+// Ctrl-C reaches wrangler too (same process group); we wait for it, then close Postgres.
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+wrangler.on("exit", (code) => shutdown(code ?? 0));

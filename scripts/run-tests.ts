@@ -1,0 +1,27 @@
+/**
+ * Runs the whole vitest suite against one database kind: `pglite` (embedded, always
+ * available) or `postgres` (a real server from the machine's binaries; skipped with a
+ * printed reason where they are absent).
+ */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { copyDocsAssets } from "./copy-docs-assets.ts";
+import { findPostgresBinaries } from "./lib/postgres-server.ts";
+
+const kind = process.argv[2] === "postgres" ? "postgres" : "pglite";
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPostgresBinaries()) {
+  console.log("SKIPPED: the PostgreSQL run needs initdb/pg_ctl (apt-get install postgresql-15); none found.");
+  process.exit(0);
+}
+
+await copyDocsAssets();
+console.log(`\n=== test suite on ${kind === "postgres" ? "PostgreSQL server" : "PGlite (embedded)"} ===`);
+const result = spawnSync(join(root, "node_modules", ".bin", "vitest"), ["run", ...process.argv.slice(3)], {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, TEST_DATABASE: kind },
+});
+process.exit(result.status ?? 1);

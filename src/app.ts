@@ -1,0 +1,85 @@
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { loadConfig } from "./config.ts";
+import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
+import { handleError, notFoundHandler } from "./lib/error-handler.ts";
+import { createRouter } from "./lib/openapi.ts";
+import { ApiError } from "./lib/problem.ts";
+import { requestContext } from "./middleware/context.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { docsPage } from "./routes/system/docs.ts";
+import { healthRouter } from "./routes/system/health.index.ts";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * Builds the whole application. Middleware order matters: the request id comes first
+ * so every later layer (and every error) can carry it.
+ */
+export function createApp() {
+  const app = createRouter();
+
+  app.use(requestId());
+  app.use(
+    secureHeaders({
+      // JSON never needs to load anything; the docs page sets its own, looser policy.
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      overwrite: false,
+    }),
+  );
+  app.use(
+    cors({
+      origin: (origin, c) => {
+        const allowed = loadConfig(c.env).corsOrigins;
+        if (allowed === "*") return "*";
+        return allowed.includes(origin) ? origin : null;
+      },
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "If-Match",
+        "If-None-Match",
+        "Idempotency-Key",
+        "X-Request-Id",
+      ],
+      exposeHeaders: ["ETag", "Location", "Link", "Retry-After", "X-Request-Id", "Cache-Status", "Age"],
+      maxAge: 600,
+    }),
+  );
+  app.use(async function requestBodyLimit(c, next) {
+    const maxSize = loadConfig(c.env).maxBodyBytes;
+    return bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError("payload-too-large", { detail: `The request body exceeds ${maxSize} bytes.` });
+      },
+    })(c, next);
+  });
+  app.use(requestContext());
+
+  app.route("/", healthRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "devhub-api",
+      version: API_VERSION,
+      description:
+        "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
+        "`application/problem+json`.",
+    },
+  });
+  app.get("/docs", docsPage);
+
+  app.onError(handleError);
+  app.notFound(notFoundHandler(buildAllowedMethodsLookup(app.routes)));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

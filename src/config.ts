@@ -1,0 +1,81 @@
+import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
+
+/**
+ * One place decides which environment the worker runs in and derives every
+ * environment-dependent default from it, so no route checks `ENVIRONMENT` itself.
+ */
+export const ENVIRONMENTS = ["local", "test", "ci", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export type DatabaseDriver = "pg" | "neon";
+
+export interface AppConfig {
+  environment: Environment;
+  /** Expose exception messages in 500 bodies (never stacks); only where no user is exposed to them. */
+  exposeErrorDetail: boolean;
+  docsEnabled: boolean;
+  maxBodyBytes: number;
+  corsOrigins: "*" | string[];
+  databaseDriver: DatabaseDriver;
+  /** Only read when databaseDriver is "neon"; Hyperdrive supplies the URL otherwise. */
+  databaseUrl: string | undefined;
+  logger: LoggerSettings;
+}
+
+type ConfigSource = Partial<Record<string, unknown>>;
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * `ENVIRONMENT` comes from wrangler.toml (`local`, `staging`, `production`); the test
+ * runner sets `test`, and a `CI` variable upgrades a local/test run to `ci`.
+ *
+ * @example detectEnvironment({ ENVIRONMENT: "production" }) // "production"
+ */
+export function detectEnvironment(source: ConfigSource): Environment {
+  const declared = String(source.ENVIRONMENT ?? "").toLowerCase();
+  const environment = (ENVIRONMENTS as readonly string[]).includes(declared)
+    ? (declared as Environment)
+    : "local";
+  const inCi = ["true", "1"].includes(String(source.CI ?? "").toLowerCase());
+  if (inCi && (environment === "local" || environment === "test")) return "ci";
+  return environment;
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+function parseOrigins(value: unknown): "*" | string[] {
+  const raw = String(value ?? "*").trim();
+  if (raw === "" || raw === "*") return "*";
+  return raw
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
+const cache = new WeakMap<object, AppConfig>();
+
+/** Parses the bindings once per isolate (the `env` object is stable across requests). */
+export function loadConfig(source: object): AppConfig {
+  const cached = cache.get(source);
+  if (cached) return cached;
+  const vars = source as ConfigSource;
+  const environment = detectEnvironment(vars);
+  const deployed = environment === "staging" || environment === "production";
+  const config: AppConfig = {
+    environment,
+    exposeErrorDetail: !deployed,
+    docsEnabled: String(vars.DOCS_ENABLED ?? "true") !== "false",
+    maxBodyBytes: positiveInteger(vars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+    corsOrigins: parseOrigins(vars.CORS_ORIGINS),
+    databaseDriver: vars.DATABASE_DRIVER === "neon" ? "neon" : "pg",
+    // Tests keep the console readable; they capture channels they assert on explicitly.
+    logger: parseLoggerSettings(vars.LOG_LEVEL, vars.LOG_CHANNELS, environment === "test" ? "warn" : "info"),
+    databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
+  };
+  cache.set(source, config);
+  return config;
+}

@@ -1,0 +1,47 @@
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env.ts";
+import { PROBLEM_TYPE_BASE } from "./problem.ts";
+import { validationHook } from "./validation.ts";
+
+/** Every router is built the same way, so validation errors look the same everywhere. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({ strict: true, defaultHook: validationHook });
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: `${PROBLEM_TYPE_BASE}not-found` }),
+    title: z.string().openapi({ example: "Not Found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: "No route matches GET /nope." }),
+    instance: z.string().openapi({ example: "/nope" }),
+    request_id: z.string().openapi({ example: "0b9c6d2e-4a51-4f8e-9a43-2f1d7a3c5e10" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "Field-level validation errors (422 only)." }),
+  })
+  .passthrough()
+  .openapi("Problem", { description: "RFC 9457 problem details." });
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+/**
+ * Responses any route can produce, spread into each route so the OpenAPI document
+ * tells clients about every status they may see, errors included.
+ */
+export const commonErrorResponses = {
+  400: problem("Malformed request (e.g. invalid JSON)."),
+  405: problem("Method not allowed on this path."),
+  413: problem("Request body over the size limit."),
+  415: problem("Unsupported request media type."),
+  422: problem("Validation failed; see `errors`."),
+  500: problem("Unexpected server error; quote the request id."),
+} as const;
+
+export const notFoundResponse = { 404: problem("The resource does not exist.") } as const;
+export const unavailableResponse = { 503: problem("A dependency is unavailable; retry later.") } as const;
+export { problem as problemResponseSpec };

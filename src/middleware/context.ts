@@ -1,0 +1,25 @@
+import type { MiddlewareHandler } from "hono";
+import { loadConfig } from "../config.ts";
+import { createDatabase } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { Logger } from "../lib/logger.ts";
+
+/**
+ * Builds the per-request services (config, logger, database) once and stores them on
+ * the context, so handlers never construct infrastructure themselves.
+ */
+export function requestContext(): MiddlewareHandler<AppEnv> {
+  return async function requestContextMiddleware(c, next) {
+    const config = loadConfig(c.env);
+    c.set("config", config);
+    c.set("log", new Logger(config.logger, { request_id: c.get("requestId") }));
+    const database = createDatabase(config, c.env.HYPERDRIVE);
+    c.set("db", database.db);
+    try {
+      await next();
+    } finally {
+      // Closing after the response is sent keeps the handshake out of the latency.
+      c.executionCtx.waitUntil(database.close());
+    }
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Runs in Node before any test: provisions the database for this run (PGlite or a real
+ * PostgreSQL server, chosen by TEST_DATABASE), applies the migrations and hands the URL
+ * to both test projects through `provide()`.
+ */
+import type { TestProject } from "vitest/node";
+import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
+import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
+import { migrateDatabase } from "../scripts/migrate.ts";
+
+export type TestDatabaseKind = "pglite" | "postgres";
+
+export default async function setup(project: TestProject) {
+  const kind: TestDatabaseKind = process.env.TEST_DATABASE === "postgres" ? "postgres" : "pglite";
+  // CI may hand us a service container instead of local binaries (TEST_DATABASE_URL).
+  const external = process.env.TEST_DATABASE_URL;
+  const database: RunningDatabase =
+    kind === "pglite"
+      ? await startEmbeddedPostgres(undefined)
+      : external
+        ? { url: external, stop: async () => undefined }
+        : await startPostgresServer();
+  await migrateDatabase(database.url);
+  project.provide("databaseUrl", database.url);
+  project.provide("databaseKind", kind);
+  return async () => {
+    await database.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    databaseKind: TestDatabaseKind;
+  }
+}

@@ -1,0 +1,154 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { api, expectProblem } from "../helpers/api.ts";
+
+describe("request ids", () => {
+  it("generates a UUID when the caller sends none", async () => {
+    const response = await api("/health");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("echoes a sane incoming X-Request-Id", async () => {
+    const response = await api("/health", { headers: { "X-Request-Id": "trace-42.abc:1" } });
+    expect(response.headers.get("x-request-id")).toBe("trace-42.abc:1");
+  });
+
+  it("replaces an unsafe or oversized incoming id", async () => {
+    for (const bad of ["<script>", "a".repeat(200), "id with spaces"]) {
+      const response = await api("/health", { headers: { "X-Request-Id": bad } });
+      const id = response.headers.get("x-request-id");
+      expect(id).not.toBe(bad);
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("puts the same id in an error body and its header", async () => {
+    const response = await api("/nowhere", { headers: { "X-Request-Id": "err-trace-1" } });
+    const problem = await expectProblem(response, 404, "not-found");
+    expect(problem.request_id).toBe("err-trace-1");
+  });
+});
+
+describe("default headers", () => {
+  it("sets secure headers and a locked-down CSP on API responses", async () => {
+    const response = await api("/health");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  });
+
+  it("answers CORS preflight with the allowed headers", async () => {
+    const response = await api("/health", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://app.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+  });
+
+  it("only allows configured origins when CORS_ORIGINS lists them", async () => {
+    const app = createApp();
+    const restricted = { ...env, CORS_ORIGINS: "https://good.example" };
+    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
+    const good = await app.request(
+      "/health",
+      { headers: { Origin: "https://good.example" } },
+      restricted,
+      ctx,
+    );
+    const evil = await app.request(
+      "/health",
+      { headers: { Origin: "https://evil.example" } },
+      restricted,
+      ctx,
+    );
+    expect(good.headers.get("access-control-allow-origin")).toBe("https://good.example");
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("routing errors", () => {
+  it("answers an unknown route with a 404 problem", async () => {
+    const problem = await expectProblem(await api("/does/not/exist"), 404, "not-found");
+    expect(problem.detail).toContain("/does/not/exist");
+    expect(problem.instance).toBe("/does/not/exist");
+  });
+
+  it("answers a known path with the wrong method with 405 and Allow", async () => {
+    const response = await api("/health", { method: "DELETE" });
+    await expectProblem(response, 405, "method-not-allowed");
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+});
+
+describe("health", () => {
+  it("GET /health answers without touching dependencies", async () => {
+    const response = await api("/health");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /health/ready reports Postgres and KV up", async () => {
+    const response = await api("/health/ready");
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; checks: Record<string, { status: string }> };
+    expect(body.status).toBe("ready");
+    expect(body.checks.postgres?.status).toBe("up");
+    expect(body.checks.kv?.status).toBe("up");
+  });
+
+  it("GET /health/ready answers 503 naming Postgres when the database is unreachable", async () => {
+    const app = createApp();
+    // Port 9 (discard) on loopback refuses connections: a database that is down.
+    const broken = {
+      ...env,
+      HYPERDRIVE: { ...env.HYPERDRIVE, connectionString: "postgres://u:p@127.0.0.1:9/db" },
+    };
+    const waits: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (p: Promise<unknown>) => waits.push(p),
+      passThroughOnException: () => undefined,
+      props: {},
+    };
+    const response = await app.request("/health/ready", {}, broken, ctx);
+    const problem = await expectProblem(response, 503, "dependency-unavailable");
+    expect(problem.dependencies).toEqual(["postgres"]);
+    expect(problem.detail).toContain("postgres");
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(JSON.stringify(problem)).not.toContain("u:p@");
+    await Promise.all(waits);
+  });
+});
+
+describe("docs", () => {
+  it("serves the OpenAPI 3.1 document", async () => {
+    const response = await api("/openapi.json");
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toContain("/health/ready");
+  });
+
+  it("serves the docs page with same-origin Swagger UI assets only", async () => {
+    const response = await api("/docs");
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('src="/docs/vendor/swagger-ui-bundle.js"');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+  });
+
+  it("serves the Swagger UI bundle from the worker's static assets", async () => {
+    // Static assets are answered before the worker runs; the ASSETS binding is that server.
+    const response = await env.ASSETS.fetch("https://devhub.test/docs/vendor/swagger-ui-bundle.js");
+    expect(response.status).toBe(200);
+    expect((await response.text()).length).toBeGreaterThan(100_000);
+  });
+});

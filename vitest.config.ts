@@ -1,0 +1,41 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig, defineProject } from "vitest/config";
+
+/**
+ * Two projects share one database provisioned by test/global-setup.ts:
+ * - workers: tests run inside workerd (miniflare) against the real bindings;
+ * - node: tests that need Node itself (OpenAPI schema validation, scripts, servers).
+ */
+export default defineConfig({
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    reporters: ["default"],
+    projects: [
+      defineProject({
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+              bindings: { ENVIRONMENT: "test" },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      }),
+      defineProject({
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      }),
+    ],
+  },
+});
