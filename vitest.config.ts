@@ -1,6 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 
+/** Tests read it back from `env.JWT_SECRET` to sign their own (expired, wrong-audience…) tokens. */
+const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdef";
+
 /**
  * Two projects share one database provisioned by test/global-setup.ts:
  * - workers: tests run inside workerd (miniflare) against the real bindings;
@@ -17,7 +20,11 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-              bindings: { ENVIRONMENT: "test" },
+              bindings: {
+                ENVIRONMENT: "test",
+                JWT_SECRET: TEST_JWT_SECRET,
+                ADMIN_EMAILS: "root@devhub.test",
+              },
             },
           })),
         ],

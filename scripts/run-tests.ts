@@ -20,9 +20,13 @@ if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPostgresBinari
 await copyDocsAssets();
 console.log(`\n=== test suite on ${kind === "postgres" ? "PostgreSQL server" : "PGlite (embedded)"} ===`);
 const reporters = ["--reporter=default", "--reporter=json", `--outputFile.json=test-results/${kind}.json`];
-const result = spawnSync(join(root, "node_modules", ".bin", "vitest"), ["run", ...reporters, ...process.argv.slice(3)], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, TEST_DATABASE: kind },
-});
+const result = spawnSync(
+  join(root, "node_modules", ".bin", "vitest"),
+  ["run", ...reporters, ...process.argv.slice(3)],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, TEST_DATABASE: kind },
+  },
+);
 process.exit(result.status ?? 1);

@@ -8,6 +8,7 @@ import { createRouter } from "./lib/openapi.ts";
 import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { authRouter } from "./routes/auth/auth.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 
@@ -59,6 +60,7 @@ export function createApp() {
   app.use(requestContext());
 
   app.route("/", healthRouter);
+  app.route("/", authRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,4 +1,5 @@
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
+import { parseRateLimits, type RateLimitTable } from "./rate-limit/rules.ts";
 
 /**
  * One place decides which environment the worker runs in and derives every
@@ -20,6 +21,11 @@ export interface AppConfig {
   /** Only read when databaseDriver is "neon"; Hyperdrive supplies the URL otherwise. */
   databaseUrl: string | undefined;
   logger: LoggerSettings;
+  rateLimits: RateLimitTable;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Accounts registered with these emails get the admin role (bootstrap). */
+  adminEmails: Set<string>;
 }
 
 type ConfigSource = Partial<Record<string, unknown>>;
@@ -56,6 +62,11 @@ function parseOrigins(value: unknown): "*" | string[] {
     .filter(Boolean);
 }
 
+/** Trim, Unicode NFC, lower-case: one spelling per mailbox, so uniqueness holds. */
+export function normaliseEmail(email: string): string {
+  return email.trim().normalize("NFC").toLowerCase();
+}
+
 const cache = new WeakMap<object, AppConfig>();
 
 /** Parses the bindings once per isolate (the `env` object is stable across requests). */
@@ -74,6 +85,15 @@ export function loadConfig(source: object): AppConfig {
     databaseDriver: vars.DATABASE_DRIVER === "neon" ? "neon" : "pg",
     // Tests keep the console readable; they capture channels they assert on explicitly.
     logger: parseLoggerSettings(vars.LOG_LEVEL, vars.LOG_CHANNELS, environment === "test" ? "warn" : "info"),
+    rateLimits: parseRateLimits(vars.RATE_LIMITS),
+    accessTokenTtlSeconds: positiveInteger(vars.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
+    refreshTokenTtlSeconds: positiveInteger(vars.REFRESH_TOKEN_TTL_SECONDS, 30 * 24 * 3600),
+    adminEmails: new Set(
+      String(vars.ADMIN_EMAILS ?? "")
+        .split(",")
+        .map((email) => normaliseEmail(email))
+        .filter(Boolean),
+    ),
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
   };
   cache.set(source, config);

@@ -12,6 +12,18 @@ export interface Bindings extends Env {
   LOG_CHANNELS?: string;
   DOCS_ENABLED?: string;
   DATABASE_URL?: string;
+  JWT_SECRET?: string;
+  RATE_LIMITS?: string;
+  ACCESS_TOKEN_TTL_SECONDS?: string;
+  REFRESH_TOKEN_TTL_SECONDS?: string;
+}
+
+/** Who is calling, once the auth middleware has verified it. */
+export interface Caller {
+  userId: string;
+  role: "user" | "admin";
+  via: "jwt" | "api_key";
+  apiKeyId?: string;
 }
 
 export interface Variables {
@@ -19,6 +31,7 @@ export interface Variables {
   config: AppConfig;
   log: Logger;
   db: Database;
+  caller: Caller;
 }
 
 export interface AppEnv {

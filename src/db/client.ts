@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
 import { Pool as NeonPool } from "@neondatabase/serverless";
+import type { SQL } from "drizzle-orm";
 import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
@@ -84,4 +85,13 @@ export function createDatabase(config: AppConfig, hyperdrive: Hyperdrive | undef
   }
   if (!hyperdrive) throw new Error("The HYPERDRIVE binding is missing");
   return createPgHandle(hyperdrive.connectionString);
+}
+
+/**
+ * Runs a raw statement (CTEs and other SQL the query builder cannot express) and returns
+ * its rows. Both drivers answer with a pg-style `{ rows }` result.
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { createApp } from "../../src/app.ts";
 
 export const ORIGIN = "https://devhub.test";
 
@@ -48,4 +49,25 @@ export async function expectProblem(response: Response, status: number, slug: st
   ];
   for (const [ok, what] of checks) if (!ok) throw new Error(`problem body: bad ${what}: ${text}`);
   return body;
+}
+
+/**
+ * The real app with some bindings overridden (e.g. LOG_LEVEL, CORS_ORIGINS, a broken
+ * database URL). Background work is awaited before the response is returned, so tests
+ * see its effects deterministically.
+ */
+export function apiWithEnv(overrides: Record<string, unknown>) {
+  const app = createApp();
+  const bindings = { ...env, ...overrides };
+  return async (path: string, init?: RequestInit): Promise<Response> => {
+    const background: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (promise: Promise<unknown>) => void background.push(promise),
+      passThroughOnException: () => undefined,
+      props: {},
+    };
+    const response = await app.request(`${ORIGIN}${path}`, init, bindings, ctx);
+    await Promise.allSettled(background);
+    return response;
+  };
 }

@@ -152,3 +152,25 @@ describe("docs", () => {
     expect((await response.text()).length).toBeGreaterThan(100_000);
   });
 });
+
+describe("unhandled exceptions", () => {
+  const boom = (environment: string) => {
+    const app = createApp();
+    app.get("/boom", () => {
+      throw new Error("connect ECONNREFUSED 10.0.0.5:5432");
+    });
+    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
+    return app.request("/boom", {}, { ...env, ENVIRONMENT: environment }, ctx);
+  };
+
+  it("answers 500 problem+json without internals in production", async () => {
+    const problem = await expectProblem(await boom("production"), 500, "internal-error");
+    expect(problem.detail).not.toContain("ECONNREFUSED");
+    expect(problem.detail).toContain("request id");
+  });
+
+  it("shows the exception message (never the stack) outside deployed environments", async () => {
+    const problem = await expectProblem(await boom("test"), 500, "internal-error");
+    expect(problem.detail).toContain("ECONNREFUSED");
+  });
+});

@@ -1,0 +1,84 @@
+import { sign, verify } from "hono/jwt";
+import { JwtTokenExpired } from "hono/utils/jwt/types";
+import { base64url, randomBytes, sha256 } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problem.ts";
+
+export const TOKEN_ISSUER = "devhub-api";
+export const TOKEN_AUDIENCE = "devhub-api";
+export const API_KEY_PREFIX = "dh_";
+export const REFRESH_TOKEN_PREFIX = "dhr_";
+/** How much of a key is kept in clear to tell keys apart in listings. */
+const API_KEY_DISPLAY_CHARS = 10;
+
+export type Role = "user" | "admin";
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+}
+
+/** A 32-byte secret is the floor for HS256; shorter keys are refused outright. */
+export function jwtSecret(env: { JWT_SECRET?: string }): string {
+  const secret = env.JWT_SECRET;
+  if (!secret || secret.length < 32) throw new Error("JWT_SECRET is missing or shorter than 32 characters");
+  return secret;
+}
+
+export async function issueAccessToken(
+  claims: AccessClaims,
+  secret: string,
+  ttlSeconds: number,
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign(
+    { ...claims, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, iat: now, nbf: now, exp: now + ttlSeconds },
+    secret,
+    "HS256",
+  );
+}
+
+function unauthorized(detail: string): ApiError {
+  return new ApiError("unauthorized", {
+    detail,
+    headers: { "WWW-Authenticate": `Bearer realm="${TOKEN_ISSUER}", error="invalid_token"` },
+  });
+}
+
+/**
+ * Verifies an access token, pinning the algorithm (so `alg: none` or RS/HS confusion
+ * fails), the issuer and the audience. Every failure is a 401, never a 500.
+ */
+export async function verifyAccessToken(token: string, secret: string): Promise<AccessClaims> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = await verify(token, secret, { alg: "HS256", iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE });
+  } catch (error) {
+    throw unauthorized(
+      error instanceof JwtTokenExpired ? "The access token has expired." : "The access token is invalid.",
+    );
+  }
+  const { sub, role } = payload;
+  if (typeof sub !== "string" || (role !== "user" && role !== "admin")) {
+    throw unauthorized("The access token is invalid.");
+  }
+  return { sub, role };
+}
+
+export interface IssuedSecret {
+  /** Shown to the user exactly once. */
+  secret: string;
+  /** What the database keeps. */
+  hash: string;
+}
+
+export async function newRefreshToken(): Promise<IssuedSecret> {
+  const secret = `${REFRESH_TOKEN_PREFIX}${base64url(randomBytes(32))}`;
+  return { secret, hash: await sha256(secret) };
+}
+
+export async function newApiKey(): Promise<IssuedSecret & { prefix: string }> {
+  const secret = `${API_KEY_PREFIX}${base64url(randomBytes(32))}`;
+  return { secret, hash: await sha256(secret), prefix: secret.slice(0, API_KEY_DISPLAY_CHARS) };
+}
+
+export { unauthorized as invalidCredentials };

@@ -1,0 +1,99 @@
+import { sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { API_KEY_PREFIX, invalidCredentials, jwtSecret, verifyAccessToken } from "../auth/tokens.ts";
+import { queryRows } from "../db/client.ts";
+import type { AppEnv, Caller } from "../env.ts";
+import { sha256 } from "../lib/crypto.ts";
+import { ApiError } from "../lib/problem.ts";
+
+const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="devhub-api"' };
+/** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
+const LAST_USED_GRANULARITY = "60 seconds";
+/** No legitimate bearer credential is this long; longer input is rejected before any work. */
+const MAX_CREDENTIAL_LENGTH = 4096;
+
+interface ApiKeyRow extends Record<string, unknown> {
+  key_id: string;
+  user_id: string;
+  role: "user" | "admin";
+  disabled: boolean;
+  expired: boolean;
+}
+
+/**
+ * Resolves an API key in one round trip: the lookup joins the owner (so a disabled
+ * user's keys stop at once) and, in the same statement, stamps `last_used_at` when stale.
+ */
+async function callerFromApiKey(c: Context<AppEnv>, key: string): Promise<Caller> {
+  const hash = await sha256(key);
+  const result = await queryRows<ApiKeyRow>(
+    c.var.db,
+    sql`
+    WITH found AS (
+      SELECT k.id, k.user_id, u.role, u.disabled_at IS NOT NULL AS disabled,
+             (k.expires_at IS NOT NULL AND k.expires_at <= now()) AS expired, k.last_used_at
+      FROM api_keys k JOIN users u ON u.id = k.user_id
+      WHERE k.key_hash = ${hash} AND k.revoked_at IS NULL
+    ), touched AS (
+      UPDATE api_keys SET last_used_at = now()
+      WHERE id = (SELECT id FROM found WHERE NOT disabled AND NOT expired)
+        AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_GRANULARITY}::interval)
+      RETURNING id
+    )
+    SELECT id AS key_id, user_id, role, disabled, expired FROM found`,
+  );
+  const row = result[0];
+  if (!row) throw invalidCredentials("The API key is invalid or has been revoked.");
+  if (row.expired) throw invalidCredentials("The API key has expired.");
+  if (row.disabled) throw invalidCredentials("The account is disabled.");
+  return { userId: row.user_id, role: row.role, via: "api_key", apiKeyId: row.key_id };
+}
+
+/** Reads `Authorization: Bearer <jwt | API key>` and resolves the caller, or throws a 401. */
+async function authenticate(c: Context<AppEnv>): Promise<Caller> {
+  const header = c.req.header("Authorization");
+  if (!header) {
+    throw new ApiError("unauthorized", { detail: "This endpoint needs a bearer token.", headers: CHALLENGE });
+  }
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
+  const credential = match?.[1];
+  if (!credential || credential.length > MAX_CREDENTIAL_LENGTH) {
+    throw new ApiError("unauthorized", {
+      detail: "The Authorization header must be `Bearer <token>`.",
+      headers: CHALLENGE,
+    });
+  }
+  if (credential.startsWith(API_KEY_PREFIX)) return callerFromApiKey(c, credential);
+  const claims = await verifyAccessToken(credential, jwtSecret(c.env));
+  return { userId: claims.sub, role: claims.role, via: "jwt" };
+}
+
+/** Requires a valid caller; sets `c.var.caller`. */
+export function requireAuth(): MiddlewareHandler<AppEnv> {
+  return async function requireAuthMiddleware(c, next) {
+    c.set("caller", await authenticate(c));
+    await next();
+  };
+}
+
+/** Requires an admin caller (after authentication). */
+export function requireAdmin(): MiddlewareHandler<AppEnv> {
+  return async function requireAdminMiddleware(c, next) {
+    const caller = await authenticate(c);
+    if (caller.role !== "admin") {
+      throw new ApiError("forbidden", { detail: "This endpoint is for administrators." });
+    }
+    c.set("caller", caller);
+    await next();
+  };
+}
+
+/**
+ * Minting credentials needs an interactive session (a JWT from /auth/login): a leaked
+ * API key must not be able to mint more keys.
+ */
+export function requireSession(c: Context<AppEnv>): void {
+  if (c.var.caller.via !== "jwt") {
+    throw new ApiError("forbidden", { detail: "This action needs a login session token, not an API key." });
+  }
+}

@@ -1,0 +1,39 @@
+import { DurableObject } from "cloudflare:workers";
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Seconds until one more request would be allowed (0 when allowed). */
+  retryAfterSeconds: number;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedMs: number;
+}
+
+/**
+ * One token bucket per object; the worker names one object per (rule, subject), e.g.
+ * `login_ip:<hash of 203.0.113.9>`, so limits hold across every isolate and colo without
+ * a shared hot spot. The bucket lives in the object's SQLite-backed synchronous KV, so
+ * an eviction does not hand an attacker a fresh allowance.
+ */
+export class RateLimiterObject extends DurableObject<Env> {
+  consume(limit: number, windowSeconds: number): RateLimitDecision {
+    const now = Date.now();
+    const refillPerMs = limit / (windowSeconds * 1000);
+    const stored = this.ctx.storage.kv.get<Bucket>("bucket");
+    const elapsed = stored ? Math.max(0, now - stored.updatedMs) : 0;
+    const tokens = stored ? Math.min(limit, stored.tokens + elapsed * refillPerMs) : limit;
+    if (tokens >= 1) {
+      this.ctx.storage.kv.put("bucket", { tokens: tokens - 1, updatedMs: now });
+      return { allowed: true, remaining: Math.floor(tokens - 1), retryAfterSeconds: 0 };
+    }
+    this.ctx.storage.kv.put("bucket", { tokens, updatedMs: now });
+    return {
+      allowed: false,
+      remaining: 0,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerMs / 1000)),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
+import { invalidCredentials } from "../../auth/tokens.ts";
+import { sha256 } from "../../lib/crypto.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { requireSession } from "../../middleware/auth.ts";
+import { clientIp, enforceRateLimits } from "../../rate-limit/enforce.ts";
+import type * as routes from "./auth.routes.ts";
+import * as service from "./auth.service.ts";
+
+const LOGIN_FAILED = "Invalid email or password.";
+
+export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
+  const { email, password, display_name } = c.req.valid("json");
+  await enforceRateLimits(c, [
+    ["register_ip", clientIp(c)],
+    ["register_account", email],
+  ]);
+  const violation = passwordPolicyViolation(password);
+  if (violation) {
+    throw new ApiError("validation-failed", {
+      detail: violation,
+      errors: [{ path: "body.password", message: violation }],
+    });
+  }
+  const created = await service.registerUser(c.var.db, c.var.config, c.env, {
+    email,
+    password,
+    displayName: display_name,
+  });
+  if (!created) throw new ApiError("conflict", { detail: "An account with this email already exists." });
+  c.var.log.info("security", "user.registered", { user_id: created.user.id, role: created.user.role });
+  c.header("Location", "/me");
+  return c.json(service.tokenResponse(created.user, created.session, c.var.config), 201);
+};
+
+export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
+  const { email, password } = c.req.valid("json");
+  await enforceRateLimits(c, [
+    ["login_ip", clientIp(c)],
+    ["login_account", email],
+  ]);
+  const user = await service.findUserForLogin(c.var.db, email);
+  // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
+  const valid = user
+    ? await verifyPassword(password, user.passwordHash)
+    : (await burnPasswordCheck(password), false);
+  if (!user || !valid) {
+    c.var.log.warn("security", "login.failed", {
+      reason: user ? "wrong_password" : "unknown_email",
+      ip: clientIp(c),
+    });
+    throw invalidCredentials(LOGIN_FAILED);
+  }
+  if (user.disabledAt) {
+    c.var.log.warn("security", "login.refused_disabled", { user_id: user.id });
+    throw new ApiError("forbidden", { detail: "This account is disabled." });
+  }
+  const session = await service.startSession(c.var.db, c.var.config, c.env, user);
+  c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: clientIp(c) });
+  return c.json(service.tokenResponse(user, session, c.var.config), 200);
+};
+
+export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
+  const { refresh_token } = c.req.valid("json");
+  await enforceRateLimits(c, [["refresh_ip", clientIp(c)]]);
+  const hash = await sha256(refresh_token);
+  const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, c.env, hash);
+  switch (outcome.kind) {
+    case "rotated":
+      await enforceRateLimits(c, [["refresh_account", outcome.user.id]]);
+      return c.json(service.tokenResponse(outcome.user, outcome.session, c.var.config), 200);
+    case "reused":
+      c.var.log.warn("security", "refresh_token.reuse_detected", {
+        user_id: outcome.userId,
+        revoked_tokens: outcome.revoked,
+        ip: clientIp(c),
+      });
+      throw invalidCredentials(
+        "The refresh token was already used; the session has been revoked. Log in again.",
+      );
+    case "disabled":
+      throw invalidCredentials("The account is disabled.");
+    case "expired":
+      throw invalidCredentials("The refresh token has expired. Log in again.");
+    default:
+      throw invalidCredentials("The refresh token is invalid or revoked.");
+  }
+};
+
+export const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
+  const { refresh_token } = c.req.valid("json");
+  const userId = await service.revokeSession(c.var.db, await sha256(refresh_token));
+  if (userId) c.var.log.info("security", "logout", { user_id: userId });
+  return c.body(null, 204);
+};
+
+export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
+  const user = await service.findUser(c.var.db, c.var.caller.userId);
+  if (!user || user.disabledAt) throw invalidCredentials("The account no longer exists or is disabled.");
+  return c.json(service.userDto(user), 200);
+};
+
+export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
+  requireSession(c);
+  const { name, expires_at } = c.req.valid("json");
+  const key = await service.createApiKey(
+    c.var.db,
+    c.var.caller.userId,
+    name,
+    expires_at ? new Date(expires_at) : null,
+  );
+  c.var.log.info("security", "api_key.created", { user_id: c.var.caller.userId, api_key_id: key.id });
+  c.header("Location", `/auth/api-keys/${key.id}`);
+  return c.json(key, 201);
+};
+
+export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) => {
+  return c.json({ items: await service.listApiKeys(c.var.db, c.var.caller.userId) }, 200);
+};
+
+export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const revoked = await service.revokeApiKey(c.var.db, c.var.caller.userId, id);
+  if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
+  c.var.log.info("security", "api_key.revoked", { user_id: c.var.caller.userId, api_key_id: id });
+  return c.body(null, 204);
+};
+
+export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  return c.json(await service.listUsers(c.var.db, limit, cursor), 200);
+};
+
+function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
+  return async (c) => {
+    const { id } = c.req.valid("param");
+    const user = await service.setUserDisabled(c.var.db, id, disabled);
+    if (!user) throw new ApiError("not-found", { detail: `No user ${id}.` });
+    const event = disabled ? "user.disabled" : "user.enabled";
+    const fields = { user_id: id, admin_id: c.var.caller.userId };
+    c.var.log.info("security", event, fields);
+    c.var.log.info("admin", event, fields);
+    return c.json(service.userDto(user), 200);
+  };
+}
+
+export const disableUser = adminSetDisabled(true);
+export const enableUser = adminSetDisabled(false);

@@ -1,0 +1,195 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import {
+  ApiKeySchema,
+  CreateApiKeyBodySchema,
+  CreatedApiKeySchema,
+  IdParamSchema,
+  LoginBodySchema,
+  RefreshBodySchema,
+  RegisterBodySchema,
+  TokenResponseSchema,
+  UserSchema,
+} from "./auth.schemas.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
+
+const unauthorized = { 401: problemResponseSpec("Missing, invalid or expired credentials.") };
+const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
+const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
+export const bearer = [{ bearerAuth: [] }];
+
+export const registerRoute = createRoute({
+  method: "post",
+  path: "/auth/register",
+  tags: ["Auth"],
+  summary: "Create an account and start a session",
+  request: { body: jsonBody(RegisterBodySchema) },
+  responses: {
+    201: { description: "Account created; tokens issued.", content: json(TokenResponseSchema) },
+    409: problemResponseSpec("The email is already registered."),
+    ...rateLimited,
+    ...commonErrorResponses,
+  },
+});
+
+export const loginRoute = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["Auth"],
+  summary: "Exchange email and password for tokens",
+  request: { body: jsonBody(LoginBodySchema) },
+  responses: {
+    200: { description: "Tokens issued.", content: json(TokenResponseSchema) },
+    ...unauthorized,
+    403: problemResponseSpec("The account is disabled."),
+    ...rateLimited,
+    ...commonErrorResponses,
+  },
+});
+
+export const refreshRoute = createRoute({
+  method: "post",
+  path: "/auth/refresh",
+  tags: ["Auth"],
+  summary: "Rotate a refresh token (single use; reuse revokes the session)",
+  request: { body: jsonBody(RefreshBodySchema) },
+  responses: {
+    200: {
+      description: "New tokens; the presented refresh token is now spent.",
+      content: json(TokenResponseSchema),
+    },
+    ...unauthorized,
+    ...rateLimited,
+    ...commonErrorResponses,
+  },
+});
+
+export const logoutRoute = createRoute({
+  method: "post",
+  path: "/auth/logout",
+  tags: ["Auth"],
+  summary: "Revoke the session a refresh token belongs to",
+  request: { body: jsonBody(RefreshBodySchema) },
+  responses: { 204: { description: "Revoked (also answered for unknown tokens)." }, ...commonErrorResponses },
+});
+
+export const meRoute = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["Auth"],
+  summary: "The caller's profile and role",
+  security: bearer,
+  responses: {
+    200: { description: "The caller.", content: json(UserSchema) },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const createApiKeyRoute = createRoute({
+  method: "post",
+  path: "/auth/api-keys",
+  tags: ["API keys"],
+  summary: "Create a personal API key (needs a login session, not another key)",
+  security: bearer,
+  request: { body: jsonBody(CreateApiKeyBodySchema) },
+  responses: {
+    201: { description: "The key, shown this once.", content: json(CreatedApiKeySchema) },
+    ...unauthorized,
+    ...forbidden,
+    ...commonErrorResponses,
+  },
+});
+
+export const listApiKeysRoute = createRoute({
+  method: "get",
+  path: "/auth/api-keys",
+  tags: ["API keys"],
+  summary: "List the caller's active API keys",
+  security: bearer,
+  responses: {
+    200: {
+      description: "Active keys (never the keys themselves).",
+      content: json(z.object({ items: z.array(ApiKeySchema) })),
+    },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const revokeApiKeyRoute = createRoute({
+  method: "delete",
+  path: "/auth/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Revoke one of the caller's API keys",
+  security: bearer,
+  request: { params: IdParamSchema },
+  responses: {
+    204: { description: "Revoked." },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const listUsersRoute = createRoute({
+  method: "get",
+  path: "/admin/users",
+  tags: ["Admin"],
+  summary: "List users (admin)",
+  security: bearer,
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+      cursor: z.uuid().optional().openapi({ description: "`next_cursor` from the previous page." }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "A page of users, ordered by id.",
+      content: json(z.object({ items: z.array(UserSchema), next_cursor: z.string().nullable() })),
+    },
+    ...unauthorized,
+    ...forbidden,
+    ...commonErrorResponses,
+  },
+});
+
+const adminUserAction = (action: "disable" | "enable", summary: string) =>
+  createRoute({
+    method: "post",
+    path: `/admin/users/{id}/${action}`,
+    tags: ["Admin"],
+    summary,
+    security: bearer,
+    request: { params: IdParamSchema },
+    responses: {
+      200: { description: "The user after the change.", content: json(UserSchema) },
+      ...unauthorized,
+      ...forbidden,
+      ...notFoundResponse,
+      ...commonErrorResponses,
+    },
+  });
+
+export const disableUserRoute = adminUserAction(
+  "disable",
+  "Disable a user (admin): refresh tokens and API keys stop at once, access tokens at expiry",
+);
+export const enableUserRoute = adminUserAction(
+  "enable",
+  "Re-enable a user (admin); revoked credentials stay revoked",
+);
+
+export type RegisterRoute = typeof registerRoute;
+export type LoginRoute = typeof loginRoute;
+export type RefreshRoute = typeof refreshRoute;
+export type LogoutRoute = typeof logoutRoute;
+export type MeRoute = typeof meRoute;
+export type CreateApiKeyRoute = typeof createApiKeyRoute;
+export type ListApiKeysRoute = typeof listApiKeysRoute;
+export type RevokeApiKeyRoute = typeof revokeApiKeyRoute;
+export type ListUsersRoute = typeof listUsersRoute;
+export type AdminUserActionRoute = typeof disableUserRoute;

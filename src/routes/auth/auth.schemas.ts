@@ -1,0 +1,100 @@
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX_LENGTH } from "../../auth/passwords.ts";
+import { normaliseEmail } from "../../config.ts";
+
+/** Control, format (bidi overrides, zero-width) and unassigned characters have no place in a name. */
+const UNSAFE_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
+export const EmailSchema = z
+  .string()
+  .max(254)
+  .transform(normaliseEmail)
+  .pipe(z.email({ message: "Must be a valid email address." }))
+  .openapi({ example: "ada@example.com" });
+
+/** Length rules beyond the cheap max are checked by the policy (code points, common list). */
+export const PasswordSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4, { message: `Must be at most ${PASSWORD_MAX_LENGTH} characters.` })
+  .openapi({ example: "correct horse battery staple", format: "password" });
+
+export const DisplayNameSchema = z
+  .string()
+  .transform((name) => name.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .min(1, { message: "Must not be empty." })
+      .max(100, { message: "Must be at most 100 characters." })
+      .refine((name) => !UNSAFE_NAME_CHARS.test(name), {
+        message: "Must not contain control or invisible characters.",
+      }),
+  )
+  .openapi({ example: "Ada Lovelace" });
+
+export const UserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    display_name: z.string(),
+    role: z.enum(["user", "admin"]),
+    disabled: z.boolean(),
+    created_at: z.iso.datetime(),
+  })
+  .openapi("User");
+
+export const TokenResponseSchema = z
+  .object({
+    token_type: z.literal("Bearer"),
+    access_token: z.string().openapi({ description: "HS256 JWT; send as `Authorization: Bearer …`." }),
+    expires_in: z.number().int().openapi({ description: "Access token lifetime in seconds.", example: 900 }),
+    refresh_token: z.string().openapi({ description: "Opaque; single use. Exchange at /auth/refresh." }),
+    refresh_expires_in: z.number().int(),
+    user: UserSchema,
+  })
+  .openapi("TokenResponse");
+
+export const RegisterBodySchema = z
+  .strictObject({ email: EmailSchema, password: PasswordSchema, display_name: DisplayNameSchema })
+  .openapi("RegisterRequest");
+
+export const LoginBodySchema = z
+  .strictObject({ email: EmailSchema, password: PasswordSchema })
+  .openapi("LoginRequest");
+
+export const RefreshBodySchema = z
+  .strictObject({ refresh_token: z.string().min(1).max(256) })
+  .openapi("RefreshRequest");
+
+export const ApiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().openapi({ example: "dh_a1B2c3D" }),
+    created_at: z.iso.datetime(),
+    expires_at: z.iso.datetime().nullable(),
+    last_used_at: z.iso.datetime().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: "The key itself. Shown only in this response; store it now." }),
+}).openapi("CreatedApiKey");
+
+export const CreateApiKeyBodySchema = z
+  .strictObject({
+    name: DisplayNameSchema,
+    expires_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .refine((value) => value === undefined || Date.parse(value) > Date.now(), {
+        message: "Must be in the future.",
+      })
+      .openapi({ example: "2027-01-01T00:00:00Z" }),
+  })
+  .openapi("CreateApiKeyRequest");
+
+export const IdParamSchema = z.object({
+  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
+});

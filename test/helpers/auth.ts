@@ -1,0 +1,73 @@
+import { api, apiJson } from "./api.ts";
+
+let counter = 0;
+
+/** A unique email per call: tests isolate by data, never by order or cleanup. */
+export function uniqueEmail(label = "user"): string {
+  counter += 1;
+  return `${label}-${crypto.randomUUID().slice(0, 8)}-${counter}@devhub.test`;
+}
+
+/** A random client address, so per-IP rate limits never couple tests. */
+export function randomIp(): string {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  return `198.${octet()}.${octet()}.${octet()}`;
+}
+
+export const GOOD_PASSWORD = "tangerine-Otter-42-skyline";
+
+export interface TokenResponse {
+  token_type: string;
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  user: { id: string; email: string; display_name: string; role: string; disabled: boolean };
+}
+
+export interface TestUser {
+  email: string;
+  password: string;
+  ip: string;
+  tokens: TokenResponse;
+}
+
+export async function registerUser(email = uniqueEmail(), password = GOOD_PASSWORD): Promise<TestUser> {
+  const ip = randomIp();
+  const response = await apiJson(
+    "/auth/register",
+    "POST",
+    { email, password, display_name: "Test User" },
+    { "CF-Connecting-IP": ip },
+  );
+  if (response.status !== 201)
+    throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return { email, password, ip, tokens: (await response.json()) as TokenResponse };
+}
+
+export async function login(email: string, password: string, ip = randomIp()): Promise<Response> {
+  return apiJson("/auth/login", "POST", { email, password }, { "CF-Connecting-IP": ip });
+}
+
+/** The bootstrap admin (ADMIN_EMAILS in vitest.config.ts): registered once, then logged in. */
+export async function adminTokens(): Promise<TokenResponse> {
+  const email = "root@devhub.test";
+  const registered = await apiJson(
+    "/auth/register",
+    "POST",
+    { email, password: GOOD_PASSWORD, display_name: "Root" },
+    { "CF-Connecting-IP": randomIp() },
+  );
+  if (registered.status === 201) return (await registered.json()) as TokenResponse;
+  const response = await login(email, GOOD_PASSWORD);
+  if (response.status !== 200)
+    throw new Error(`admin login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as TokenResponse;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+export function getAs(path: string, token: string): Promise<Response> {
+  return api(path, { headers: bearer(token) });
+}
