@@ -42,9 +42,9 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   ]);
   const user = await service.findUserForLogin(c.var.db, email);
   // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
-  const valid = user
-    ? await verifyPassword(password, user.passwordHash)
-    : (await burnPasswordCheck(password), false);
+  let valid = false;
+  if (user) valid = await verifyPassword(password, user.passwordHash);
+  else await burnPasswordCheck(password);
   if (!user || !valid) {
     c.var.log.warn("security", "login.failed", {
       reason: user ? "wrong_password" : "unknown_email",
