@@ -4,6 +4,8 @@
  * Ctrl-C stops wrangler, then shuts the database down cleanly.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyDocsAssets } from "./copy-docs-assets.ts";
@@ -23,18 +25,60 @@ async function provideDatabase(): Promise<RunningDatabase> {
   return database;
 }
 
+/** A JWT secret for local use, generated once and kept with the local data. */
+async function localJwtSecret(): Promise<string> {
+  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
+  const file = join(root, ".data", "jwt-secret");
+  const existing = await readFile(file, "utf8").catch(() => "");
+  if (existing.trim().length >= 32) return existing.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(join(root, ".data"), { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Secrets reach wrangler through an env file in .data/ (mode 600): never on the command
+ * line (visible in `ps`) and never as vars (wrangler prints var values at start-up).
+ */
+async function writeSecretsFile(): Promise<string> {
+  const secrets: Record<string, string | undefined> = {
+    JWT_SECRET: await localJwtSecret(),
+    GITHUB_TOKEN: process.env.GITHUB_TOKEN,
+  };
+  const file = join(root, ".data", "dev-secrets.env");
+  const lines = Object.entries(secrets)
+    .filter(([, value]) => value)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  await writeFile(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  return file;
+}
+
 await copyDocsAssets();
+const secretsFile = await writeSecretsFile();
 const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
 
 const wrangler = spawn(
   join(root, "node_modules", ".bin", "wrangler"),
-  ["dev", "--port", port, "--ip", process.env.HOST ?? "127.0.0.1", ...process.argv.slice(2)],
+  [
+    "dev",
+    "--port",
+    port,
+    "--ip",
+    process.env.HOST ?? "127.0.0.1",
+    "--env-file",
+    secretsFile,
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: ["inherit", "inherit", "inherit"],
-    env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: database.url },
+    env: {
+      ...process.env,
+      CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: database.url,
+    },
   },
 );
 
