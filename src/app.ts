@@ -9,6 +9,7 @@ import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
+import { notesRouter } from "./routes/notes/notes.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 
@@ -61,6 +62,7 @@ export function createApp() {
 
   app.route("/", healthRouter);
   app.route("/", authRouter);
+  app.route("/", notesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -1,4 +1,6 @@
 import { createApp } from "./app.ts";
+import type { Bindings } from "./env.ts";
+import { runScheduledMaintenance } from "./scheduled.ts";
 
 export { RateLimiterObject } from "./rate-limit/rate-limiter-object.ts";
 export { StatsObject } from "./stats/stats-object.ts";
@@ -7,4 +9,7 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledMaintenance(env, controller.cron));
+  },
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,169 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { sha256 } from "../../lib/crypto.ts";
+import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
+import type * as routes from "./notes.routes.ts";
+import type { ListNotesQuery } from "./notes.schemas.ts";
+import * as service from "./notes.service.ts";
+
+const notFound = (id: string) => new ApiError("not-found", { detail: `Note ${id} does not exist.` });
+
+/** `If-Match` as a version guard: undefined means unconditional; a foreign tag can never match. */
+function expectedVersion(header: string | undefined): number | undefined {
+  const wanted = versionFromIfMatch(header);
+  if (wanted === "none") return -1;
+  return wanted === "any" ? undefined : wanted;
+}
+
+type Requirement = "live" | "trashed";
+
+/**
+ * A conditional write touched no row; one extra read (only on this error path) tells the
+ * client why: missing (404, also for other users' notes), wrong state (409) or stale (412).
+ */
+async function explainMiss(
+  c: Context<AppEnv>,
+  id: string,
+  requirement: Requirement,
+  expected: number | undefined,
+): Promise<never> {
+  const state = await service.noteState(c.var.db, c.var.caller.userId, id);
+  if (!state) throw notFound(id);
+  if (expected !== undefined && state.version !== expected) {
+    throw new ApiError("precondition-failed", {
+      detail: `The note is at version ${state.version}; If-Match did not match. Fetch it again and reapply your change.`,
+      headers: { ETag: versionEtag(state.version) },
+    });
+  }
+  throw new ApiError("conflict", {
+    detail:
+      requirement === "live"
+        ? "The note is in the trash; restore it first."
+        : "The note is not in the trash.",
+  });
+}
+
+function audit(c: Context<AppEnv>, msg: string, noteId: string | string[]) {
+  c.var.log.info("audit", msg, { user_id: c.var.caller.userId, note_id: noteId });
+}
+
+export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => {
+  const body = c.req.valid("json");
+  const key = c.req.valid("header")["idempotency-key"];
+  const userId = c.var.caller.userId;
+  let note: service.NoteDto;
+  if (!key) {
+    note = await service.createNote(c.var.db, userId, body);
+  } else {
+    const requestHash = await sha256(JSON.stringify(body));
+    const result = await service.createNoteIdempotently(c.var.db, userId, body, key, requestHash);
+    if (result.outcome === "in_flight") {
+      throw new ApiError("conflict", {
+        detail: "A request with this Idempotency-Key is being processed; retry shortly.",
+        headers: { "Retry-After": "1" },
+      });
+    }
+    if (result.outcome === "replayed") {
+      if (result.requestHash !== requestHash) {
+        throw new ApiError("validation-failed", {
+          detail: "This Idempotency-Key was used with a different request body.",
+          errors: [{ path: "header.idempotency-key", message: "Already used with a different body." }],
+        });
+      }
+      c.header("Idempotent-Replayed", "true");
+    } else {
+      audit(c, "note.created", result.note.id);
+    }
+    note = result.note;
+  }
+  if (!key) audit(c, "note.created", note.id);
+  c.header("Location", `/notes/${note.id}`);
+  c.header("ETag", versionEtag(note.version));
+  return c.json(note, 201);
+};
+
+export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const note = await service.getNote(c.var.db, c.var.caller.userId, id);
+  if (!note) throw notFound(id);
+  const etag = versionEtag(note.version);
+  c.header("ETag", etag);
+  c.header("Cache-Control", "private, no-cache");
+  if (ifNoneMatchHits(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
+  return c.json(note, 200);
+};
+
+export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const expected = expectedVersion(c.req.valid("header")["if-match"]);
+  const note = await service.updateNote(c.var.db, c.var.caller.userId, id, c.req.valid("json"), expected);
+  if (!note) return explainMiss(c, id, "live", expected);
+  audit(c, "note.updated", id);
+  c.header("ETag", versionEtag(note.version));
+  return c.json(note, 200);
+};
+
+export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { permanent } = c.req.valid("query");
+  const expected = expectedVersion(c.req.valid("header")["if-match"]);
+  const userId = c.var.caller.userId;
+  if (permanent) {
+    if (!(await service.deleteNoteForever(c.var.db, userId, id, expected)))
+      return explainMiss(c, id, "trashed", expected);
+    audit(c, "note.purged", id);
+    return c.body(null, 204);
+  }
+  if (!(await service.trashNote(c.var.db, userId, id, expected))) {
+    const state = await service.noteState(c.var.db, userId, id);
+    // Trashing twice is the same outcome as trashing once.
+    if (state?.trashed && (expected === undefined || state.version === expected)) return c.body(null, 204);
+    return explainMiss(c, id, "live", expected);
+  }
+  audit(c, "note.deleted", id);
+  return c.body(null, 204);
+};
+
+export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const expected = expectedVersion(c.req.valid("header")["if-match"]);
+  const note = await service.restoreNote(c.var.db, c.var.caller.userId, id, expected);
+  if (!note) return explainMiss(c, id, "trashed", expected);
+  audit(c, "note.restored", id);
+  c.header("ETag", versionEtag(note.version));
+  return c.json(note, 200);
+};
+
+export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => {
+  const purged = await service.emptyTrash(c.var.db, c.var.caller.userId);
+  if (purged.length > 0) audit(c, "note.purged", purged);
+  return c.json({ purged: purged.length }, 200);
+};
+
+/** Everything but the cursor and limit: a cursor is only valid for the query it came from. */
+function cursorScope(userId: string, query: ListNotesQuery): string {
+  const { cursor: _cursor, limit: _limit, ...shape } = query;
+  const order = resolveOrder(query);
+  return JSON.stringify({ userId, ...shape, ...order });
+}
+
+export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
+  const query = c.req.valid("query");
+  const order = resolveOrder(query);
+  const secret = cursorSecret(c.env);
+  const scope = cursorScope(c.var.caller.userId, query);
+  const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;
+  const page = await listNotes(c.var.db, c.var.caller.userId, query, order, after);
+  const nextCursor = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
+  if (nextCursor) c.header("Link", nextLink(c.req.url, nextCursor));
+  c.header("Cache-Control", "private, no-store");
+  return c.json({ items: page.items, next_cursor: nextCursor, total: page.total }, 200);
+};
+
+export const listTags: AppRouteHandler<routes.ListTagsRoute> = async (c) => {
+  return c.json({ items: await service.tagCounts(c.var.db, c.var.caller.userId) }, 200);
+};

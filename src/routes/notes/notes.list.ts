@@ -1,0 +1,160 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
+import type { ListNotesQuery } from "./notes.schemas.ts";
+import { type NoteDto, noteDto } from "./notes.service.ts";
+
+export type SortKey = "created_at" | "updated_at" | "title" | "relevance";
+
+/** Where the previous page ended, in the order's own terms. */
+export interface NotesPosition {
+  /** Sort value of the last row: ISO time, title or rank. */
+  value: string | number;
+  id: string;
+  pinned?: boolean;
+}
+
+export interface ResolvedOrder {
+  sort: SortKey;
+  direction: "asc" | "desc";
+  pinnedFirst: boolean;
+}
+
+export function resolveOrder(query: ListNotesQuery): ResolvedOrder {
+  const sort: SortKey = query.sort ?? (query.q ? "relevance" : "created_at");
+  const direction = query.order ?? (sort === "title" ? "asc" : "desc");
+  return { sort, direction, pinnedFirst: query.pinned_first };
+}
+
+/**
+ * Queries that full-text search would mangle (symbols such as `50%`, CJK text that the
+ * English parser cannot split) are matched as plain substrings only; word queries use
+ * full-text search with substring matches as a fallback.
+ */
+export function searchMode(q: string): "words" | "substring" {
+  return /^[\p{Script=Latin}\p{N}\s"'-]+$/u.test(q) ? "words" : "substring";
+}
+
+/** Escapes LIKE's wildcards so user text matches literally. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+function filters(userId: string, query: ListNotesQuery): SQL[] {
+  const where: SQL[] = [sql`n.user_id = ${userId}`];
+  where.push(query.trashed ? sql`n.deleted_at IS NOT NULL` : sql`n.deleted_at IS NULL`);
+  if (query.pinned !== undefined) where.push(sql`n.pinned = ${query.pinned}`);
+  if (query.archived !== undefined) where.push(sql`n.archived = ${query.archived}`);
+  if (query.tag?.length) {
+    where.push(
+      sql`n.tags @> ARRAY[${sql.join(
+        query.tag.map((tag) => sql`${tag}`),
+        sql`, `,
+      )}]::text[]`,
+    );
+  }
+  if (query.created_after) where.push(sql`n.created_at > ${query.created_after}::timestamptz`);
+  if (query.created_before) where.push(sql`n.created_at < ${query.created_before}::timestamptz`);
+  if (query.updated_after) where.push(sql`n.updated_at > ${query.updated_after}::timestamptz`);
+  if (query.updated_before) where.push(sql`n.updated_at < ${query.updated_before}::timestamptz`);
+  if (query.q) {
+    const pattern = likePattern(query.q);
+    const substring = sql`(n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
+    where.push(
+      searchMode(query.q) === "words"
+        ? sql`(n.search @@ websearch_to_tsquery('english', ${query.q}) OR ${substring})`
+        : substring,
+    );
+  }
+  return where;
+}
+
+function sortExpression(sort: SortKey, q: string | undefined): SQL {
+  switch (sort) {
+    case "title":
+      return sql`n.title`;
+    case "updated_at":
+      return sql`n.updated_at`;
+    case "relevance":
+      return q && searchMode(q) === "words"
+        ? sql`ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8`
+        : sql`0::float8`;
+    default:
+      return sql`n.created_at`;
+  }
+}
+
+/** The cursor value cast back to the sort expression's type. */
+function positionValue(sort: SortKey, value: string | number): SQL {
+  if (sort === "title") return sql`${String(value)}::text`;
+  if (sort === "relevance") return sql`${Number(value)}::float8`;
+  return sql`${String(value)}::timestamptz`;
+}
+
+function afterPosition(order: ResolvedOrder, key: SQL, position: NotesPosition): SQL {
+  const op = order.direction === "desc" ? sql.raw("<") : sql.raw(">");
+  const tuple = sql`(${key}, n.id) ${op} (${positionValue(order.sort, position.value)}, ${position.id}::uuid)`;
+  if (!order.pinnedFirst) return tuple;
+  const pinned = Boolean(position.pinned);
+  return sql`(n.pinned < ${pinned} OR (n.pinned = ${pinned} AND ${tuple}))`;
+}
+
+export interface NotesPage {
+  items: NoteDto[];
+  total: number;
+  last?: NotesPosition;
+  hasMore: boolean;
+}
+
+/**
+ * One round trip: the page (limit + 1 rows, to know whether another follows) and the total
+ * for the filters come back together as a single row.
+ */
+export async function listNotes(
+  db: Database,
+  userId: string,
+  query: ListNotesQuery,
+  order: ResolvedOrder,
+  after: NotesPosition | undefined,
+): Promise<NotesPage> {
+  const where = filters(userId, query);
+  const key = sortExpression(order.sort, query.q);
+  const pageWhere = after ? [...where, afterPosition(order, key, after)] : where;
+  const dir = sql.raw(order.direction.toUpperCase());
+  const orderBy = order.pinnedFirst
+    ? sql`n.pinned DESC, ${key} ${dir}, n.id ${dir}`
+    : sql`${key} ${dir}, n.id ${dir}`;
+  const [row] = await queryRows<{ total: number; items: Array<Record<string, unknown>> }>(
+    db,
+    sql`SELECT
+          (SELECT count(*) FROM notes n WHERE ${sql.join(where, sql` AND `)})::int AS total,
+          coalesce((
+            SELECT json_agg(page ORDER BY page.ord) FROM (
+              SELECT n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at,
+                     n.deleted_at, n.version, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
+              FROM notes n
+              WHERE ${sql.join(pageWhere, sql` AND `)}
+              ORDER BY ${orderBy}
+              LIMIT ${query.limit + 1}
+            ) page
+          ), '[]'::json) AS items`,
+  );
+  const rows = row?.items ?? [];
+  const hasMore = rows.length > query.limit;
+  const pageRows = rows.slice(0, query.limit);
+  const lastRow = pageRows.at(-1);
+  const last: NotesPosition | undefined = lastRow
+    ? {
+        value:
+          order.sort === "relevance"
+            ? Number(lastRow.sort_value)
+            : order.sort === "title"
+              ? String(lastRow.title)
+              : iso(lastRow.sort_value),
+        id: String(lastRow.id),
+        ...(order.pinnedFirst ? { pinned: Boolean(lastRow.pinned) } : {}),
+      }
+    : undefined;
+  return { items: pageRows.map(noteDto), total: row?.total ?? 0, last, hasMore };
+}
+
+const iso = (value: unknown) => new Date(value as string).toISOString();

@@ -1,0 +1,194 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import { bearer } from "../auth/auth.routes.ts";
+import {
+  CreateNoteSchema,
+  ListNotesQuerySchema,
+  NoteIdParamSchema,
+  NoteListSchema,
+  NoteSchema,
+  TagCountListSchema,
+  UpdateNoteSchema,
+} from "./notes.schemas.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const etagHeader = {
+  ETag: { description: 'The note\'s version, e.g. `"v3"`.', schema: { type: "string" as const } },
+};
+const unauthorized = { 401: problemResponseSpec("Missing or invalid credentials.") };
+const preconditionFailed = {
+  412: problemResponseSpec("`If-Match` names an older version; reload and retry."),
+};
+const conflict = (description: string) => ({ 409: problemResponseSpec(description) });
+
+const IfMatchHeaders = z.object({
+  "if-match": z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Only act if the note is at this version (`"v3"`).' }),
+});
+
+export const createNoteRoute = createRoute({
+  method: "post",
+  path: "/notes",
+  tags: ["Notes"],
+  summary: "Create a note",
+  description:
+    "Send `Idempotency-Key` to make retries safe: the same key and body within 24 h returns the created " +
+    "note (with `Idempotent-Replayed: true`) instead of creating another; the same key with another body is 422.",
+  security: bearer,
+  request: {
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[\x21-\x7e]+$/, { message: "Must be printable ASCII without spaces." })
+        .optional(),
+    }),
+    body: { required: true, content: json(CreateNoteSchema) },
+  },
+  responses: {
+    201: { description: "Created.", headers: etagHeader, content: json(NoteSchema) },
+    ...unauthorized,
+    ...conflict("A request with this Idempotency-Key is still being processed; retry."),
+    ...commonErrorResponses,
+  },
+});
+
+export const listNotesRoute = createRoute({
+  method: "get",
+  path: "/notes",
+  tags: ["Notes"],
+  summary: "List, filter and search notes (keyset pagination)",
+  security: bearer,
+  request: { query: ListNotesQuerySchema },
+  responses: {
+    200: {
+      description: 'A page; `Link: <…>; rel="next"` when more follow.',
+      headers: { Link: { description: "Next page.", schema: { type: "string" as const } } },
+      content: json(NoteListSchema),
+    },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const getNoteRoute = createRoute({
+  method: "get",
+  path: "/notes/{id}",
+  tags: ["Notes"],
+  summary: "Get a note (supports If-None-Match)",
+  security: bearer,
+  request: { params: NoteIdParamSchema },
+  responses: {
+    200: { description: "The note.", headers: etagHeader, content: json(NoteSchema) },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const updateNoteRoute = createRoute({
+  method: "patch",
+  path: "/notes/{id}",
+  tags: ["Notes"],
+  summary: "Change some fields of a note (supports If-Match)",
+  security: bearer,
+  request: {
+    params: NoteIdParamSchema,
+    headers: IfMatchHeaders,
+    body: { required: true, content: json(UpdateNoteSchema) },
+  },
+  responses: {
+    200: { description: "The updated note.", headers: etagHeader, content: json(NoteSchema) },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...conflict("The note is in the trash; restore it first."),
+    ...preconditionFailed,
+    ...commonErrorResponses,
+  },
+});
+
+export const deleteNoteRoute = createRoute({
+  method: "delete",
+  path: "/notes/{id}",
+  tags: ["Notes"],
+  summary: "Move a note to the trash, or delete it for good from the trash (?permanent=true)",
+  security: bearer,
+  request: {
+    params: NoteIdParamSchema,
+    headers: IfMatchHeaders,
+    query: z.object({
+      permanent: z
+        .enum(["true", "false"])
+        .default("false")
+        .transform((value) => value === "true"),
+    }),
+  },
+  responses: {
+    204: { description: "Trashed (or already in the trash), or deleted for good." },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...conflict("permanent=true on a note that is not in the trash."),
+    ...preconditionFailed,
+    ...commonErrorResponses,
+  },
+});
+
+export const restoreNoteRoute = createRoute({
+  method: "post",
+  path: "/notes/{id}/restore",
+  tags: ["Notes"],
+  summary: "Restore a note from the trash",
+  security: bearer,
+  request: { params: NoteIdParamSchema, headers: IfMatchHeaders },
+  responses: {
+    200: { description: "The restored note.", headers: etagHeader, content: json(NoteSchema) },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...conflict("The note is not in the trash."),
+    ...preconditionFailed,
+    ...commonErrorResponses,
+  },
+});
+
+export const emptyTrashRoute = createRoute({
+  method: "delete",
+  path: "/trash",
+  tags: ["Notes"],
+  summary: "Delete every note in the caller's trash for good",
+  security: bearer,
+  responses: {
+    200: {
+      description: "How many notes were purged.",
+      content: json(z.object({ purged: z.number().int() })),
+    },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const listTagsRoute = createRoute({
+  method: "get",
+  path: "/tags",
+  tags: ["Notes"],
+  summary: "The caller's tags with note counts (trash excluded)",
+  security: bearer,
+  responses: {
+    200: { description: "Tags, most used first.", content: json(TagCountListSchema) },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export type CreateNoteRoute = typeof createNoteRoute;
+export type ListNotesRoute = typeof listNotesRoute;
+export type GetNoteRoute = typeof getNoteRoute;
+export type UpdateNoteRoute = typeof updateNoteRoute;
+export type DeleteNoteRoute = typeof deleteNoteRoute;
+export type RestoreNoteRoute = typeof restoreNoteRoute;
+export type EmptyTrashRoute = typeof emptyTrashRoute;
+export type ListTagsRoute = typeof listTagsRoute;

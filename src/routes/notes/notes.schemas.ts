@@ -1,0 +1,159 @@
+import { z } from "@hono/zod-openapi";
+
+const MAX_CONTENT_BYTES = 100 * 1024;
+const encoder = new TextEncoder();
+const codePoints = (text: string) => [...text].length;
+/** Postgres text cannot hold NUL; refusing it here keeps it a 422 instead of a 500. */
+const noNul = (text: string) => !text.includes("\u0000");
+const NUL_MESSAGE = "Must not contain null bytes.";
+
+export const TitleSchema = z
+  .string()
+  .transform((title) => title.normalize("NFC").trim())
+  .pipe(
+    z
+      .string()
+      .refine((title) => codePoints(title) >= 1, { message: "Must not be empty." })
+      .refine((title) => codePoints(title) <= 200, { message: "Must be at most 200 characters." })
+      .refine(noNul, { message: NUL_MESSAGE }),
+  )
+  .openapi({ example: "Release checklist" });
+
+export const ContentSchema = z
+  .string()
+  .max(MAX_CONTENT_BYTES, { message: "Must be at most 100 KB." })
+  .refine((content) => encoder.encode(content).byteLength <= MAX_CONTENT_BYTES, {
+    message: "Must be at most 100 KB.",
+  })
+  .refine(noNul, { message: NUL_MESSAGE })
+  .openapi({ description: "Markdown, up to 100 KB (UTF-8).", example: "- [ ] bump version\n- [ ] tag" });
+
+const TagSchema = z
+  .string()
+  .transform((tag) => tag.normalize("NFC").trim().toLowerCase())
+  .pipe(
+    z
+      .string()
+      .refine((tag) => codePoints(tag) >= 1 && codePoints(tag) <= 40, {
+        message: "Each tag must be 1–40 characters.",
+      })
+      .refine((tag) => !/[\p{Cc}\p{Cf},]/u.test(tag), {
+        message: "Tags must not contain control characters or commas.",
+      }),
+  );
+
+export const TagsSchema = z
+  .array(TagSchema)
+  .max(20, { message: "At most 20 tags." })
+  .transform((tags) => [...new Set(tags)])
+  .openapi({ example: ["release", "ops"], description: "Lower-cased and de-duplicated on write." });
+
+export const NoteSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    content: z.string(),
+    tags: z.array(z.string()),
+    pinned: z.boolean(),
+    archived: z.boolean(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    deleted_at: z.iso.datetime().nullable(),
+    version: z.number().int(),
+  })
+  .openapi("Note", {
+    example: {
+      id: "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
+      title: "Release checklist",
+      content: "- [ ] bump version",
+      tags: ["release"],
+      pinned: false,
+      archived: false,
+      created_at: "2026-11-23T10:00:00.000Z",
+      updated_at: "2026-11-23T10:00:00.000Z",
+      deleted_at: null,
+      version: 1,
+    },
+  });
+
+export const CreateNoteSchema = z
+  .strictObject({
+    title: TitleSchema,
+    content: ContentSchema.default(""),
+    tags: TagsSchema.default([]),
+    pinned: z.boolean().default(false),
+    archived: z.boolean().default(false),
+  })
+  .openapi("CreateNote");
+
+export const UpdateNoteSchema = z
+  .strictObject({
+    title: TitleSchema.optional(),
+    content: ContentSchema.optional(),
+    tags: TagsSchema.optional(),
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: "Send at least one field to change.",
+  })
+  .openapi("UpdateNote");
+
+const booleanQuery = z
+  .enum(["true", "false"], { message: "Must be true or false." })
+  .transform((value) => value === "true");
+
+const dateQuery = z.iso.datetime({ offset: true, message: "Must be an ISO 8601 date-time." });
+
+export const ListNotesQuerySchema = z.object({
+  limit: z.coerce
+    .number({ message: "Must be a number." })
+    .int()
+    .min(1, { message: "Must be between 1 and 100." })
+    .max(100, { message: "Must be between 1 and 100." })
+    .default(20),
+  cursor: z.string().max(2048).optional().openapi({ description: "`next_cursor` of the previous page." }),
+  q: z
+    .string()
+    .max(200)
+    .refine(noNul, { message: NUL_MESSAGE })
+    .optional()
+    .openapi({ description: "Full-text search (websearch syntax) with a substring fallback." }),
+  tag: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .pipe(TagsSchema)
+    .optional()
+    .openapi({ description: "Repeatable; a note must carry every tag given." }),
+  pinned: booleanQuery.optional(),
+  archived: booleanQuery.optional(),
+  trashed: booleanQuery.default(false).openapi({ description: "true lists the trash instead." }),
+  created_after: dateQuery.optional(),
+  created_before: dateQuery.optional(),
+  updated_after: dateQuery.optional(),
+  updated_before: dateQuery.optional(),
+  sort: z
+    .enum(["created_at", "updated_at", "title", "relevance"])
+    .optional()
+    .openapi({ description: "Default: relevance when `q` is given, else created_at." }),
+  order: z.enum(["asc", "desc"]).optional().openapi({ description: "Default: asc for title, else desc." }),
+  pinned_first: booleanQuery.default(false),
+});
+
+export type ListNotesQuery = z.infer<typeof ListNotesQuerySchema>;
+
+export const NoteListSchema = z
+  .object({
+    items: z.array(NoteSchema),
+    next_cursor: z.string().nullable(),
+    total: z.number().int().openapi({ description: "Notes matching the filters (all pages)." }),
+  })
+  .openapi("NoteList");
+
+export const NoteIdParamSchema = z.object({
+  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const TagCountListSchema = z
+  .object({ items: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+  .openapi("TagCounts");

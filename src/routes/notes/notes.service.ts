@@ -1,0 +1,232 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+
+/** What the API shows of a note. */
+export interface NoteDto {
+  id: string;
+  title: string;
+  content: string;
+  tags: string[];
+  pinned: boolean;
+  archived: boolean;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  version: number;
+}
+
+const NOTE_COLUMNS = sql.raw(
+  "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
+);
+
+const iso = (value: unknown) => new Date(value as string).toISOString();
+
+export function noteDto(row: Record<string, unknown>): NoteDto {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    content: String(row.content),
+    tags: (row.tags as string[]) ?? [],
+    pinned: Boolean(row.pinned),
+    archived: Boolean(row.archived),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+    deleted_at: row.deleted_at ? iso(row.deleted_at) : null,
+    version: Number(row.version),
+  };
+}
+
+const textArray = (values: string[]) =>
+  values.length === 0
+    ? sql`'{}'::text[]`
+    : sql`ARRAY[${sql.join(
+        values.map((value) => sql`${value}`),
+        sql`, `,
+      )}]::text[]`;
+
+export interface NewNote {
+  title: string;
+  content: string;
+  tags: string[];
+  pinned: boolean;
+  archived: boolean;
+}
+
+export async function createNote(db: Database, userId: string, note: NewNote): Promise<NoteDto> {
+  const [row] = await queryRows(
+    db,
+    sql`INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
+        VALUES (${uuidv7()}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived})
+        RETURNING ${NOTE_COLUMNS}`,
+  );
+  return noteDto(row as Record<string, unknown>);
+}
+
+export type IdempotentCreate =
+  | { outcome: "created"; note: NoteDto }
+  | { outcome: "replayed"; note: NoteDto; requestHash: string }
+  | { outcome: "in_flight" };
+
+/**
+ * Claims the idempotency key and creates the note in one statement, so two concurrent
+ * requests with the same key cannot both create: the loser's claim waits for the winner
+ * and then finds the key taken. A key older than 24 h is reclaimed.
+ */
+export async function createNoteIdempotently(
+  db: Database,
+  userId: string,
+  note: NewNote,
+  key: string,
+  requestHash: string,
+): Promise<IdempotentCreate> {
+  const id = uuidv7();
+  const rows = await queryRows(
+    db,
+    sql`WITH claim AS (
+          INSERT INTO note_idempotency_keys AS k (user_id, key, request_hash, note_id)
+          VALUES (${userId}, ${key}, ${requestHash}, ${id})
+          ON CONFLICT (user_id, key) DO UPDATE
+            SET request_hash = EXCLUDED.request_hash, note_id = EXCLUDED.note_id, created_at = now()
+            WHERE k.created_at < now() - interval '24 hours'
+          RETURNING note_id
+        ), created AS (
+          INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
+          SELECT ${id}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived}
+          FROM claim
+          RETURNING ${NOTE_COLUMNS}
+        ), prior AS (
+          SELECT k.request_hash, ${NOTE_COLUMNS}
+          FROM note_idempotency_keys k JOIN notes n ON n.id = k.note_id
+          WHERE k.user_id = ${userId} AND k.key = ${key} AND NOT EXISTS (SELECT 1 FROM claim)
+        )
+        SELECT 'created' AS outcome, NULL AS request_hash, created.* FROM created
+        UNION ALL
+        SELECT 'replayed' AS outcome, prior.* FROM prior`,
+  );
+  const row = rows[0];
+  // The winner committed after this statement's snapshot was taken: ask the client to retry.
+  if (!row) return { outcome: "in_flight" };
+  if (row.outcome === "created") return { outcome: "created", note: noteDto(row) };
+  return { outcome: "replayed", note: noteDto(row), requestHash: String(row.request_hash) };
+}
+
+export async function getNote(db: Database, userId: string, id: string): Promise<NoteDto | undefined> {
+  const [row] = await queryRows(
+    db,
+    sql`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.id = ${id} AND n.user_id = ${userId}`,
+  );
+  return row ? noteDto(row) : undefined;
+}
+
+/** Why a conditional write matched nothing: read only on the error path. */
+export async function noteState(db: Database, userId: string, id: string) {
+  const [row] = await queryRows<{ trashed: boolean; version: number }>(
+    db,
+    sql`SELECT deleted_at IS NOT NULL AS trashed, version FROM notes WHERE id = ${id} AND user_id = ${userId}`,
+  );
+  return row;
+}
+
+const versionGuard = (version: number | undefined) =>
+  version === undefined ? sql`` : sql` AND n.version = ${version}`;
+
+export async function updateNote(
+  db: Database,
+  userId: string,
+  id: string,
+  patch: Partial<NewNote>,
+  expectedVersion: number | undefined,
+): Promise<NoteDto | undefined> {
+  const assignments: SQL[] = [sql`version = n.version + 1`, sql`updated_at = now()`];
+  if (patch.title !== undefined) assignments.push(sql`title = ${patch.title}`);
+  if (patch.content !== undefined) assignments.push(sql`content = ${patch.content}`);
+  if (patch.tags !== undefined) assignments.push(sql`tags = ${textArray(patch.tags)}`);
+  if (patch.pinned !== undefined) assignments.push(sql`pinned = ${patch.pinned}`);
+  if (patch.archived !== undefined) assignments.push(sql`archived = ${patch.archived}`);
+  const [row] = await queryRows(
+    db,
+    sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)}
+        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NULL${versionGuard(expectedVersion)}
+        RETURNING ${NOTE_COLUMNS}`,
+  );
+  return row ? noteDto(row) : undefined;
+}
+
+export async function trashNote(
+  db: Database,
+  userId: string,
+  id: string,
+  expectedVersion: number | undefined,
+) {
+  const [row] = await queryRows(
+    db,
+    sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
+        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NULL${versionGuard(expectedVersion)}
+        RETURNING n.id`,
+  );
+  return row !== undefined;
+}
+
+export async function restoreNote(
+  db: Database,
+  userId: string,
+  id: string,
+  expectedVersion: number | undefined,
+) {
+  const [row] = await queryRows(
+    db,
+    sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
+        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NOT NULL${versionGuard(expectedVersion)}
+        RETURNING ${NOTE_COLUMNS}`,
+  );
+  return row ? noteDto(row) : undefined;
+}
+
+export async function deleteNoteForever(
+  db: Database,
+  userId: string,
+  id: string,
+  expectedVersion: number | undefined,
+) {
+  const [row] = await queryRows(
+    db,
+    sql`DELETE FROM notes AS n
+        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NOT NULL${versionGuard(expectedVersion)}
+        RETURNING n.id`,
+  );
+  return row !== undefined;
+}
+
+export async function emptyTrash(db: Database, userId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`DELETE FROM notes WHERE user_id = ${userId} AND deleted_at IS NOT NULL RETURNING id`,
+  );
+  return rows.map((row) => row.id);
+}
+
+export async function tagCounts(db: Database, userId: string) {
+  const rows = await queryRows<{ tag: string; count: number }>(
+    db,
+    sql`SELECT tag, count(*)::int AS count
+        FROM notes n, unnest(n.tags) AS tag
+        WHERE n.user_id = ${userId} AND n.deleted_at IS NULL
+        GROUP BY tag ORDER BY count DESC, tag ASC`,
+  );
+  return rows;
+}
+
+/** The cron's work: trash older than 30 days and idempotency keys older than 24 hours. */
+export async function purgeExpired(db: Database) {
+  const [row] = await queryRows<{ notes: number; keys: number }>(
+    db,
+    sql`WITH notes_gone AS (
+          DELETE FROM notes WHERE deleted_at < now() - interval '30 days' RETURNING id
+        ), keys_gone AS (
+          DELETE FROM note_idempotency_keys WHERE created_at < now() - interval '24 hours' RETURNING key
+        )
+        SELECT (SELECT count(*) FROM notes_gone)::int AS notes, (SELECT count(*) FROM keys_gone)::int AS keys`,
+  );
+  return row ?? { notes: 0, keys: 0 };
+}
