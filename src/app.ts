@@ -10,6 +10,7 @@ import { requestContext } from "./middleware/context.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
+import { pollsRouter } from "./routes/polls/polls.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 
@@ -63,6 +64,7 @@ export function createApp() {
   app.route("/", healthRouter);
   app.route("/", authRouter);
   app.route("/", notesRouter);
+  app.route("/", pollsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -31,6 +31,7 @@ export interface Variables {
   config: AppConfig;
   log: Logger;
   db: Database;
+  /** Set by requireAuth/requireAdmin; optionalAuth leaves it unset for anonymous callers. */
   caller: Caller;
 }
 

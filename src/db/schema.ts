@@ -163,7 +163,9 @@ export const polls = pgTable(
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
     voters: text("voters", { enum: ["authenticated", "anonymous"] }).notNull(),
-    resultsVisibility: text("results_visibility", { enum: ["always", "after_vote", "after_close"] }).notNull(),
+    resultsVisibility: text("results_visibility", {
+      enum: ["always", "after_vote", "after_close"],
+    }).notNull(),
     /** Anonymous polls: at most this many ballots per (hashed) client address. */
     maxVotesPerIp: integer("max_votes_per_ip").notNull().default(10),
     closesAt: ms("closes_at"),

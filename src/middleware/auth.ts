@@ -97,3 +97,11 @@ export function requireSession(c: Context<AppEnv>): void {
     throw new ApiError("forbidden", { detail: "This action needs a login session token, not an API key." });
   }
 }
+
+/** Resolves the caller when an Authorization header is sent (and rejects a bad one); anonymous otherwise. */
+export function optionalAuth(): MiddlewareHandler<AppEnv> {
+  return async function optionalAuthMiddleware(c, next) {
+    if (c.req.header("Authorization")) c.set("caller", await authenticate(c));
+    await next();
+  };
+}

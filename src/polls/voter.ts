@@ -1,0 +1,55 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { jwtSecret } from "../auth/tokens.ts";
+import type { AppEnv } from "../env.ts";
+import { base64url, constantTimeEqual, fromBase64url, hmacSha256, randomBytes } from "../lib/crypto.ts";
+
+export const VOTER_COOKIE = "dh_voter";
+const ONE_YEAR = 365 * 24 * 3600;
+
+export type VoterCookie = { state: "valid"; id: string } | { state: "missing" } | { state: "tampered" };
+
+const signature = async (c: Context<AppEnv>, id: string) =>
+  base64url(await hmacSha256(`voter:${jwtSecret(c.env)}`, id));
+
+/** Reads the browser's signed anonymous-voter cookie; an unverifiable one is "tampered". */
+export async function readVoterCookie(c: Context<AppEnv>): Promise<VoterCookie> {
+  const cookie = getCookie(c, VOTER_COOKIE);
+  if (!cookie) return { state: "missing" };
+  const [id, mac, extra] = cookie.split(".");
+  if (!id || !mac || extra !== undefined || !/^[A-Za-z0-9_-]{22}$/.test(id)) return { state: "tampered" };
+  try {
+    const ok = constantTimeEqual(fromBase64url(mac), fromBase64url(await signature(c, id)));
+    return ok ? { state: "valid", id } : { state: "tampered" };
+  } catch {
+    return { state: "tampered" };
+  }
+}
+
+export function newVoterId(): string {
+  return base64url(randomBytes(16));
+}
+
+/** Sets `dh_voter=<id>.<hmac>`: HttpOnly, Secure, SameSite=Lax, scoped to /polls, one year. */
+export async function issueVoterCookie(c: Context<AppEnv>, id: string): Promise<void> {
+  setCookie(c, VOTER_COOKIE, `${id}.${await signature(c, id)}`, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/polls",
+    maxAge: ONE_YEAR,
+  });
+}
+
+/** A keyed hash of the client address, different per poll: addresses are never stored or linkable. */
+export async function clientAddressHash(c: Context<AppEnv>, pollId: string, ip: string): Promise<string> {
+  return base64url(await hmacSha256(`ip:${jwtSecret(c.env)}`, `${pollId}:${ip}`));
+}
+
+/** Every key under which the caller might have voted: account and/or browser. */
+export function callerVoterKeys(userId: string | undefined, cookie: VoterCookie): string[] {
+  const keys: string[] = [];
+  if (userId) keys.push(`user:${userId}`);
+  if (cookie.state === "valid") keys.push(`cookie:${cookie.id}`);
+  return keys;
+}

@@ -1,0 +1,249 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { buildResults, resultsCsv } from "../../polls/results.ts";
+import {
+  callerVoterKeys,
+  clientAddressHash,
+  issueVoterCookie,
+  newVoterId,
+  readVoterCookie,
+} from "../../polls/voter.ts";
+import { clientIp } from "../../rate-limit/enforce.ts";
+import type * as routes from "./polls.routes.ts";
+import * as service from "./polls.service.ts";
+
+const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
+
+/** The caller, when optionalAuth found one (c.var.caller is unset for anonymous callers). */
+const callerOf = (c: Context<AppEnv>) => c.get("caller") as AppEnv["Variables"]["caller"] | undefined;
+
+async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
+  const cookie = await readVoterCookie(c);
+  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(callerOf(c)?.userId, cookie), withCounts);
+  if (!poll) throw notFound(id);
+  return { poll, cookie };
+}
+
+function pollDto(poll: NonNullable<Awaited<ReturnType<typeof service.getPoll>>>) {
+  const { total_voters: _total, ...rest } = poll;
+  return {
+    ...rest,
+    questions: poll.questions.map(({ voters: _voters, choices, ...question }) => ({
+      ...question,
+      choices: choices.map(({ votes: _votes, ...choice }) => choice),
+    })),
+  };
+}
+
+export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
+  const input = c.req.valid("json");
+  const id = await service.createPoll(c.var.db, c.var.caller.userId, input);
+  const { poll } = await loadPoll(c, id, false);
+  c.var.log.info("event", "poll.created", { poll_id: id, user_id: c.var.caller.userId });
+  c.header("Location", `/polls/${id}`);
+  return c.json(pollDto(poll), 201);
+};
+
+export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { poll, cookie } = await loadPoll(c, id, false);
+  // "One vote per browser" needs the browser marked before it votes.
+  if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
+  c.header("Cache-Control", "private, no-store");
+  return c.json(pollDto(poll), 200);
+};
+
+export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
+  const query = c.req.valid("query");
+  const caller = callerOf(c);
+  if (query.mine && !caller) {
+    throw new ApiError("unauthorized", {
+      detail: "mine=true needs a bearer token.",
+      headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
+    });
+  }
+  const owner = query.mine ? caller?.userId : undefined;
+  const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
+  const secret = cursorSecret(c.env);
+  const after = query.cursor
+    ? await decodeCursor<service.PollsPosition>(secret, scope, query.cursor)
+    : undefined;
+  const page = await service.listPolls(c.var.db, query, owner, after);
+  const next = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
+  if (next) c.header("Link", nextLink(c.req.url, next));
+  return c.json({ items: page.items, next_cursor: next }, 200);
+};
+
+export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const outcome = await service.updatePoll(c.var.db, id, c.var.caller.userId, c.req.valid("json"));
+  if (outcome === "not_found") throw notFound(id);
+  if (outcome === "forbidden")
+    throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
+  if (outcome === "has_votes") {
+    throw new ApiError("poll-has-votes", {
+      detail:
+        "Questions and choices cannot change once someone has voted; title, description and closes_at still can.",
+    });
+  }
+  const { poll } = await loadPoll(c, id, false);
+  return c.json(pollDto(poll), 200);
+};
+
+export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const result = await service.closePoll(c.var.db, id, c.var.caller.userId);
+  if (!result?.found) throw notFound(id);
+  if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
+  if (result.newly_closed)
+    c.var.log.info("event", "poll.closed", { poll_id: id, user_id: c.var.caller.userId });
+  const { poll } = await loadPoll(c, id, false);
+  return c.json(pollDto(poll), 200);
+};
+
+export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const caller = c.var.caller;
+  const result = await service.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
+  if (!result?.found) throw notFound(id);
+  if (!result.allowed)
+    throw new ApiError("forbidden", { detail: "Only the poll's owner or an admin may delete it." });
+  if (caller.role === "admin" && result.owner_id !== caller.userId) {
+    c.var.log.info("admin", "poll.deleted_by_admin", {
+      poll_id: id,
+      admin_id: caller.userId,
+      owner_id: result.owner_id,
+    });
+  }
+  c.var.log.info("event", "poll.deleted", { poll_id: id, user_id: caller.userId });
+  return c.body(null, 204);
+};
+
+const PROBLEM_MESSAGES: Record<string, string> = {
+  unanswered: "This question needs an answer.",
+  single_choice: "This question allows exactly one choice.",
+  too_many: "Too many choices for this question.",
+  unknown_question: "No such question in this poll.",
+  unknown_choice: "This choice does not belong to that question.",
+};
+
+function ballotFieldErrors(
+  errors: NonNullable<service.BallotOutcome["errors"]>,
+  answers: Array<{ question_id: string; choice_ids: string[] }>,
+): FieldError[] {
+  return errors.map((error) => {
+    const index = answers.findIndex((answer) => answer.question_id === error.question_id);
+    const base = index >= 0 ? `body.answers.${index}` : "body.answers";
+    const choiceIndex = error.choice_id ? (answers[index]?.choice_ids.indexOf(error.choice_id) ?? -1) : -1;
+    const path =
+      error.problem === "unknown_choice" && choiceIndex >= 0
+        ? `${base}.choice_ids.${choiceIndex}`
+        : error.problem === "unknown_question"
+          ? `${base}.question_id`
+          : index >= 0
+            ? `${base}.choice_ids`
+            : "body.answers";
+    const suffix = error.problem === "too_many" ? ` (at most ${error.max_selections})` : "";
+    return {
+      path,
+      message: `${PROBLEM_MESSAGES[error.problem] ?? "Invalid answer."}${suffix} [question ${error.question_id}]`,
+    };
+  });
+}
+
+export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { answers } = c.req.valid("json");
+  const caller = callerOf(c);
+  const cookie = await readVoterCookie(c);
+  const cookieVoterId =
+    cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
+  const outcome = await service.castBallot(c.var.db, {
+    pollId: id,
+    userId: caller?.userId,
+    cookieVoterId,
+    ipHash: await clientAddressHash(c, id, clientIp(c)),
+    answers,
+  });
+  if (outcome.voters === "anonymous" && cookie.state !== "valid") {
+    await issueVoterCookie(c, cookieVoterId ?? newVoterId());
+  }
+  switch (outcome.status) {
+    case "voted":
+      c.var.log.info("event", "poll.voted", {
+        poll_id: id,
+        ballot_id: outcome.ballot_id,
+        user_id: caller?.userId,
+      });
+      return c.json({ ballot_id: outcome.ballot_id as string, poll_id: id }, 201);
+    case "not_found":
+      throw notFound(id);
+    case "closed":
+      throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
+    case "auth_required":
+      throw new ApiError("unauthorized", {
+        detail: "This poll takes votes from signed-in accounts only.",
+        headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
+      });
+    case "cookie_required":
+      throw new ApiError("invalid-voter-cookie", {
+        detail: "The voter cookie was altered or forged. A new one has been set; vote again.",
+        headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
+      });
+    case "invalid":
+      throw new ApiError("validation-failed", {
+        detail: "Some answers do not fit the poll.",
+        errors: ballotFieldErrors(outcome.errors ?? [], answers),
+      });
+    case "ip_limit":
+      throw new ApiError("vote-limit-reached", {
+        detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
+      });
+    default:
+      throw new ApiError("already-voted", {
+        detail: "You have already voted in this poll; your ballot is unchanged.",
+      });
+  }
+};
+
+/** Results respect the poll's visibility rule; the owner and admins always see them. */
+async function visibleResults(c: Context<AppEnv>, id: string) {
+  const { poll } = await loadPoll(c, id, true);
+  const caller = callerOf(c);
+  const privileged = caller && (caller.userId === poll.owner_id || caller.role === "admin");
+  if (!privileged) {
+    if (poll.results_visibility === "after_vote" && !poll.has_voted) {
+      throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
+    }
+    if (poll.results_visibility === "after_close" && poll.status !== "closed") {
+      throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
+    }
+  }
+  return buildResults(poll);
+}
+
+function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
+  return c.body(csv, 200, {
+    "Content-Type": "text/csv; charset=utf-8; header=present",
+    "Content-Disposition": `attachment; filename="poll-${id}-results.csv"`,
+    "Cache-Control": "private, no-store",
+  });
+}
+
+export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const data = await visibleResults(c, id);
+  const accept = c.req.header("Accept") ?? "";
+  c.header("Vary", "Accept");
+  if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
+    return csvResponse(c, id, resultsCsv(data));
+  return c.json(data, 200);
+};
+
+export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
+};

@@ -1,0 +1,176 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import { bearer } from "../auth/auth.routes.ts";
+import {
+  BallotSchema,
+  CreatePollSchema,
+  ListPollsQuerySchema,
+  PollIdParamSchema,
+  PollListSchema,
+  PollSchema,
+  ResultsSchema,
+  UpdatePollSchema,
+  VoteSchema,
+} from "./polls.schemas.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const optionalBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
+const unauthorized = { 401: problemResponseSpec("Missing or invalid credentials.") };
+const forbidden = (why: string) => ({ 403: problemResponseSpec(why) });
+const conflict = (why: string) => ({ 409: problemResponseSpec(why) });
+
+export const createPollRoute = createRoute({
+  method: "post",
+  path: "/polls",
+  tags: ["Polls"],
+  summary: "Create a poll with its questions and choices (one transaction)",
+  security: bearer,
+  request: { body: { required: true, content: json(CreatePollSchema) } },
+  responses: {
+    201: { description: "The poll, nested.", content: json(PollSchema) },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const listPollsRoute = createRoute({
+  method: "get",
+  path: "/polls",
+  tags: ["Polls"],
+  summary: "List polls, newest first (keyset pagination)",
+  security: optionalBearer,
+  request: { query: ListPollsQuerySchema },
+  responses: {
+    200: { description: "A page of polls.", content: json(PollListSchema) },
+    ...unauthorized,
+    ...commonErrorResponses,
+  },
+});
+
+export const getPollRoute = createRoute({
+  method: "get",
+  path: "/polls/{id}",
+  tags: ["Polls"],
+  summary: "A poll with questions and choices, and whether the caller has voted",
+  description: "For anonymous polls this issues the signed `dh_voter` cookie on the first visit.",
+  security: optionalBearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    200: { description: "The poll.", content: json(PollSchema) },
+    ...unauthorized,
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const updatePollRoute = createRoute({
+  method: "patch",
+  path: "/polls/{id}",
+  tags: ["Polls"],
+  summary: "Edit a poll (owner); questions only until the first vote",
+  security: bearer,
+  request: { params: PollIdParamSchema, body: { required: true, content: json(UpdatePollSchema) } },
+  responses: {
+    200: { description: "The poll after the edit.", content: json(PollSchema) },
+    ...unauthorized,
+    ...forbidden("Only the owner may edit."),
+    ...notFoundResponse,
+    ...conflict("Questions cannot change once someone has voted."),
+    ...commonErrorResponses,
+  },
+});
+
+export const closePollRoute = createRoute({
+  method: "post",
+  path: "/polls/{id}/close",
+  tags: ["Polls"],
+  summary: "Close a poll now (owner); closing a closed poll is a no-op",
+  security: bearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    200: { description: "The closed poll.", content: json(PollSchema) },
+    ...unauthorized,
+    ...forbidden("Only the owner may close."),
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const deletePollRoute = createRoute({
+  method: "delete",
+  path: "/polls/{id}",
+  tags: ["Polls"],
+  summary: "Delete a poll (owner or admin; soft delete)",
+  security: bearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    204: { description: "Deleted." },
+    ...unauthorized,
+    ...forbidden("Only the owner or an admin may delete."),
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const voteRoute = createRoute({
+  method: "post",
+  path: "/polls/{id}/votes",
+  tags: ["Polls"],
+  summary: "Vote: one answer per question, once per voter",
+  security: optionalBearer,
+  request: { params: PollIdParamSchema, body: { required: true, content: json(VoteSchema) } },
+  responses: {
+    201: { description: "Counted.", content: json(BallotSchema) },
+    ...unauthorized,
+    ...notFoundResponse,
+    409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
+    429: problemResponseSpec("This address reached the poll's per-address ballot cap."),
+    ...commonErrorResponses,
+    400: problemResponseSpec("Malformed JSON, or a tampered voter cookie (a fresh one is set)."),
+  },
+});
+
+export const resultsRoute = createRoute({
+  method: "get",
+  path: "/polls/{id}/results",
+  tags: ["Polls"],
+  summary: "Results: per question voters, per choice votes and percent (JSON, or CSV with Accept: text/csv)",
+  security: optionalBearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    200: {
+      description: "Results.",
+      content: { ...json(ResultsSchema), "text/csv": { schema: z.string() } },
+    },
+    ...unauthorized,
+    ...forbidden("Results are not visible yet (see results_visibility)."),
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export const resultsCsvRoute = createRoute({
+  method: "get",
+  path: "/polls/{id}/results.csv",
+  tags: ["Polls"],
+  summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
+  security: optionalBearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
+    ...unauthorized,
+    ...forbidden("Results are not visible yet (see results_visibility)."),
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
+export type CreatePollRoute = typeof createPollRoute;
+export type ListPollsRoute = typeof listPollsRoute;
+export type GetPollRoute = typeof getPollRoute;
+export type UpdatePollRoute = typeof updatePollRoute;
+export type ClosePollRoute = typeof closePollRoute;
+export type DeletePollRoute = typeof deletePollRoute;
+export type VoteRoute = typeof voteRoute;
+export type ResultsRoute = typeof resultsRoute;
+export type ResultsCsvRoute = typeof resultsCsvRoute;

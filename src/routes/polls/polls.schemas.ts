@@ -1,0 +1,219 @@
+import { z } from "@hono/zod-openapi";
+
+const codePoints = (text: string) => [...text].length;
+const noNul = (text: string) => !text.includes("\u0000");
+
+const text = (max: number, min = 1) =>
+  z
+    .string()
+    .transform((value) => value.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .refine((value) => codePoints(value) >= min, { message: min ? "Must not be empty." : "Invalid." })
+        .refine((value) => codePoints(value) <= max, { message: `Must be at most ${max} characters.` })
+        .refine(noNul, { message: "Must not contain null bytes." }),
+    );
+
+const futureDate = z.iso
+  .datetime({ offset: true, message: "Must be an ISO 8601 date-time." })
+  .refine((value) => Date.parse(value) > Date.now(), { message: "Must be in the future." });
+
+const ChoiceInputSchema = z.strictObject({ label: text(200) });
+
+export const QuestionInputSchema = z
+  .strictObject({
+    prompt: text(500),
+    kind: z.enum(["single", "multiple"]).default("single"),
+    max_selections: z.number().int().min(1).max(20).optional().openapi({
+      description:
+        "For `multiple`: how many choices a voter may pick (default: all). Must be 1 for `single`.",
+    }),
+    choices: z
+      .array(ChoiceInputSchema)
+      .min(2, { message: "At least 2 choices." })
+      .max(20, { message: "At most 20 choices." }),
+  })
+  .superRefine((question, ctx) => {
+    if (
+      question.kind === "single" &&
+      question.max_selections !== undefined &&
+      question.max_selections !== 1
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_selections"],
+        message: "A single-choice question allows exactly 1.",
+      });
+    }
+    if (question.max_selections !== undefined && question.max_selections > question.choices.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max_selections"],
+        message: "Cannot exceed the number of choices.",
+      });
+    }
+    const labels = question.choices.map((choice) => choice.label.toLowerCase());
+    labels.forEach((label, index) => {
+      if (labels.indexOf(label) !== index) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["choices", index, "label"],
+          message: "Duplicate choice in this question.",
+        });
+      }
+    });
+  });
+
+const QuestionsSchema = z
+  .array(QuestionInputSchema)
+  .min(1, { message: "At least 1 question." })
+  .max(20, { message: "At most 20 questions." });
+
+export const CreatePollSchema = z
+  .strictObject({
+    title: text(200),
+    description: text(2000, 0).default(""),
+    closes_at: futureDate.optional(),
+    voters: z.enum(["authenticated", "anonymous"]).default("authenticated").openapi({
+      description:
+        "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address.",
+    }),
+    results_visibility: z.enum(["always", "after_vote", "after_close"]).default("always"),
+    max_votes_per_ip: z.number().int().min(1).max(100_000).default(10).openapi({
+      description: "Anonymous polls: ballots allowed per client address (an office NAT shares one).",
+    }),
+    questions: QuestionsSchema,
+  })
+  .openapi("CreatePoll");
+
+export const UpdatePollSchema = z
+  .strictObject({
+    title: text(200).optional(),
+    description: text(2000, 0).optional(),
+    closes_at: futureDate.nullable().optional().openapi({ description: "null removes the deadline." }),
+    questions: QuestionsSchema.optional().openapi({
+      description: "Replaces all questions; only before the first vote.",
+    }),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: "Send at least one field to change.",
+  })
+  .openapi("UpdatePoll");
+
+export const VoteSchema = z
+  .strictObject({
+    answers: z
+      .array(
+        z.strictObject({
+          question_id: z.uuid({ message: "Must be a UUID." }),
+          choice_ids: z
+            .array(z.uuid({ message: "Must be a UUID." }))
+            .min(1, { message: "Pick at least one choice." })
+            .max(20, { message: "At most 20 choices." }),
+        }),
+      )
+      .min(1, { message: "Answer every question." })
+      .max(20, { message: "A poll has at most 20 questions." }),
+  })
+  .superRefine((vote, ctx) => {
+    const questions = new Set<string>();
+    vote.answers.forEach((answer, index) => {
+      if (questions.has(answer.question_id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["answers", index, "question_id"],
+          message: "Question answered twice.",
+        });
+      }
+      questions.add(answer.question_id);
+      const seen = new Set<string>();
+      answer.choice_ids.forEach((choice, choiceIndex) => {
+        if (seen.has(choice)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["answers", index, "choice_ids", choiceIndex],
+            message: "Repeated choice.",
+          });
+        }
+        seen.add(choice);
+      });
+    });
+  })
+  .openapi("Vote");
+
+const ChoiceSchema = z.object({ id: z.uuid(), position: z.number().int(), label: z.string() });
+const QuestionSchema = z.object({
+  id: z.uuid(),
+  position: z.number().int(),
+  prompt: z.string(),
+  kind: z.enum(["single", "multiple"]),
+  max_selections: z.number().int(),
+  choices: z.array(ChoiceSchema),
+});
+
+export const PollSchema = z
+  .object({
+    id: z.uuid(),
+    owner_id: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    voters: z.enum(["authenticated", "anonymous"]),
+    results_visibility: z.enum(["always", "after_vote", "after_close"]),
+    max_votes_per_ip: z.number().int(),
+    status: z.enum(["open", "closed"]),
+    closes_at: z.iso.datetime().nullable(),
+    closed_at: z.iso.datetime().nullable(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+    has_voted: z.boolean(),
+    questions: z.array(QuestionSchema),
+  })
+  .openapi("Poll");
+
+export const PollSummarySchema = PollSchema.omit({ questions: true, has_voted: true }).openapi("PollSummary");
+
+export const PollListSchema = z
+  .object({ items: z.array(PollSummarySchema), next_cursor: z.string().nullable() })
+  .openapi("PollList");
+
+export const ListPollsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2048).optional(),
+  status: z.enum(["open", "closed"]).optional(),
+  mine: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true")
+    .openapi({ description: "Only the caller's polls (needs a bearer token)." }),
+});
+
+export const ResultsSchema = z
+  .object({
+    poll_id: z.uuid(),
+    title: z.string(),
+    status: z.enum(["open", "closed"]),
+    total_voters: z.number().int(),
+    questions: z.array(
+      z.object({
+        id: z.uuid(),
+        prompt: z.string(),
+        kind: z.enum(["single", "multiple"]),
+        voters: z.number().int(),
+        choices: z.array(
+          z.object({ id: z.uuid(), label: z.string(), votes: z.number().int(), percent: z.number() }),
+        ),
+      }),
+    ),
+  })
+  .openapi("PollResults");
+
+export const BallotSchema = z.object({ ballot_id: z.uuid(), poll_id: z.uuid() }).openapi("Ballot");
+
+export const PollIdParamSchema = z.object({
+  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
+});
+
+export type CreatePollInput = z.infer<typeof CreatePollSchema>;
+export type QuestionInput = z.infer<typeof QuestionInputSchema>;
+export type ListPollsQuery = z.infer<typeof ListPollsQuerySchema>;
