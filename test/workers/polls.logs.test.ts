@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { apiWithEnv } from "../helpers/api.ts";
+import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
+import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
+
+describe("poll log channels", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("writes votes and closes to `event`, and an admin's deletion to `admin`", async () => {
+    const { owner, poll } = await ownerWithPoll();
+    const voter = await registerUser();
+    const admin = await adminTokens();
+    const call = apiWithEnv({ LOG_LEVEL: "info" });
+    const lines: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const post = (path: string, token: string, body?: unknown) =>
+      call(path, {
+        method: "POST",
+        headers: { ...bearer(token), "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await post(`/polls/${poll.id}/votes`, voter.tokens.access_token, answersFor(poll))).status).toBe(
+      201,
+    );
+    expect((await post(`/polls/${poll.id}/close`, owner.tokens.access_token)).status).toBe(200);
+    const deleted = await call(`/polls/${poll.id}`, {
+      method: "DELETE",
+      headers: bearer(admin.access_token),
+    });
+    expect(deleted.status).toBe(204);
+    const entries = lines.map((line) => JSON.parse(line));
+    const events = entries.filter((e) => e.channel === "event").map((e) => e.msg);
+    expect(events).toEqual(expect.arrayContaining(["poll.voted", "poll.closed", "poll.deleted"]));
+    const adminEntry = entries.find((e) => e.channel === "admin");
+    expect(adminEntry).toMatchObject({
+      msg: "poll.deleted_by_admin",
+      poll_id: poll.id,
+      owner_id: owner.tokens.user.id,
+    });
+  });
+});
