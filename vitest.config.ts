@@ -2,6 +2,8 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 
 /** Tests read it back from `env.JWT_SECRET` to sign their own (expired, wrong-audience…) tokens. */
+/** A fake token: tests assert it reaches the upstream and never a response or a log line. */
+const TEST_GITHUB_TOKEN = "ghp_testOnlyToken0123456789abcdefABCDEF";
 const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdef";
 
 /**
@@ -22,8 +24,13 @@ export default defineConfig({
               hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
               bindings: {
                 ENVIRONMENT: "test",
+                // Quiet by default; tests that assert on log lines raise the level themselves.
+                LOG_LEVEL: "error",
                 JWT_SECRET: TEST_JWT_SECRET,
                 ADMIN_EMAILS: "root@devhub.test",
+                GITHUB_API_URL: inject("githubApiUrl"),
+                GITHUB_TOKEN: TEST_GITHUB_TOKEN,
+                GITHUB_TIMEOUT_MS: "1000",
               },
             },
           })),

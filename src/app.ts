@@ -9,12 +9,12 @@ import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
+import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
 import { pollsRouter } from "./routes/polls/polls.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
-
-export const API_VERSION = "0.1.0";
+import { API_VERSION } from "./version.ts";
 
 /**
  * Builds the whole application. Middleware order matters: the request id comes first
@@ -65,6 +65,7 @@ export function createApp() {
   app.route("/", authRouter);
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
+  app.route("/", githubRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -16,6 +16,12 @@ export interface Bindings extends Env {
   RATE_LIMITS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_TOKEN_TTL_SECONDS?: string;
+  GITHUB_API_URL?: string;
+  GITHUB_TOKEN?: string;
+  GITHUB_CACHE_TTL_SECONDS?: string;
+  GITHUB_STALE_TTL_SECONDS?: string;
+  GITHUB_TIMEOUT_MS?: string;
+  GITHUB_MAX_PAGES?: string;
 }
 
 /** Who is calling, once the auth middleware has verified it. */

@@ -5,6 +5,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
+import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
@@ -21,10 +22,12 @@ export default async function setup(project: TestProject) {
         ? { url: external, stop: async () => undefined }
         : await startPostgresServer();
   await migrateDatabase(database.url);
+  const github = await startGithubUpstream();
   project.provide("databaseUrl", database.url);
   project.provide("databaseKind", kind);
+  project.provide("githubApiUrl", github.url);
   return async () => {
-    await database.stop();
+    await Promise.all([database.stop(), github.stop()]);
   };
 }
 
@@ -32,5 +35,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     databaseKind: TestDatabaseKind;
+    githubApiUrl: string;
   }
 }

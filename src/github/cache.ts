@@ -1,0 +1,142 @@
+import { blockedForSeconds, readRateLimitState, recordBlock, recordQuota } from "./rate-limit-state.ts";
+import type { GithubSettings } from "./settings.ts";
+import { requestGithub, UpstreamError } from "./upstream.ts";
+
+/** What KV keeps per normalised upstream request. */
+export interface CacheEntry {
+  status: 200 | 404;
+  body: string;
+  etag: string | null;
+  link: string | null;
+  fetchedAt: number;
+}
+
+export type CacheState = "hit" | "stale" | "revalidated" | "miss";
+
+export interface CachedResult {
+  entry: CacheEntry;
+  state: CacheState;
+}
+
+/** KV refuses TTLs under 60 s; a 404 lives exactly that long, so a typo cannot burn quota. */
+const KV_MIN_TTL = 60;
+const NEGATIVE_TTL_SECONDS = 60;
+
+export interface CacheContext {
+  kv: KVNamespace;
+  settings: GithubSettings;
+  waitUntil(promise: Promise<unknown>): void;
+  onEvent?(
+    event: "upstream_error" | "revalidated" | "revalidate_failed",
+    detail: Record<string, unknown>,
+  ): void;
+}
+
+const cacheKey = (path: string) => `github:v1:${path}`;
+
+/** Concurrent misses for one key inside an isolate share one upstream request. */
+const inFlight = new Map<string, Promise<CachedResult>>();
+
+function freshFor(entry: CacheEntry, settings: GithubSettings): number {
+  return (entry.status === 404 ? NEGATIVE_TTL_SECONDS : settings.freshSeconds) * 1000;
+}
+
+async function store(ctx: CacheContext, path: string, entry: CacheEntry): Promise<void> {
+  const ttl =
+    entry.status === 404
+      ? NEGATIVE_TTL_SECONDS
+      : Math.max(KV_MIN_TTL, ctx.settings.freshSeconds + ctx.settings.staleSeconds);
+  await ctx.kv.put(cacheKey(path), JSON.stringify(entry), { expirationTtl: ttl }).catch(() => undefined);
+}
+
+/**
+ * Asks GitHub (conditionally when we hold an ETag), honouring and recording the shared
+ * rate-limit back-off. A 304 refreshes the stored entry's timestamp only.
+ */
+async function fetchAndStore(
+  ctx: CacheContext,
+  path: string,
+  previous: CacheEntry | null,
+): Promise<CachedResult> {
+  const limits = await readRateLimitState(ctx.kv);
+  const blocked = blockedForSeconds(limits);
+  if (blocked > 0) throw new UpstreamError("rate_limited", "Waiting out GitHub's rate limit", blocked);
+  try {
+    const response = await requestGithub(
+      ctx.settings,
+      path,
+      previous?.status === 200 ? (previous.etag ?? undefined) : undefined,
+    );
+    ctx.waitUntil(recordQuota(ctx.kv, response.rate));
+    if (response.status === 304 && previous) {
+      const entry = { ...previous, fetchedAt: Date.now() };
+      await store(ctx, path, entry);
+      return { entry, state: "revalidated" };
+    }
+    const entry: CacheEntry = {
+      status: response.status === 404 ? 404 : 200,
+      body: response.body,
+      etag: response.etag,
+      link: response.link,
+      fetchedAt: Date.now(),
+    };
+    await store(ctx, path, entry);
+    return { entry, state: "miss" };
+  } catch (error) {
+    if (error instanceof UpstreamError && error.kind === "rate_limited" && error.retryAfterSeconds) {
+      const reason = error.rate?.remaining === 0 ? "primary" : "secondary";
+      if (error.rate) await recordBlock(ctx.kv, error.retryAfterSeconds, error.rate, reason);
+    }
+    throw error;
+  }
+}
+
+function shared(key: string, work: () => Promise<CachedResult>): Promise<CachedResult> {
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const promise = work().finally(() => inFlight.delete(key));
+  inFlight.set(key, promise);
+  return promise;
+}
+
+/**
+ * Stale-while-revalidate over KV:
+ * - fresh entry → served, no upstream call ("hit");
+ * - stale entry within the stale window → served at once, revalidated in the background
+ *   ("stale"); if GitHub fails or is rate-limited the entry simply stays (stale-if-error);
+ * - nothing usable → fetched, stored and served ("miss"), or an UpstreamError.
+ * `forceRevalidate` (a client's `Cache-Control: no-cache`) asks GitHub first and falls back
+ * to the stale entry if GitHub fails.
+ */
+export async function cachedGithubGet(
+  ctx: CacheContext,
+  path: string,
+  forceRevalidate = false,
+): Promise<CachedResult> {
+  const entry = await ctx.kv.get<CacheEntry>(cacheKey(path), "json").catch(() => null);
+  const age = entry ? Date.now() - entry.fetchedAt : Number.POSITIVE_INFINITY;
+  const fresh = entry !== null && age < freshFor(entry, ctx.settings);
+  const usable =
+    entry !== null &&
+    age < freshFor(entry, ctx.settings) + (entry.status === 404 ? 0 : ctx.settings.staleSeconds * 1000);
+
+  if (entry && fresh && !forceRevalidate) return { entry, state: "hit" };
+
+  if (entry && usable && !forceRevalidate) {
+    ctx.waitUntil(
+      shared(path, () => fetchAndStore(ctx, path, entry)).then(
+        (result) => ctx.onEvent?.("revalidated", { path, state: result.state }),
+        (error) => ctx.onEvent?.("revalidate_failed", { path, error }),
+      ),
+    );
+    return { entry, state: "stale" };
+  }
+
+  try {
+    return await shared(path, () => fetchAndStore(ctx, path, entry));
+  } catch (error) {
+    ctx.onEvent?.("upstream_error", { path, error });
+    if (entry && usable) return { entry, state: "stale" };
+    throw error;
+  }
+}

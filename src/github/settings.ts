@@ -1,0 +1,34 @@
+export interface GithubSettings {
+  apiUrl: string;
+  token: string | undefined;
+  /** Seconds an entry is served without asking GitHub. */
+  freshSeconds: number;
+  /** Seconds past freshness an entry may still be served (while revalidating, or when GitHub fails). */
+  staleSeconds: number;
+  timeoutMs: number;
+  maxPages: number;
+}
+
+const positive = (value: unknown, fallback: number) => {
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
+};
+
+const cache = new WeakMap<object, GithubSettings>();
+
+/** Read once per isolate from vars/secrets; see README "GitHub dashboard" for each. */
+export function githubSettings(env: object): GithubSettings {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const vars = env as Record<string, unknown>;
+  const settings: GithubSettings = {
+    apiUrl: String(vars.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    token: typeof vars.GITHUB_TOKEN === "string" && vars.GITHUB_TOKEN ? vars.GITHUB_TOKEN : undefined,
+    freshSeconds: positive(vars.GITHUB_CACHE_TTL_SECONDS, 300),
+    staleSeconds: positive(vars.GITHUB_STALE_TTL_SECONDS, 86_400),
+    timeoutMs: positive(vars.GITHUB_TIMEOUT_MS, 5000),
+    maxPages: Math.floor(positive(vars.GITHUB_MAX_PAGES, 10)),
+  };
+  cache.set(env, settings);
+  return settings;
+}

@@ -1,0 +1,122 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import type { CacheContext } from "../../github/cache.ts";
+import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../../github/service.ts";
+import { githubSettings } from "../../github/settings.ts";
+import { cleanRepo, profileSummary, selectRepos } from "../../github/shape.ts";
+import { UpstreamError } from "../../github/upstream.ts";
+import { sha256 } from "../../lib/crypto.ts";
+import { ifNoneMatchHits } from "../../lib/etag.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError } from "../../lib/problem.ts";
+import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
+
+function cacheContext(c: Context<AppEnv>): CacheContext {
+  return {
+    kv: c.env.CACHE,
+    settings: githubSettings(c.env),
+    waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+    onEvent: (event, detail) => c.var.log.warn("system", `github.${event}`, detail),
+  };
+}
+
+/** A client's `Cache-Control: no-cache` asks us to check with GitHub before answering. */
+const forceRevalidate = (c: Context<AppEnv>) => /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
+
+/** Turns what went wrong upstream into the problem a client can act on. */
+function upstreamProblem(error: unknown, what: string): never {
+  if (error instanceof GithubNotFound) throw new ApiError("not-found", { detail: `GitHub has no ${what}.` });
+  if (error instanceof UpstreamError) {
+    const retry = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;
+    if (error.kind === "rate_limited") {
+      throw new ApiError("dependency-unavailable", {
+        detail: "GitHub's rate limit is exhausted and no cached copy is available; retry later.",
+        headers: retry,
+        extensions: { dependency: "github" },
+      });
+    }
+    if (error.kind === "timeout") {
+      throw new ApiError("gateway-timeout", {
+        detail: "GitHub did not answer in time.",
+        extensions: { dependency: "github" },
+      });
+    }
+    throw new ApiError("bad-gateway", {
+      detail:
+        error.kind === "malformed" ? "GitHub sent a malformed answer." : "GitHub is failing; retry later.",
+      headers: retry,
+      extensions: { dependency: "github" },
+    });
+  }
+  if (error instanceof SyntaxError) {
+    throw new ApiError("bad-gateway", {
+      detail: "GitHub sent a malformed answer.",
+      extensions: { dependency: "github" },
+    });
+  }
+  throw error;
+}
+
+/** Our own ETag over the exact body, plus the cache headers; 304 when the client has it. */
+async function respond(c: Context<AppEnv>, payload: unknown, outcome: CacheOutcome) {
+  const body = JSON.stringify(payload);
+  const etag = `"${(await sha256(body)).slice(0, 27)}"`;
+  c.header("ETag", etag);
+  c.header("Cache-Status", outcome.state);
+  c.header("Age", String(outcome.ageSeconds));
+  c.header("Cache-Control", "public, max-age=60");
+  if (ifNoneMatchHits(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
+  return c.body(body, 200, { "Content-Type": "application/json; charset=utf-8" });
+}
+
+export const userRepos: AppRouteHandler<UserReposRoute> = async (c) => {
+  const { username } = c.req.valid("param");
+  const query = c.req.valid("query");
+  const outcome = new CacheOutcome();
+  const ctx = cacheContext(c);
+  const login = username.toLowerCase();
+  const collected = await collectRepos(ctx, login, outcome, forceRevalidate(c)).catch((error) =>
+    upstreamProblem(error, `user ${username}`),
+  );
+  const selected = selectRepos(collected.repos, query);
+  return respond(
+    c,
+    {
+      username,
+      total: selected.length,
+      pages_fetched: collected.pages,
+      truncated: collected.truncated,
+      items: selected.slice(0, query.limit),
+    },
+    outcome,
+  ) as never;
+};
+
+export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
+  const { username } = c.req.valid("param");
+  const outcome = new CacheOutcome();
+  const ctx = cacheContext(c);
+  const login = username.toLowerCase();
+  const force = forceRevalidate(c);
+  const [user, collected] = await Promise.all([
+    fetchJson(ctx, `/users/${login}`, outcome, force),
+    collectRepos(ctx, login, outcome, force),
+  ]).catch((error) => upstreamProblem(error, `user ${username}`));
+  return respond(
+    c,
+    { ...profileSummary(user as Record<string, unknown>, collected.repos), truncated: collected.truncated },
+    outcome,
+  ) as never;
+};
+
+export const repository: AppRouteHandler<RepoRoute> = async (c) => {
+  const { owner, repo } = c.req.valid("param");
+  const outcome = new CacheOutcome();
+  const raw = await fetchJson(
+    cacheContext(c),
+    `/repos/${owner.toLowerCase()}/${repo.toLowerCase()}`,
+    outcome,
+    forceRevalidate(c),
+  ).catch((error) => upstreamProblem(error, `repository ${owner}/${repo}`));
+  return respond(c, cleanRepo(raw as Record<string, unknown>), outcome) as never;
+};
