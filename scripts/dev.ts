@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyDocsAssets } from "./copy-docs-assets.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
 import { migrateDatabase } from "./migrate.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,10 +42,16 @@ async function localJwtSecret(): Promise<string> {
  * Secrets reach wrangler through an env file in .data/ (mode 600): never on the command
  * line (visible in `ps`) and never as vars (wrangler prints var values at start-up).
  */
-async function writeSecretsFile(): Promise<string> {
+async function writeSecretsFile(githubApiUrl: string | undefined): Promise<string> {
   const secrets: Record<string, string | undefined> = {
     JWT_SECRET: await localJwtSecret(),
     GITHUB_TOKEN: process.env.GITHUB_TOKEN,
+    // GitHub settings from the shell are honoured too (see README, GitHub dashboard).
+    GITHUB_API_URL: githubApiUrl,
+    GITHUB_CACHE_TTL_SECONDS: process.env.GITHUB_CACHE_TTL_SECONDS,
+    GITHUB_STALE_TTL_SECONDS: process.env.GITHUB_STALE_TTL_SECONDS,
+    GITHUB_TIMEOUT_MS: process.env.GITHUB_TIMEOUT_MS,
+    GITHUB_MAX_PAGES: process.env.GITHUB_MAX_PAGES,
   };
   const file = join(root, ".data", "dev-secrets.env");
   const lines = Object.entries(secrets)
@@ -54,8 +61,17 @@ async function writeSecretsFile(): Promise<string> {
   return file;
 }
 
+/** GITHUB_OFFLINE=1 serves GitHub from the recorded fixtures (scripts/lib/github-upstream.ts). */
+async function provideGithub(): Promise<GithubUpstream | undefined> {
+  if (!["1", "true"].includes(String(process.env.GITHUB_OFFLINE ?? "").toLowerCase())) return undefined;
+  const upstream = await startGithubUpstream(Number(process.env.GITHUB_UPSTREAM_PORT ?? 0));
+  console.log(`[devhub] offline GitHub upstream on ${upstream.url}`);
+  return upstream;
+}
+
 await copyDocsAssets();
-const secretsFile = await writeSecretsFile();
+const github = await provideGithub();
+const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API_URL);
 const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
@@ -92,7 +108,7 @@ function shutdown(code: number): void {
       wrangler.kill("SIGTERM");
       await new Promise((resolve) => wrangler.once("exit", resolve));
     }
-    await database.stop();
+    await Promise.all([database.stop(), github?.stop()]);
     console.log("[devhub] stopped");
     process.exit(code);
   })();
