@@ -24,8 +24,12 @@ export default defineConfig({
               hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
               bindings: {
                 ENVIRONMENT: "test",
+                // On a CI runner the worker reports environment "ci".
+                CI: process.env.CI ?? "",
                 // Quiet by default; tests that assert on log lines raise the level themselves.
                 LOG_LEVEL: "error",
+                // Flush every request's sample at once, so tests never wait out the 1 s interval.
+                STATS_FLUSH_MS: "0",
                 JWT_SECRET: TEST_JWT_SECRET,
                 ADMIN_EMAILS: "root@devhub.test",
                 GITHUB_API_URL: inject("githubApiUrl"),

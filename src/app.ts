@@ -7,6 +7,7 @@ import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
 import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
+import { metrics } from "./middleware/metrics.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
@@ -14,6 +15,7 @@ import { notesRouter } from "./routes/notes/notes.index.ts";
 import { pollsRouter } from "./routes/polls/polls.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
+import { statsRouter } from "./routes/system/stats.index.ts";
 import { API_VERSION } from "./version.ts";
 
 /**
@@ -24,6 +26,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use(requestId());
+  app.use(metrics());
   app.use(
     secureHeaders({
       // JSON never needs to load anything; the docs page sets its own, looser policy.
@@ -62,6 +65,7 @@ export function createApp() {
   app.use(requestContext());
 
   app.route("/", healthRouter);
+  app.route("/", statsRouter);
   app.route("/", authRouter);
   app.route("/", notesRouter);
   app.route("/", pollsRouter);

@@ -1,5 +1,6 @@
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { parseRateLimits, type RateLimitTable } from "./rate-limit/rules.ts";
+import { API_VERSION } from "./version.ts";
 
 /**
  * One place decides which environment the worker runs in and derives every
@@ -26,6 +27,15 @@ export interface AppConfig {
   refreshTokenTtlSeconds: number;
   /** Accounts registered with these emails get the admin role (bootstrap). */
   adminEmails: Set<string>;
+  /** Who may read /stats: everyone, or admins only (the production default). */
+  statsAccess: "public" | "admin";
+  /** /trigger-error: off in production, admin-only in staging, open elsewhere (by default). */
+  triggerErrorAccess: "public" | "admin" | "off";
+  statsShards: number;
+  /** How often an isolate sends its buffered samples (default 1000 ms). */
+  statsFlushMs: number;
+  appVersion: string;
+  gitCommit: string | null;
 }
 
 type ConfigSource = Partial<Record<string, unknown>>;
@@ -51,6 +61,10 @@ export function detectEnvironment(source: ConfigSource): Environment {
 function positiveInteger(value: unknown, fallback: number): number {
   const parsed = Number(value);
   return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return (allowed as readonly unknown[]).includes(value) ? (value as T) : fallback;
 }
 
 function parseOrigins(value: unknown): "*" | string[] {
@@ -94,6 +108,20 @@ export function loadConfig(source: object): AppConfig {
         .map((email) => normaliseEmail(email))
         .filter(Boolean),
     ),
+    statsAccess: oneOf(
+      vars.STATS_ACCESS,
+      ["public", "admin"],
+      environment === "production" ? "admin" : "public",
+    ),
+    triggerErrorAccess: oneOf(
+      vars.TRIGGER_ERROR_ACCESS,
+      ["public", "admin", "off"],
+      environment === "production" ? "off" : environment === "staging" ? "admin" : "public",
+    ),
+    statsShards: Math.min(64, positiveInteger(vars.STATS_SHARDS, 1)),
+    statsFlushMs: vars.STATS_FLUSH_MS === "0" ? 0 : positiveInteger(vars.STATS_FLUSH_MS, 1000),
+    appVersion: typeof vars.APP_VERSION === "string" && vars.APP_VERSION ? vars.APP_VERSION : API_VERSION,
+    gitCommit: typeof vars.GIT_COMMIT === "string" && vars.GIT_COMMIT ? vars.GIT_COMMIT : null,
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
   };
   cache.set(source, config);

@@ -22,6 +22,12 @@ export interface Bindings extends Env {
   GITHUB_STALE_TTL_SECONDS?: string;
   GITHUB_TIMEOUT_MS?: string;
   GITHUB_MAX_PAGES?: string;
+  STATS_ACCESS?: string;
+  TRIGGER_ERROR_ACCESS?: string;
+  STATS_SHARDS?: string;
+  STATS_FLUSH_MS?: string;
+  APP_VERSION?: string;
+  GIT_COMMIT?: string;
 }
 
 /** Who is calling, once the auth middleware has verified it. */
@@ -39,6 +45,8 @@ export interface Variables {
   db: Database;
   /** Set by requireAuth/requireAdmin; optionalAuth leaves it unset for anonymous callers. */
   caller: Caller;
+  /** Set by GitHub routes so the metrics middleware can count cache hits. */
+  cacheState: "hit" | "miss" | "stale" | "revalidated";
 }
 
 export interface AppEnv {

@@ -1,6 +1,7 @@
 import { loadConfig } from "./config.ts";
 import { createDatabase } from "./db/client.ts";
 import type { Bindings } from "./env.ts";
+import { describeError } from "./lib/describe-error.ts";
 import { Logger } from "./lib/logger.ts";
 import { purgeExpired } from "./routes/notes/notes.service.ts";
 
@@ -21,7 +22,7 @@ export async function runScheduledMaintenance(
     if (purged.notes > 0) log.info("audit", "note.purged_by_retention", { count: purged.notes });
     return purged;
   } catch (error) {
-    log.error("error", "maintenance.failed", { error });
+    log.error("error", "maintenance.failed", { error: describeError(error) });
     throw error;
   } finally {
     await database.close();

@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
+import { describeError } from "./describe-error.ts";
 import { Logger } from "./logger.ts";
 import { ApiError, problemResponse, slugForStatus } from "./problem.ts";
 
@@ -25,16 +26,16 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     const detail = error.message || "The request could not be processed.";
     return problemResponse(c, slugForHonoException(error), { status: error.status, detail });
   }
+  const described = describeError(error);
   loggerFor(c).error("error", "request.unhandled_exception", {
     method: c.req.method,
     path: new URL(c.req.url).pathname,
-    error,
+    error: described,
   });
   const expose = c.get("config")?.exposeErrorDetail ?? false;
-  const detail =
-    expose && error instanceof Error
-      ? `Unhandled ${error.name}: ${error.message}`
-      : "An unexpected error occurred. Quote the request id when reporting it.";
+  const detail = expose
+    ? `Unhandled ${described.type}: ${described.message}`
+    : "An unexpected error occurred. Quote the request id when reporting it.";
   return problemResponse(c, "internal-error", { detail });
 };
 

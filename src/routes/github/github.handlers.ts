@@ -63,6 +63,7 @@ async function respond(c: Context<AppEnv>, payload: unknown, outcome: CacheOutco
   const etag = `"${(await sha256(body)).slice(0, 27)}"`;
   c.header("ETag", etag);
   c.header("Cache-Status", outcome.state);
+  c.set("cacheState", outcome.state);
   c.header("Age", String(outcome.ageSeconds));
   c.header("Cache-Control", "public, max-age=60");
   if (ifNoneMatchHits(c.req.header("If-None-Match"), etag)) return c.body(null, 304);

@@ -1,0 +1,65 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { loadConfig } from "../config.ts";
+import type { AppEnv } from "../env.ts";
+import { describeError } from "../lib/describe-error.ts";
+import { Logger } from "../lib/logger.ts";
+import { ApiError } from "../lib/problem.ts";
+import { recorder } from "../stats/recorder.ts";
+
+/** The endpoint's route pattern (`/notes/:id`), never the raw path; `unmatched` for 404/405. */
+export function routePattern(c: Context<AppEnv>): string {
+  const endpoint = matchedRoutes(c).findLast((route) => route.method !== "ALL");
+  return endpoint?.path ?? "unmatched";
+}
+
+function errorDetails(c: Context<AppEnv>): { type?: string; message?: string } {
+  const error = c.error;
+  if (!error) return c.res.status >= 500 ? { type: `http_${c.res.status}` } : {};
+  if (error instanceof ApiError) return { type: error.slug, message: error.message };
+  const described = describeError(error);
+  return { type: described.type, message: described.message };
+}
+
+/**
+ * Times every request, writes its `access` log line and hands one sample to the isolate's
+ * stats buffer. Runs outermost (after the request id) so errors rendered by the error
+ * handler are seen with their final status.
+ */
+export function metrics(): MiddlewareHandler<AppEnv> {
+  return async function metricsMiddleware(c, next) {
+    const started = performance.now();
+    await next();
+    const durationMs = performance.now() - started;
+    const config = c.get("config") ?? loadConfig(c.env);
+    const route = routePattern(c);
+    const status = c.res.status;
+    const failure = errorDetails(c);
+    const caller = c.get("caller");
+    recorder.record(
+      {
+        route,
+        method: c.req.method,
+        status,
+        durationMs,
+        errorType: failure.type,
+        errorMessage: failure.message,
+        cache: c.get("cacheState"),
+        at: Date.now(),
+      },
+      { namespace: c.env.STATS, shards: config.statsShards, flushIntervalMs: config.statsFlushMs },
+      (promise) => c.executionCtx.waitUntil(promise),
+    );
+    const log = c.get("log") ?? new Logger(config.logger, { request_id: c.get("requestId") });
+    log.log(status >= 500 ? "error" : status >= 400 ? "warn" : "info", "access", "request", {
+      method: c.req.method,
+      route,
+      path: new URL(c.req.url).pathname,
+      status,
+      duration_ms: Math.round(durationMs * 100) / 100,
+      colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
+      user_id: caller?.userId ?? null,
+      ...(failure.type ? { error_type: failure.type } : {}),
+    });
+  };
+}

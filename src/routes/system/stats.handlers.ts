@@ -1,0 +1,97 @@
+import { sql } from "drizzle-orm";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { readRateLimitState } from "../../github/rate-limit-state.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
+import { requireAdmin } from "../../middleware/auth.ts";
+import { emptyAggregate, mergeAggregate } from "../../stats/aggregate.ts";
+import { recorder, shardName } from "../../stats/recorder.ts";
+import { buildReport, type DependencyHealth, toPrometheus } from "../../stats/report.ts";
+import type { StatsSnapshot } from "../../stats/stats-object.ts";
+import type { StatsRoute, TriggerErrorRoute } from "./stats.routes.ts";
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function probe(work: () => Promise<unknown>): Promise<DependencyHealth> {
+  const started = performance.now();
+  try {
+    await withTimeout(work(), PROBE_TIMEOUT_MS, "probe");
+    return { healthy: true, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+  } catch {
+    return { healthy: false, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
+  }
+}
+
+/** Runs the admin check only where the configured access level demands it. */
+async function guard(c: Context<AppEnv>, access: "public" | "admin" | "off"): Promise<void> {
+  if (access === "off")
+    throw new ApiError("not-found", { detail: "This endpoint is disabled in this environment." });
+  if (access === "admin") await requireAdmin()(c, async () => undefined);
+}
+
+export const stats: AppRouteHandler<StatsRoute> = async (c) => {
+  const config = c.var.config;
+  await guard(c, config.statsAccess);
+  const target = { namespace: c.env.STATS, shards: config.statsShards };
+  // The reader's own isolate flushes first, so its latest requests are in the figures.
+  await recorder.flush(target);
+  const shards = await Promise.allSettled(
+    Array.from({ length: config.statsShards }, (_, index) =>
+      c.env.STATS.getByName(shardName(index)).snapshot(),
+    ),
+  );
+  const answered: StatsSnapshot[] = [];
+  for (const shard of shards) if (shard.status === "fulfilled") answered.push(shard.value as StatsSnapshot);
+  if (answered.length === 0) {
+    throw new ApiError("dependency-unavailable", {
+      detail: "The stats object is unavailable; requests are still being served.",
+      headers: { "Retry-After": "5" },
+      extensions: { dependency: "stats", dropped_samples: recorder.droppedUnreported },
+    });
+  }
+  const aggregate = emptyAggregate();
+  for (const shard of answered) mergeAggregate(aggregate, shard.aggregate);
+  const startedAt = answered.map((shard) => shard.startedAt).sort()[0] as string;
+  const [database, kv, github] = await Promise.all([
+    probe(() => c.var.db.execute(sql`select 1`)),
+    probe(() => c.env.CACHE.get("health:probe")),
+    readRateLimitState(c.env.CACHE),
+  ]);
+  const report = buildReport({
+    config,
+    startedAt,
+    aggregate,
+    unreportedDropped: recorder.droppedUnreported,
+    colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
+    database,
+    kv,
+    github,
+  });
+  c.header("Cache-Control", "no-store");
+  if (c.req.valid("query").format === "prometheus") {
+    return c.text(toPrometheus(report, aggregate), 200, {
+      "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+    });
+  }
+  return c.json(report, 200);
+};
+
+class SimulatedException extends Error {
+  override name = "SimulatedException";
+}
+
+export const triggerError: AppRouteHandler<TriggerErrorRoute> = async (c) => {
+  await guard(c, c.var.config.triggerErrorAccess);
+  const { type } = c.req.valid("query");
+  c.var.log.warn("system", "trigger_error.requested", { type });
+  if (type === "database") {
+    // A real failing query, so the database error path (driver error → 500) is exercised.
+    await c.var.db.execute(sql`SELECT * FROM devhub_simulated_missing_table`);
+  }
+  if (type === "upstream_timeout") {
+    throw new TimeoutError("Simulated upstream timeout: the dependency did not answer within its budget");
+  }
+  throw new SimulatedException("Simulated failure triggered via /trigger-error");
+};
