@@ -112,6 +112,20 @@ describe("/stats", () => {
     expect(stats.routes[`POST ${route}`]).toMatchObject({ requests: 1, errors: 1 });
   });
 
+  it("merges every shard when STATS_SHARDS > 1", async () => {
+    const routes = [1, 2].map((shard) => `/shard-${shard}-${crypto.randomUUID().slice(0, 6)}`);
+    for (const [index, route] of routes.entries()) {
+      const delta = emptyAggregate();
+      addSample(delta, { route, method: "GET", status: 200, durationMs: 3, at: Date.now() });
+      await env.STATS.getByName(`stats-${index + 1}`).record(delta);
+    }
+    const sharded = apiWithEnv({ STATS_SHARDS: "3" });
+    const stats = (await (await sharded("/stats")).json()) as Stats;
+    for (const route of routes) expect(stats.routes[`GET ${route}`]?.requests).toBe(1);
+    const single = await readStats();
+    for (const route of routes) expect(single.routes[`GET ${route}`]).toBeUndefined();
+  });
+
   it("serves the Prometheus text format", async () => {
     await api("/health");
     const response = await api("/stats?format=prometheus");
