@@ -76,9 +76,11 @@ const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
 
+// wrangler's entry runs on this process's Node (the project's Node 24), whatever `node` is on PATH.
 const wrangler = spawn(
-  join(root, "node_modules", ".bin", "wrangler"),
+  process.execPath,
   [
+    join(root, "node_modules", "wrangler", "bin", "wrangler.js"),
     "dev",
     "--port",
     port,

@@ -76,15 +76,26 @@ export function createApp() {
     scheme: "bearer",
     description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "devhub-api",
-      version: API_VERSION,
-      description:
-        "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
-        "`application/problem+json`.",
-    },
+  // The document is a pure function of the routes: generated once per isolate, then served
+  // as the same string (doc31 would rebuild it on every request).
+  let openApiJson: string | undefined;
+  app.get("/openapi.json", (c) => {
+    openApiJson ??= JSON.stringify(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "devhub-api",
+          version: API_VERSION,
+          description:
+            "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
+            "`application/problem+json`.",
+        },
+      }),
+    );
+    return c.body(openApiJson, 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "public, max-age=300",
+    });
   });
   app.get("/docs", docsPage);
 

@@ -37,11 +37,49 @@ const cacheKey = (path: string) => `github:v1:${path}`;
 /** Concurrent misses for one key inside an isolate share one upstream request. */
 const inFlight = new Map<string, Promise<CachedResult>>();
 
+/**
+ * A small per-isolate copy of recent entries in front of KV: a fresh hit then costs no KV
+ * read at all. Bounded by entry count and body bytes; least recently used goes first.
+ */
+const MEMORY_MAX_ENTRIES = 500;
+const MEMORY_MAX_BYTES = 16 * 1024 * 1024;
+const memory = new Map<string, CacheEntry>();
+let memoryBytes = 0;
+
+function remember(path: string, entry: CacheEntry): void {
+  const previous = memory.get(path);
+  if (previous) memoryBytes -= previous.body.length;
+  memory.delete(path);
+  memory.set(path, entry);
+  memoryBytes += entry.body.length;
+  for (const [key, old] of memory) {
+    if (memory.size <= MEMORY_MAX_ENTRIES && memoryBytes <= MEMORY_MAX_BYTES) break;
+    memory.delete(key);
+    memoryBytes -= old.body.length;
+  }
+}
+
+function recall(path: string): CacheEntry | undefined {
+  const entry = memory.get(path);
+  if (entry) {
+    memory.delete(path);
+    memory.set(path, entry);
+  }
+  return entry;
+}
+
+/** Test hook: forget this isolate's copies (KV keeps its entries). */
+export function clearMemoryCache(): void {
+  memory.clear();
+  memoryBytes = 0;
+}
+
 function freshFor(entry: CacheEntry, settings: GithubSettings): number {
   return (entry.status === 404 ? NEGATIVE_TTL_SECONDS : settings.freshSeconds) * 1000;
 }
 
 async function store(ctx: CacheContext, path: string, entry: CacheEntry): Promise<void> {
+  remember(path, entry);
   const ttl =
     entry.status === 404
       ? NEGATIVE_TTL_SECONDS
@@ -113,7 +151,12 @@ export async function cachedGithubGet(
   path: string,
   forceRevalidate = false,
 ): Promise<CachedResult> {
+  const local = recall(path);
+  if (local && !forceRevalidate && Date.now() - local.fetchedAt < freshFor(local, ctx.settings)) {
+    return { entry: local, state: "hit" };
+  }
   const entry = await ctx.kv.get<CacheEntry>(cacheKey(path), "json").catch(() => null);
+  if (entry) remember(path, entry);
   const age = entry ? Date.now() - entry.fetchedAt : Number.POSITIVE_INFINITY;
   const fresh = entry !== null && age < freshFor(entry, ctx.settings);
   const usable =

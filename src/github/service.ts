@@ -20,6 +20,19 @@ export class CacheOutcome {
 
 export class GithubNotFound extends Error {}
 
+/** Parsed pages, keyed by the cache entry object: a hit from memory is not re-parsed. */
+const parsedPages = new WeakMap<object, CleanRepo[]>();
+
+function reposOf(entry: { body: string }): CleanRepo[] {
+  const cached = parsedPages.get(entry);
+  if (cached) return cached;
+  const page = JSON.parse(entry.body) as Array<Record<string, unknown>>;
+  if (!Array.isArray(page)) throw new SyntaxError("GitHub's repository list was not an array");
+  const repos = page.map(cleanRepo);
+  parsedPages.set(entry, repos);
+  return repos;
+}
+
 export async function fetchJson(
   ctx: CacheContext,
   path: string,
@@ -38,17 +51,35 @@ export async function fetchJson(
  */
 export async function collectRepos(ctx: CacheContext, login: string, outcome: CacheOutcome, force: boolean) {
   const repos: CleanRepo[] = [];
+  /** Identifies the exact page versions used, so derived responses can be memoised on it. */
+  const versions: number[] = [];
   let path: string | undefined = `/users/${login}/repos?per_page=100&page=1`;
   let pages = 0;
   while (path && pages < ctx.settings.maxPages) {
     const { entry, state } = await cachedGithubGet(ctx, path, force);
     outcome.add(state, entry.fetchedAt);
     if (entry.status === 404) throw new GithubNotFound(path);
-    const page = JSON.parse(entry.body) as Array<Record<string, unknown>>;
-    if (!Array.isArray(page)) throw new SyntaxError("GitHub's repository list was not an array");
-    repos.push(...page.map(cleanRepo));
+    repos.push(...reposOf(entry));
+    versions.push(entry.fetchedAt);
     pages += 1;
     path = nextPagePath(entry.link, ctx.settings.apiUrl);
   }
-  return { repos, pages, truncated: path !== undefined };
+  return { repos, pages, truncated: path !== undefined, version: versions.join(",") };
+}
+
+/**
+ * Memoises a derived response body per isolate while the data under it is unchanged: a hot
+ * repository list is then sorted, filtered, serialised and hashed once, not per request.
+ */
+const MEMO_MAX = 200;
+const memo = new Map<string, { version: string; value: unknown }>();
+
+export async function memoised<T>(key: string, version: string, build: () => Promise<T>): Promise<T> {
+  const hit = memo.get(key);
+  if (hit && hit.version === version) return hit.value as T;
+  const value = await build();
+  memo.delete(key);
+  memo.set(key, { version, value });
+  if (memo.size > MEMO_MAX) memo.delete(memo.keys().next().value as string);
+  return value;
 }

@@ -70,7 +70,8 @@ export function selectRepos(repos: CleanRepo[], query: RepoQuery): CleanRepo[] {
     const [x, y] = [key(a), key(b)];
     if (x < y) return -sign;
     if (x > y) return sign;
-    return a.full_name.localeCompare(b.full_name);
+    // Plain code-unit order: deterministic, and far cheaper than localeCompare in a hot sort.
+    return a.full_name < b.full_name ? -1 : a.full_name > b.full_name ? 1 : 0;
   });
 }
 

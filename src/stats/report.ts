@@ -16,6 +16,7 @@ export interface ReportInputs {
   startedAt: string;
   aggregate: StatsAggregate;
   unreportedDropped: number;
+  flushes: number;
   colo: string | null;
   database: DependencyHealth;
   kv: DependencyHealth;
@@ -117,6 +118,7 @@ export function buildReport(inputs: ReportInputs) {
         reason: inputs.github.blockedUntil > Date.now() ? inputs.github.reason : null,
       },
     },
+    pipeline: { flushes_received: inputs.flushes },
     dropped_samples: aggregate.dropped + inputs.unreportedDropped,
   };
 }
@@ -182,6 +184,9 @@ export function toPrometheus(report: StatsReport, aggregate: StatsAggregate): st
     "Request latency in milliseconds (log-linear histogram, ≤2% error).",
     quantiles,
   );
+  metric("devhub_stats_flushes_total", "counter", "Buffered deltas received by the stats object(s).", [
+    [{}, report.pipeline.flushes_received],
+  ]);
   metric("devhub_dropped_samples_total", "counter", "Metric samples lost to an unavailable stats object.", [
     [{}, report.dropped_samples],
   ]);

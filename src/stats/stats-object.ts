@@ -13,6 +13,8 @@ import {
 export interface StatsSnapshot {
   startedAt: string;
   aggregate: StatsAggregate;
+  /** record() calls received since the start: the pipeline's load on this object. */
+  flushes: number;
 }
 
 interface Meta {
@@ -21,6 +23,7 @@ interface Meta {
   cache: StatsAggregate["cache"];
   lastError: StatsAggregate["lastError"];
   dropped: number;
+  flushes?: number;
 }
 
 const KEEP_MINUTES = 60;
@@ -35,6 +38,7 @@ const KEEP_MINUTES = 60;
 export class StatsObject extends DurableObject<Env> {
   private state: StatsAggregate = emptyAggregate();
   private startedAt = new Date().toISOString();
+  private flushes = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -53,6 +57,7 @@ export class StatsObject extends DurableObject<Env> {
     this.state.cache = meta.cache;
     this.state.lastError = meta.lastError;
     this.state.dropped = meta.dropped;
+    this.flushes = meta.flushes ?? 0;
     this.state.total = kv.get<Summary>("total") ?? emptySummary();
     for (const [key, value] of kv.list<Summary>({ prefix: "route:" }))
       this.state.routes[key.slice(6)] = value;
@@ -81,6 +86,7 @@ export class StatsObject extends DurableObject<Env> {
 
   /** Merges one isolate's delta and persists the slices it touched. */
   record(delta: StatsAggregate): void {
+    this.flushes += 1;
     mergeAggregate(this.state, { ...delta, minutes: {} }, Number.POSITIVE_INFINITY);
     const kv = this.ctx.storage.kv;
     for (const [minute, summary] of Object.entries(delta.minutes)) {
@@ -97,6 +103,6 @@ export class StatsObject extends DurableObject<Env> {
 
   snapshot(): StatsSnapshot {
     pruneMinutes(this.state, KEEP_MINUTES);
-    return { startedAt: this.startedAt, aggregate: this.state };
+    return { startedAt: this.startedAt, aggregate: this.state, flushes: this.flushes };
   }
 }

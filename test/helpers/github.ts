@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type { CacheEntry } from "../../src/github/cache.ts";
+import { type CacheEntry, clearMemoryCache } from "../../src/github/cache.ts";
 
 /** The local GitHub upstream started by the global setup. */
 export const upstreamUrl = () => (env as unknown as { GITHUB_API_URL: string }).GITHUB_API_URL;
@@ -36,6 +36,8 @@ export async function ageCacheEntry(path: string, seconds: number): Promise<void
   const entry = await env.CACHE.get<CacheEntry>(key, "json");
   if (!entry) throw new Error(`no cache entry for ${path}`);
   await env.CACHE.put(key, JSON.stringify({ ...entry, fetchedAt: entry.fetchedAt - seconds * 1000 }));
+  // The isolate's in-memory copy would otherwise still look fresh.
+  clearMemoryCache();
 }
 
 export async function cacheEntry(path: string): Promise<CacheEntry | null> {

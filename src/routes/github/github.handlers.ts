@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import type { CacheContext } from "../../github/cache.ts";
-import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../../github/service.ts";
+import { CacheOutcome, collectRepos, fetchJson, GithubNotFound, memoised } from "../../github/service.ts";
 import { githubSettings } from "../../github/settings.ts";
 import { cleanRepo, profileSummary, selectRepos } from "../../github/shape.ts";
 import { UpstreamError } from "../../github/upstream.ts";
@@ -57,10 +57,19 @@ function upstreamProblem(error: unknown, what: string): never {
   throw error;
 }
 
-/** Our own ETag over the exact body, plus the cache headers; 304 when the client has it. */
-async function respond(c: Context<AppEnv>, payload: unknown, outcome: CacheOutcome) {
+interface Rendered {
+  body: string;
+  etag: string;
+}
+
+async function render(payload: unknown): Promise<Rendered> {
   const body = JSON.stringify(payload);
-  const etag = `"${(await sha256(body)).slice(0, 27)}"`;
+  return { body, etag: `"${(await sha256(body)).slice(0, 27)}"` };
+}
+
+/** Our own ETag over the exact body, plus the cache headers; 304 when the client has it. */
+async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOutcome) {
+  const { body, etag } = rendered;
   c.header("ETag", etag);
   c.header("Cache-Status", outcome.state);
   c.set("cacheState", outcome.state);
@@ -79,18 +88,17 @@ export const userRepos: AppRouteHandler<UserReposRoute> = async (c) => {
   const collected = await collectRepos(ctx, login, outcome, forceRevalidate(c)).catch((error) =>
     upstreamProblem(error, `user ${username}`),
   );
-  const selected = selectRepos(collected.repos, query);
-  return respond(
-    c,
-    {
+  const rendered = await memoised(`repos:${username}:${JSON.stringify(query)}`, collected.version, () => {
+    const selected = selectRepos(collected.repos, query);
+    return render({
       username,
       total: selected.length,
       pages_fetched: collected.pages,
       truncated: collected.truncated,
       items: selected.slice(0, query.limit),
-    },
-    outcome,
-  ) as never;
+    });
+  });
+  return respond(c, rendered, outcome) as never;
 };
 
 export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
@@ -103,11 +111,11 @@ export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
     fetchJson(ctx, `/users/${login}`, outcome, force),
     collectRepos(ctx, login, outcome, force),
   ]).catch((error) => upstreamProblem(error, `user ${username}`));
-  return respond(
-    c,
-    { ...profileSummary(user as Record<string, unknown>, collected.repos), truncated: collected.truncated },
-    outcome,
-  ) as never;
+  const rendered = await render({
+    ...profileSummary(user as Record<string, unknown>, collected.repos),
+    truncated: collected.truncated,
+  });
+  return respond(c, rendered, outcome) as never;
 };
 
 export const repository: AppRouteHandler<RepoRoute> = async (c) => {
@@ -119,5 +127,5 @@ export const repository: AppRouteHandler<RepoRoute> = async (c) => {
     outcome,
     forceRevalidate(c),
   ).catch((error) => upstreamProblem(error, `repository ${owner}/${repo}`));
-  return respond(c, cleanRepo(raw as Record<string, unknown>), outcome) as never;
+  return respond(c, await render(cleanRepo(raw as Record<string, unknown>)), outcome) as never;
 };

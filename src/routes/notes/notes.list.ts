@@ -28,7 +28,7 @@ export function resolveOrder(query: ListNotesQuery): ResolvedOrder {
 /**
  * Queries that full-text search would mangle (symbols such as `50%`, CJK text that the
  * English parser cannot split) are matched as plain substrings only; word queries use
- * full-text search with substring matches as a fallback.
+ * full-text search, and substring matching only when full-text search finds nothing.
  */
 export function searchMode(q: string): "words" | "substring" {
   return /^[\p{Script=Latin}\p{N}\s"'-]+$/u.test(q) ? "words" : "substring";
@@ -56,28 +56,18 @@ function filters(userId: string, query: ListNotesQuery): SQL[] {
   if (query.created_before) where.push(sql`n.created_at < ${query.created_before}::timestamptz`);
   if (query.updated_after) where.push(sql`n.updated_at > ${query.updated_after}::timestamptz`);
   if (query.updated_before) where.push(sql`n.updated_at < ${query.updated_before}::timestamptz`);
-  if (query.q) {
-    const pattern = likePattern(query.q);
-    const substring = sql`(n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
-    where.push(
-      searchMode(query.q) === "words"
-        ? sql`(n.search @@ websearch_to_tsquery('english', ${query.q}) OR ${substring})`
-        : substring,
-    );
-  }
   return where;
 }
 
-function sortExpression(sort: SortKey, q: string | undefined): SQL {
+function sortExpression(sort: SortKey): SQL {
   switch (sort) {
     case "title":
       return sql`n.title`;
     case "updated_at":
       return sql`n.updated_at`;
     case "relevance":
-      return q && searchMode(q) === "words"
-        ? sql`ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8`
-        : sql`0::float8`;
+      // Only reached without `q` (searches read the rank from the match set): no ranking.
+      return sql`0::float8`;
     default:
       return sql`n.created_at`;
   }
@@ -96,6 +86,32 @@ function afterPosition(order: ResolvedOrder, key: SQL, position: NotesPosition):
   if (!order.pinnedFirst) return tuple;
   const pinned = Boolean(position.pinned);
   return sql`(n.pinned < ${pinned} OR (n.pinned = ${pinned} AND ${tuple}))`;
+}
+
+const PAGE_COLUMNS = sql.raw(
+  "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
+);
+
+/**
+ * The notes a search matches, as one materialised set: full-text matches (GIN index) for
+ * word queries, and substring matches (trigram indexes) only as the fallback when full-text
+ * finds nothing, or alone for symbol/CJK queries. Computing the set once serves both the
+ * total and the page.
+ */
+function searchSet(where: SQL[], q: string): SQL {
+  const base = sql.join(where, sql` AND `);
+  const pattern = likePattern(q);
+  const substring = sql`SELECT ${PAGE_COLUMNS}, 0::float8 AS rank FROM notes n
+    WHERE ${base} AND (n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
+  if (searchMode(q) === "substring") return sql`matched AS MATERIALIZED (${substring})`;
+  return sql`fts AS MATERIALIZED (
+      SELECT ${PAGE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8 AS rank
+      FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${q})
+    ), matched AS MATERIALIZED (
+      SELECT * FROM fts
+      UNION ALL
+      ${substring} AND NOT EXISTS (SELECT 1 FROM fts)
+    )`;
 }
 
 export interface NotesPage {
@@ -117,21 +133,26 @@ export async function listNotes(
   after: NotesPosition | undefined,
 ): Promise<NotesPage> {
   const where = filters(userId, query);
-  const key = sortExpression(order.sort, query.q);
-  const pageWhere = after ? [...where, afterPosition(order, key, after)] : where;
+  const searching = Boolean(query.q);
+  // Over the search set the rank is a column; otherwise it is computed by sortExpression.
+  const key = searching && order.sort === "relevance" ? sql`n.rank` : sortExpression(order.sort);
   const dir = sql.raw(order.direction.toUpperCase());
   const orderBy = order.pinnedFirst
     ? sql`n.pinned DESC, ${key} ${dir}, n.id ${dir}`
     : sql`${key} ${dir}, n.id ${dir}`;
+  const source = searching ? sql`matched n` : sql`notes n`;
+  const sourceWhere = searching ? [sql`TRUE`] : where;
+  const pageWhere = after ? [...sourceWhere, afterPosition(order, key, after)] : sourceWhere;
+  const prelude = searching ? sql`WITH ${searchSet(where, query.q as string)} ` : sql``;
   const [row] = await queryRows<{ total: number; items: Array<Record<string, unknown>> }>(
     db,
-    sql`SELECT
-          (SELECT count(*) FROM notes n WHERE ${sql.join(where, sql` AND `)})::int AS total,
+    sql`${prelude}SELECT
+          (SELECT count(*) FROM ${source} WHERE ${sql.join(sourceWhere, sql` AND `)})::int AS total,
           coalesce((
             SELECT json_agg(page ORDER BY page.ord) FROM (
               SELECT n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at,
                      n.deleted_at, n.version, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
-              FROM notes n
+              FROM ${source}
               WHERE ${sql.join(pageWhere, sql` AND `)}
               ORDER BY ${orderBy}
               LIMIT ${query.limit + 1}

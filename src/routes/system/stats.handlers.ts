@@ -64,6 +64,7 @@ export const stats: AppRouteHandler<StatsRoute> = async (c) => {
     startedAt,
     aggregate,
     unreportedDropped: recorder.droppedUnreported,
+    flushes: answered.reduce((sum, shard) => sum + (shard.flushes ?? 0), 0),
     colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
     database,
     kv,

@@ -57,6 +57,7 @@ export const StatsSchema = z
         reason: z.string().nullable(),
       }),
     }),
+    pipeline: z.object({ flushes_received: z.number().int() }),
     dropped_samples: z.number().int(),
   })
   .openapi("Stats");

@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: the built worker in workerd via Miniflare, a real PostgreSQL server,
+ * KV, the stats Durable Object and the local GitHub upstream; load from a separate
+ * process (autocannon), loopback only, bounded in time. Prints a table and writes JSON to
+ * bench/results/. Environment: BENCH_SECONDS (per scenario, default 6), BENCH_CONNECTIONS
+ * (default 32), BENCH_MEMORY_SECONDS (default 60), DATABASE_URL (else a throwaway server).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { sign } from "hono/jwt";
+import pg from "pg";
+import { startGithubUpstream } from "../lib/github-upstream.ts";
+import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
+import { findPostgresBinaries, startPostgresServer } from "../lib/postgres-server.ts";
+import { migrateDatabase } from "../migrate.ts";
+import type { LoadSpec } from "./load.ts";
+import { connectionCost, resetStatements, slope, statementCount, workerdRssKiB } from "./measure.ts";
+import { SEARCH_WORDS, seedNotes, seedVoters } from "./seed.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
+const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
+const NOTES = 10_000;
+
+interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  statuses: Record<string, number>;
+}
+
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const file = join(tmpdir(), `devhub-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  await writeFile(file, JSON.stringify(spec));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench", "load.ts"), file], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split("\n").at(-1) as string))
+        : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  console.log("building the worker bundle…");
+  const bundle = buildWorker();
+  const bundleBytes = (await stat(bundle)).size;
+  const bundleGzip = gzipSync(readFileSync(bundle), { level: 9 }).byteLength;
+
+  const external = process.env.DATABASE_URL;
+  if (!external && !findPostgresBinaries())
+    throw new Error("No PostgreSQL server binaries; set DATABASE_URL.");
+  const database = external ? { url: external, stop: async () => undefined } : await startPostgresServer();
+  await migrateDatabase(database.url);
+  const admin = new pg.Client({ connectionString: database.url });
+  await admin.connect();
+  await admin.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch(() => undefined);
+  await admin.end();
+  const github = await startGithubUpstream();
+  const worker = await startLocalWorker({
+    databaseUrl: database.url,
+    githubApiUrl: github.url,
+    bindings: {
+      JWT_SECRET,
+      // Access lines would be piped through Miniflare's Node process, not Workers Logs: keep
+      // logging to warnings so the figures are the worker's, not the log pipe's.
+      LOG_LEVEL: "warn",
+      RATE_LIMITS: "register_ip=100000/60",
+    },
+  });
+  const base = worker.url.href.replace(/\/$/, "");
+  console.log(`worker on ${base}; seeding…`);
+
+  const registered = await fetch(`${base}/auth/register`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      email: `bench-${Date.now()}@bench.test`,
+      password: "bench-Password-12345",
+      display_name: "Bench",
+    }),
+  });
+  const session = (await registered.json()) as { access_token: string; user: { id: string } };
+  // A long-lived token for the run (the API's own tokens last 15 minutes).
+  const now = Math.floor(Date.now() / 1000);
+  const token = await sign(
+    { sub: session.user.id, role: "user", iss: "devhub-api", aud: "devhub-api", iat: now, exp: now + 3600 },
+    JWT_SECRET,
+    "HS256",
+  );
+  const auth = { Authorization: `Bearer ${token}` };
+  const noteIds = await seedNotes(database.url, session.user.id, NOTES);
+  const voterIds = await seedVoters(database.url, 40_000);
+  const voterTokens = await Promise.all(
+    voterIds.map((sub) =>
+      sign(
+        { sub, role: "user", iss: "devhub-api", aud: "devhub-api", iat: now, exp: now + 3600 },
+        JWT_SECRET,
+        "HS256",
+      ),
+    ),
+  );
+  const pollResponse = await fetch(`${base}/polls`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      title: "Bench poll",
+      questions: [{ prompt: "Pick", choices: [{ label: "A" }, { label: "B" }, { label: "C" }] }],
+    }),
+  });
+  const poll = (await pollResponse.json()) as {
+    id: string;
+    questions: Array<{ id: string; choices: Array<{ id: string }> }>;
+  };
+  const question = poll.questions[0] as { id: string; choices: Array<{ id: string }> };
+  const hitLogin = "r150-benchhit";
+  await fetch(`${base}/github/users/${hitLogin}/repos`);
+
+  const spec = (partial: Partial<LoadSpec> & Pick<LoadSpec, "path">): LoadSpec => ({
+    url: base,
+    method: "GET",
+    connections: CONNECTIONS,
+    durationSeconds: SECONDS,
+    ...partial,
+  });
+  const scenarios: Array<{ name: string; spec: LoadSpec; db: boolean }> = [
+    { name: "health (ceiling)", spec: spec({ path: "/health" }), db: false },
+    { name: "docs openapi.json", spec: spec({ path: "/openapi.json" }), db: false },
+    {
+      name: "notes: get by id",
+      spec: spec({
+        path: "/notes",
+        headers: auth,
+        variants: noteIds.slice(0, 2000).map((id) => ({ path: `/notes/${id}` })),
+      }),
+      db: true,
+    },
+    { name: "notes: list page", spec: spec({ path: "/notes?limit=20", headers: auth }), db: true },
+    {
+      name: "notes: search (10k)",
+      spec: spec({
+        path: "/notes",
+        headers: auth,
+        variants: SEARCH_WORDS.map((word) => ({ path: `/notes?q=${word}&limit=20` })),
+      }),
+      db: true,
+    },
+    {
+      name: "notes: create",
+      spec: spec({
+        method: "POST",
+        path: "/notes",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({ title: "bench note", content: "created under load", tags: ["bench"] }),
+      }),
+      db: true,
+    },
+    {
+      name: "polls: vote (distinct voters)",
+      spec: spec({
+        method: "POST",
+        path: `/polls/${poll.id}/votes`,
+        headers: { "Content-Type": "application/json" },
+        variants: voterTokens.map((voter, index) => ({
+          headers: { Authorization: `Bearer ${voter}` },
+          body: JSON.stringify({
+            answers: [{ question_id: question.id, choice_ids: [question.choices[index % 3]?.id] }],
+          }),
+        })),
+      }),
+      db: true,
+    },
+    {
+      name: "polls: results read",
+      spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }),
+      db: true,
+    },
+    { name: "github: cached read (hit)", spec: spec({ path: `/github/users/${hitLogin}/repos` }), db: false },
+    {
+      name: "github: miss (local upstream)",
+      spec: spec({
+        path: "/github",
+        variants: Array.from({ length: 60_000 }, (_, i) => ({ path: `/github/repos/r3-miss${i}/repo-0001` })),
+      }),
+      db: false,
+    },
+    { name: "stats", spec: spec({ path: "/stats" }), db: true },
+  ];
+
+  const results: Array<Record<string, unknown>> = [];
+  let ceiling = 0;
+  for (const scenario of scenarios) {
+    await resetStatements(database.url).catch(() => undefined);
+    const before = (await (await fetch(`${base}/stats`)).json()) as {
+      pipeline: { flushes_received: number };
+    };
+    const load = await runLoad(scenario.spec);
+    const statements = await statementCount(database.url).catch(() => Number.NaN);
+    const after = (await (await fetch(`${base}/stats`)).json()) as { pipeline: { flushes_received: number } };
+    if (scenario.name.startsWith("health")) ceiling = load.rps;
+    const ok = load.requests - load.non2xx - load.errors;
+    // The two /stats reads around the run add their own flush and statements; subtract them.
+    const flushes = after.pipeline.flushes_received - before.pipeline.flushes_received - 1;
+    const statsOverhead = scenario.name === "stats" ? 0 : 2;
+    const row = {
+      scenario: scenario.name,
+      rps: Math.round(load.rps),
+      p50_ms: load.p50,
+      p90_ms: load.p90,
+      p99_ms: load.p99,
+      errors: load.errors + load.non2xx,
+      statuses: load.statuses,
+      vs_health: ceiling ? Math.round((load.rps / ceiling) * 100) / 100 : null,
+      db_round_trips_per_request: Number.isNaN(statements)
+        ? null
+        : Math.round(((statements - statsOverhead) / Math.max(1, load.requests)) * 100) / 100,
+      stats_flushes_per_second: Math.round((flushes / SECONDS) * 100) / 100,
+      ok_requests: ok,
+    };
+    results.push(row);
+    console.log(JSON.stringify(row));
+  }
+
+  console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling workerd RSS…`);
+  const samples: Array<[number, number]> = [];
+  const memoryStart = Date.now();
+  const sampler = setInterval(async () => {
+    samples.push([(Date.now() - memoryStart) / 1000, await workerdRssKiB()]);
+  }, 5000);
+  const memoryLoad = await runLoad(
+    spec({
+      path: "/health",
+      durationSeconds: MEMORY_SECONDS,
+      variants: [
+        { path: "/health" },
+        { path: `/github/users/${hitLogin}/repos` },
+        { path: `/notes?limit=20`, headers: auth },
+        { path: `/polls/${poll.id}/results`, headers: auth },
+      ],
+    }),
+  );
+  clearInterval(sampler);
+  const settled = samples.slice(2);
+  const meanKiB = settled.reduce((s, [, y]) => s + y, 0) / Math.max(1, settled.length);
+  const memory = {
+    samples_kib: samples.map(([t, kib]) => [Math.round(t), kib]),
+    requests: memoryLoad.requests,
+    slope_kib_per_minute: Math.round(slope(settled) * 60),
+    mean_mib: Math.round(meanKiB / 102.4) / 10,
+  };
+  console.log(JSON.stringify(memory));
+
+  const connections = await connectionCost(database.url);
+  await worker.stop();
+  await github.stop();
+  await database.stop();
+
+  const report = {
+    at: new Date().toISOString(),
+    machine: { cores: (await import("node:os")).cpus().length, node: process.version },
+    seconds_per_scenario: SECONDS,
+    connections: CONNECTIONS,
+    bundle: { bytes: bundleBytes, gzip_bytes: bundleGzip },
+    scenarios: results,
+    memory,
+    connection_setup_ms: {
+      pg: Math.round(connections.pg * 100) / 100,
+      postgres: Math.round(connections.postgres * 100) / 100,
+    },
+    total_seconds: Math.round((Date.now() - started) / 1000),
+  };
+  await mkdir(join(ROOT, "bench", "results"), { recursive: true });
+  const stamp = report.at.replace(/[:.]/g, "-");
+  await writeFile(
+    join(ROOT, "bench", "results", `bench-${stamp}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  await writeFile(join(ROOT, "bench", "results", "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(
+    "\n| scenario | req/s | p50 ms | p90 ms | p99 ms | errors | vs /health | DB round trips/req | stats flushes/s |",
+  );
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of results) {
+    console.log(
+      `| ${row.scenario} | ${row.rps} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.errors} | ${row.vs_health} | ${row.db_round_trips_per_request} | ${row.stats_flushes_per_second} |`,
+    );
+  }
+  console.log(
+    `\nbundle: ${(bundleBytes / 1024).toFixed(0)} KiB, ${(bundleGzip / 1024).toFixed(0)} KiB gzipped (target ≤ 1024 KiB)`,
+  );
+  console.log(
+    `memory over ${MEMORY_SECONDS}s: mean ${memory.mean_mib} MiB, trend ${memory.slope_kib_per_minute} KiB/min`,
+  );
+  console.log(
+    `connection setup + select 1 + close: pg ${report.connection_setup_ms.pg} ms, postgres ${report.connection_setup_ms.postgres} ms`,
+  );
+  console.log(`total ${report.total_seconds}s`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,66 @@
+/** Bulk data for the benchmark, written straight to Postgres (seeding is not what is measured). */
+import pg from "pg";
+
+const WORDS = [
+  "deploy",
+  "release",
+  "kubernetes",
+  "postgres",
+  "latency",
+  "cache",
+  "edge",
+  "worker",
+  "schema",
+  "index",
+  "rollback",
+  "metrics",
+  "tracing",
+  "budget",
+  "roadmap",
+  "incident",
+  "review",
+  "design",
+  "api",
+  "queue",
+];
+
+export async function seedNotes(url: string, userId: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ id: string }>(
+      `INSERT INTO notes (id, user_id, title, content, tags, created_at, updated_at)
+       SELECT gen_random_uuid(), $1,
+              'Note ' || i || ' about ' || ($2::text[])[1 + i % 20] || ' and ' || ($2::text[])[1 + (i * 7) % 20],
+              repeat('Body text on ' || ($2::text[])[1 + (i * 3) % 20] || ' and ' || ($2::text[])[1 + (i * 11) % 20] || '. ', 8),
+              ARRAY[($2::text[])[1 + i % 20], ($2::text[])[1 + (i * 5) % 20]],
+              now() - (i || ' seconds')::interval, now() - (i || ' seconds')::interval
+       FROM generate_series(1, $3) AS i
+       RETURNING id`,
+      [userId, WORDS, count],
+    );
+    await client.query("ANALYZE notes");
+    return result.rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Accounts that exist only to vote: the benchmark signs their access tokens itself. */
+export async function seedVoters(url: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ id: string }>(
+      `INSERT INTO users (id, email, password_hash, display_name)
+       SELECT gen_random_uuid(), 'voter-' || i || '-' || $2 || '@bench.test', 'pbkdf2-sha256$1$x$x', 'Voter ' || i
+       FROM generate_series(1, $1) AS i RETURNING id`,
+      [count, Date.now()],
+    );
+    return result.rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+export const SEARCH_WORDS = WORDS;

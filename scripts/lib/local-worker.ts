@@ -1,0 +1,72 @@
+/**
+ * Runs the *built* worker in workerd through Miniflare's API: no wrangler dev proxy, no
+ * per-request console line, so what is measured (or fuzzed) is the worker itself. The
+ * bindings come from wrangler.toml (unstable_getMiniflareWorkerOptions); the database,
+ * GitHub upstream and secrets are whatever the caller hands in.
+ */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const BUNDLE_DIR = join(ROOT, "dist");
+
+/** `wrangler deploy --dry-run --outdir dist`: the exact bundle that would be deployed. */
+export function buildWorker(): string {
+  // Run wrangler's entry with this Node (24), whatever `node` the PATH would pick.
+  const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`wrangler build failed:\n${result.stdout}\n${result.stderr}`);
+  return join(BUNDLE_DIR, "index.js");
+}
+
+export interface LocalWorkerOptions {
+  databaseUrl: string;
+  githubApiUrl?: string;
+  port?: number;
+  /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMITS). */
+  bindings?: Record<string, string>;
+  scriptPath?: string;
+}
+
+export interface LocalWorker {
+  url: URL;
+  miniflare: Miniflare;
+  stop(): Promise<void>;
+}
+
+export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
+  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  // The bundle is one ES module already: module rules only matter when Miniflare walks
+  // sources, and v5's converter refuses to carry them over.
+  const { modulesRules: _rules, ...workerOptions } = fromConfig;
+  const scriptPath = options.scriptPath ?? join(BUNDLE_DIR, "index.js");
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      ...(workerOptions as object),
+      name: "devhub-api",
+      modules: true,
+      scriptPath,
+      modulesRoot: dirname(scriptPath),
+      host: "127.0.0.1",
+      port: options.port ?? 0,
+      hyperdrives: { HYPERDRIVE: options.databaseUrl },
+      bindings: {
+        ...(workerOptions.bindings ?? {}),
+        ENVIRONMENT: "local",
+        ...(options.githubApiUrl ? { GITHUB_API_URL: options.githubApiUrl } : {}),
+        ...options.bindings,
+      },
+      kvPersist: false,
+      durableObjectsPersist: false,
+      cachePersist: false,
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+  const url = await miniflare.ready;
+  return { url, miniflare, stop: () => miniflare.dispose() };
+}
