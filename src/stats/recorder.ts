@@ -51,6 +51,15 @@ export class StatsRecorder {
     await this.pending;
   }
 
+  /**
+   * Flushes now if the interval has passed (what /stats calls, so a reader sees its own
+   * isolate's latest requests without a busy /stats breaking the once-a-second budget).
+   */
+  async flushIfDue(target: StatsTarget): Promise<void> {
+    const interval = target.flushIntervalMs ?? FLUSH_INTERVAL_MS;
+    if (Date.now() - this.lastFlushAt >= interval) await this.flush(target);
+  }
+
   /** Sends the buffer now (used by /stats so a reader sees its own isolate's latest). */
   async flush(target: StatsTarget): Promise<void> {
     if (this.buffered === 0 && this.droppedUnreported === 0) return;

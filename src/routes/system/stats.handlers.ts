@@ -34,9 +34,9 @@ async function guard(c: Context<AppEnv>, access: "public" | "admin" | "off"): Pr
 export const stats: AppRouteHandler<StatsRoute> = async (c) => {
   const config = c.var.config;
   await guard(c, config.statsAccess);
-  const target = { namespace: c.env.STATS, shards: config.statsShards };
-  // The reader's own isolate flushes first, so its latest requests are in the figures.
-  await recorder.flush(target);
+  const target = { namespace: c.env.STATS, shards: config.statsShards, flushIntervalMs: config.statsFlushMs };
+  // The reader's own isolate flushes first (when due), so its latest requests are in the figures.
+  await recorder.flushIfDue(target);
   const shards = await Promise.allSettled(
     Array.from({ length: config.statsShards }, (_, index) =>
       c.env.STATS.getByName(shardName(index)).snapshot(),
