@@ -19,6 +19,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   corsOrigins: "*" | string[];
   databaseDriver: DatabaseDriver;
+  /** Server-side statement budget; a slower statement is cancelled and answered 503. */
+  statementTimeoutMs: number;
   /** Only read when databaseDriver is "neon"; Hyperdrive supplies the URL otherwise. */
   databaseUrl: string | undefined;
   logger: LoggerSettings;
@@ -100,6 +102,7 @@ export function loadConfig(source: object): AppConfig {
     // Tests keep the console readable; they capture channels they assert on explicitly.
     logger: parseLoggerSettings(vars.LOG_LEVEL, vars.LOG_CHANNELS, environment === "test" ? "warn" : "info"),
     rateLimits: parseRateLimits(vars.RATE_LIMITS),
+    statementTimeoutMs: positiveInteger(vars.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
     accessTokenTtlSeconds: positiveInteger(vars.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     refreshTokenTtlSeconds: positiveInteger(vars.REFRESH_TOKEN_TTL_SECONDS, 30 * 24 * 3600),
     adminEmails: new Set(

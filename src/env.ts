@@ -26,6 +26,7 @@ export interface Bindings extends Env {
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;
   STATS_FLUSH_MS?: string;
+  DATABASE_STATEMENT_TIMEOUT_MS?: string;
   APP_VERSION?: string;
   GIT_COMMIT?: string;
 }

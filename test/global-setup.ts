@@ -6,6 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
 import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
+import { buildWorker } from "../scripts/lib/local-worker.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
@@ -26,6 +27,8 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", database.url);
   project.provide("databaseKind", kind);
   project.provide("githubApiUrl", github.url);
+  // Node-side suites (fuzz, faults) run the deployable bundle itself in workerd.
+  project.provide("workerBundle", buildWorker());
   return async () => {
     await Promise.all([database.stop(), github.stop()]);
   };
@@ -36,5 +39,6 @@ declare module "vitest" {
     databaseUrl: string;
     databaseKind: TestDatabaseKind;
     githubApiUrl: string;
+    workerBundle: string;
   }
 }

@@ -18,15 +18,15 @@ export interface DatabaseHandle {
 }
 
 /** Upper bound for a single statement; a slow database must not hold a request forever. */
-const QUERY_TIMEOUT_MS = 10_000;
-const CONNECT_TIMEOUT_MS = 5_000;
+/** A database that does not accept a connection within this is treated as down (503). */
+const CONNECT_TIMEOUT_MS = 1_500;
 
 /**
  * Creates the pg Client on the first query, so routes that never touch the database
  * (health, docs, cached GitHub reads) never build a socket or pay for a handshake.
  * pg queues queries issued before its handshake finishes, so none waits an extra turn.
  */
-function createPgHandle(connectionString: string): DatabaseHandle {
+function createPgHandle(connectionString: string, statementTimeoutMs: number): DatabaseHandle {
   let client: pg.Client | undefined;
   const open = (): pg.Client => {
     if (client) return client;
@@ -36,7 +36,10 @@ function createPgHandle(connectionString: string): DatabaseHandle {
       // export condition) works the same under wrangler and under the vitest pool, whose
       // CommonJS resolver picks the package's empty non-workerd stub.
       stream: () => new CloudflareSocket(false) as unknown as Duplex,
-      query_timeout: QUERY_TIMEOUT_MS,
+      // The server cancels a statement past the budget (SQLSTATE 57014, answered 503); the
+      // client-side timeout is the backstop for a server that stops answering altogether.
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 1_000,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     // A late connection error must not crash the isolate; queued queries reject on their own.
@@ -84,7 +87,7 @@ export function createDatabase(config: AppConfig, hyperdrive: Hyperdrive | undef
     return createNeonHandle(config.databaseUrl);
   }
   if (!hyperdrive) throw new Error("The HYPERDRIVE binding is missing");
-  return createPgHandle(hyperdrive.connectionString);
+  return createPgHandle(hyperdrive.connectionString, config.statementTimeoutMs);
 }
 
 /**

@@ -27,6 +27,18 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     return problemResponse(c, slugForHonoException(error), { status: error.status, detail });
   }
   const described = describeError(error);
+  if (described.type === "DatabaseUnavailable") {
+    // An outage, not a bug: tell clients to come back rather than report a crash.
+    loggerFor(c).error("error", "database.unavailable", {
+      path: new URL(c.req.url).pathname,
+      error: described,
+    });
+    return problemResponse(c, "dependency-unavailable", {
+      detail: "The database is unavailable right now; retry shortly.",
+      headers: { "Retry-After": "5" },
+      extensions: { dependency: "postgres" },
+    });
+  }
   loggerFor(c).error("error", "request.unhandled_exception", {
     method: c.req.method,
     path: new URL(c.req.url).pathname,
