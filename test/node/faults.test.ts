@@ -6,9 +6,9 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { RunningDatabase } from "../../scripts/lib/embedded-postgres.ts";
 import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.ts";
 import { findPostgresBinaries, startPostgresServer } from "../../scripts/lib/postgres-server.ts";
-import type { RunningDatabase } from "../../scripts/lib/embedded-postgres.ts";
 import { migrateDatabase } from "../../scripts/migrate.ts";
 
 const binaries = findPostgresBinaries();
@@ -21,7 +21,10 @@ let token = "";
 const call = (path: string, init: RequestInit = {}) =>
   fetch(new URL(path, worker.url), { ...init, signal: AbortSignal.timeout(20_000) });
 const authed = (path: string, init: RequestInit = {}) =>
-  call(path, { ...init, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...init.headers } });
+  call(path, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", ...init.headers },
+  });
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -59,7 +62,11 @@ describe.skipIf(!binaries)("fault injection", () => {
     const registered = await call("/auth/register", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ email: `faults-${crypto.randomUUID()}@faults.test`, password: "faults-Password-1", display_name: "F" }),
+      body: JSON.stringify({
+        email: `faults-${crypto.randomUUID()}@faults.test`,
+        password: "faults-Password-1",
+        display_name: "F",
+      }),
     });
     token = ((await registered.json()) as { access_token: string }).access_token;
   }, 60_000);
@@ -115,7 +122,9 @@ describe.skipIf(!binaries)("fault injection", () => {
     expect(notes.headers.get("retry-after")).toBeTruthy();
     expect(notesMs).toBeLessThan(2000);
 
-    const [write, writeMs] = await timed(() => authed("/notes", { method: "POST", body: JSON.stringify({ title: "lost?" }) }));
+    const [write, writeMs] = await timed(() =>
+      authed("/notes", { method: "POST", body: JSON.stringify({ title: "lost?" }) }),
+    );
     expect(write.status).toBe(503);
     expect(writeMs).toBeLessThan(2000);
 
