@@ -49,6 +49,8 @@ const statuses = Object.fromEntries(
 console.log(
   JSON.stringify({
     requests: result.requests.total,
+    // Includes requests still in flight when the clock stopped: the server did their work too.
+    sent: result.requests.sent,
     rps: result.requests.average,
     p50: result.latency.p50,
     p90: result.latency.p90,
