@@ -230,7 +230,7 @@ async function main() {
       vs_health: ceiling ? Math.round((load.rps / ceiling) * 100) / 100 : null,
       db_round_trips_per_request: Number.isNaN(statements)
         ? null
-        : Math.round(((statements - statsOverhead) / Math.max(1, load.requests)) * 100) / 100,
+        : Math.round(((statements - statsOverhead) / Math.max(1, load.sent)) * 100) / 100,
       stats_flushes_per_second: Math.round((flushes / SECONDS) * 100) / 100,
       ok_requests: ok,
     };
@@ -238,31 +238,36 @@ async function main() {
     console.log(JSON.stringify(row));
   }
 
+  const mixed = (seconds: number) =>
+    spec({
+      path: "/health",
+      durationSeconds: seconds,
+      variants: [
+        { path: "/health" },
+        { path: `/github/users/${hitLogin}/repos` },
+        { path: "/notes?limit=20", headers: auth },
+        { path: `/polls/${poll.id}/results`, headers: auth },
+      ],
+    });
+  // workerd's heap grows to a plateau under load before it levels off; measure after that.
+  console.log("memory: 20 s warm-up under mixed load…");
+  await runLoad(mixed(20));
   console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling workerd RSS…`);
   const samples: Array<[number, number]> = [];
   const memoryStart = Date.now();
   const sampler = setInterval(async () => {
     samples.push([(Date.now() - memoryStart) / 1000, await workerdRssKiB()]);
   }, 5000);
-  const memoryLoad = await runLoad(
-    spec({
-      path: "/health",
-      durationSeconds: MEMORY_SECONDS,
-      variants: [
-        { path: "/health" },
-        { path: `/github/users/${hitLogin}/repos` },
-        { path: `/notes?limit=20`, headers: auth },
-        { path: `/polls/${poll.id}/results`, headers: auth },
-      ],
-    }),
-  );
+  const memoryLoad = await runLoad(mixed(MEMORY_SECONDS));
   clearInterval(sampler);
-  const settled = samples.slice(2);
-  const meanKiB = settled.reduce((s, [, y]) => s + y, 0) / Math.max(1, settled.length);
+  const meanKiB = samples.reduce((sum, [, kib]) => sum + kib, 0) / Math.max(1, samples.length);
+  const first = samples[0]?.[1] ?? 0;
+  const last = samples.at(-1)?.[1] ?? 0;
   const memory = {
     samples_kib: samples.map(([t, kib]) => [Math.round(t), kib]),
     requests: memoryLoad.requests,
-    slope_kib_per_minute: Math.round(slope(settled) * 60),
+    slope_kib_per_minute: Math.round(slope(samples) * 60),
+    growth_percent: first ? Math.round((last / first - 1) * 1000) / 10 : null,
     mean_mib: Math.round(meanKiB / 102.4) / 10,
   };
   console.log(JSON.stringify(memory));

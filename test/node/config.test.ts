@@ -1,15 +1,18 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
 import { COMPATIBILITY_DATE } from "../../src/stats/report.ts";
+
+const wranglerToml = () => readFile(join(ROOT, "wrangler.toml"), "utf8");
 
 describe("wrangler.toml", () => {
   it("declares the compatibility date /stats reports", async () => {
-    const toml = await readFile(new URL("../../wrangler.toml", import.meta.url), "utf8");
-    expect(toml).toMatch(new RegExp(`^compatibility_date = "${COMPATIBILITY_DATE}"$`, "m"));
+    expect(await wranglerToml()).toMatch(new RegExp(`^compatibility_date = "${COMPATIBILITY_DATE}"$`, "m"));
   });
 
   it("repeats every binding in each environment (bindings are not inherited)", async () => {
-    const toml = await readFile(new URL("../../wrangler.toml", import.meta.url), "utf8");
+    const toml = await wranglerToml();
     for (const section of ["[env.staging]", "[env.production]"]) {
       const body = toml.slice(toml.indexOf(section)).split(/\n\[env\./)[0] as string;
       for (const binding of ["HYPERDRIVE", "CACHE", "STATS", "RATE_LIMITER", "ENVIRONMENT"]) {
