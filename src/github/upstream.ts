@@ -2,15 +2,19 @@ import { API_VERSION } from "../version.ts";
 import type { GithubSettings } from "./settings.ts";
 
 /** How GitHub failed us; decides the status we answer with when nothing stale is left. */
+export type UpstreamFailure = "timeout" | "server" | "rate_limited" | "malformed" | "network" | "unexpected";
+
 export class UpstreamError extends Error {
-  constructor(
-    readonly kind: "timeout" | "server" | "rate_limited" | "malformed" | "network" | "unexpected",
-    message: string,
-    readonly retryAfterSeconds?: number,
-    readonly rate?: RateLimitHeaders,
-  ) {
+  readonly kind: UpstreamFailure;
+  readonly retryAfterSeconds?: number;
+  readonly rate?: RateLimitHeaders;
+
+  constructor(kind: UpstreamFailure, message: string, retryAfterSeconds?: number, rate?: RateLimitHeaders) {
     super(message);
     this.name = "UpstreamError";
+    this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.rate = rate;
   }
 }
 

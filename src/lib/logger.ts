@@ -27,11 +27,15 @@ const rank = (level: LogLevel) => LOG_LEVELS.indexOf(level);
  * @example log.info("audit", "note.created", { note_id })
  */
 export class Logger {
-  constructor(
-    private readonly settings: LoggerSettings,
-    private readonly base: LogFields = {},
-    private readonly sink: LogSink = console.log,
-  ) {}
+  private readonly settings: LoggerSettings;
+  private readonly base: LogFields;
+  private readonly sink: LogSink;
+
+  constructor(settings: LoggerSettings, base: LogFields = {}, sink: LogSink = console.log) {
+    this.settings = settings;
+    this.base = base;
+    this.sink = sink;
+  }
 
   /** A logger that stamps every line with extra fields, e.g. the request id. */
   child(fields: LogFields): Logger {
