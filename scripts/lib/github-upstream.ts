@@ -34,7 +34,7 @@ interface UserControl {
   revision: number;
 }
 
-interface UserStats {
+export interface UserStats {
   requests: number;
   conditional: number;
   notModified: number;

@@ -43,5 +43,14 @@ export const commonErrorResponses = {
 } as const;
 
 export const notFoundResponse = { 404: problem("The resource does not exist.") } as const;
+export const unauthorizedResponse = { 401: problem("Missing, invalid or expired credentials.") } as const;
+
+/** A JSON content map for a request body or response. */
+export const jsonContent = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: jsonContent(schema),
+});
 export const unavailableResponse = { 503: problem("A dependency is unavailable; retry later.") } as const;
 export { problem as problemResponseSpec };

@@ -1,17 +1,11 @@
 import { env } from "cloudflare:workers";
+import type { UserStats } from "../../scripts/lib/github-upstream.ts";
 import { type CacheEntry, clearMemoryCache } from "../../src/github/cache.ts";
 
 /** The local GitHub upstream started by the global setup. */
 export const upstreamUrl = () => (env as unknown as { GITHUB_API_URL: string }).GITHUB_API_URL;
 
-export interface UpstreamStats {
-  requests: number;
-  conditional: number;
-  notModified: number;
-  authorization: string | null;
-  userAgent: string | null;
-  lastPath: string | null;
-}
+export type UpstreamStats = UserStats;
 
 export async function upstreamStats(login: string): Promise<UpstreamStats> {
   return (await (

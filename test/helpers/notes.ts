@@ -1,18 +1,9 @@
+import type { NoteDto } from "../../src/routes/notes/notes.service.ts";
 import { api, apiJson } from "./api.ts";
 import { bearer, registerUser, type TestUser } from "./auth.ts";
 
-export interface Note {
-  id: string;
-  title: string;
-  content: string;
-  tags: string[];
-  pinned: boolean;
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-  version: number;
-}
+/** The API's note shape, straight from the source so the two cannot drift. */
+export type Note = NoteDto;
 
 export interface NoteList {
   items: Note[];

@@ -1,5 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import {
+  commonErrorResponses,
+  jsonBody,
+  jsonContent,
+  notFoundResponse,
+  problemResponseSpec,
+  unauthorizedResponse,
+} from "../../lib/openapi.ts";
 import {
   ApiKeySchema,
   CreateApiKeyBodySchema,
@@ -12,10 +19,6 @@ import {
   UserSchema,
 } from "./auth.schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: json(schema) });
-
-const unauthorized = { 401: problemResponseSpec("Missing, invalid or expired credentials.") };
 const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
 export const bearer = [{ bearerAuth: [] }];
@@ -27,7 +30,7 @@ export const registerRoute = createRoute({
   summary: "Create an account and start a session",
   request: { body: jsonBody(RegisterBodySchema) },
   responses: {
-    201: { description: "Account created; tokens issued.", content: json(TokenResponseSchema) },
+    201: { description: "Account created; tokens issued.", content: jsonContent(TokenResponseSchema) },
     409: problemResponseSpec("The email is already registered."),
     ...rateLimited,
     ...commonErrorResponses,
@@ -41,8 +44,8 @@ export const loginRoute = createRoute({
   summary: "Exchange email and password for tokens",
   request: { body: jsonBody(LoginBodySchema) },
   responses: {
-    200: { description: "Tokens issued.", content: json(TokenResponseSchema) },
-    ...unauthorized,
+    200: { description: "Tokens issued.", content: jsonContent(TokenResponseSchema) },
+    ...unauthorizedResponse,
     403: problemResponseSpec("The account is disabled."),
     ...rateLimited,
     ...commonErrorResponses,
@@ -58,9 +61,9 @@ export const refreshRoute = createRoute({
   responses: {
     200: {
       description: "New tokens; the presented refresh token is now spent.",
-      content: json(TokenResponseSchema),
+      content: jsonContent(TokenResponseSchema),
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...rateLimited,
     ...commonErrorResponses,
   },
@@ -82,8 +85,8 @@ export const meRoute = createRoute({
   summary: "The caller's profile and role",
   security: bearer,
   responses: {
-    200: { description: "The caller.", content: json(UserSchema) },
-    ...unauthorized,
+    200: { description: "The caller.", content: jsonContent(UserSchema) },
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -96,8 +99,8 @@ export const createApiKeyRoute = createRoute({
   security: bearer,
   request: { body: jsonBody(CreateApiKeyBodySchema) },
   responses: {
-    201: { description: "The key, shown this once.", content: json(CreatedApiKeySchema) },
-    ...unauthorized,
+    201: { description: "The key, shown this once.", content: jsonContent(CreatedApiKeySchema) },
+    ...unauthorizedResponse,
     ...forbidden,
     ...commonErrorResponses,
   },
@@ -112,9 +115,9 @@ export const listApiKeysRoute = createRoute({
   responses: {
     200: {
       description: "Active keys (never the keys themselves).",
-      content: json(z.object({ items: z.array(ApiKeySchema) })),
+      content: jsonContent(z.object({ items: z.array(ApiKeySchema) })),
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -128,7 +131,7 @@ export const revokeApiKeyRoute = createRoute({
   request: { params: IdParamSchema },
   responses: {
     204: { description: "Revoked." },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -149,9 +152,9 @@ export const listUsersRoute = createRoute({
   responses: {
     200: {
       description: "A page of users, ordered by id.",
-      content: json(z.object({ items: z.array(UserSchema), next_cursor: z.string().nullable() })),
+      content: jsonContent(z.object({ items: z.array(UserSchema), next_cursor: z.string().nullable() })),
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...forbidden,
     ...commonErrorResponses,
   },
@@ -166,8 +169,8 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
     security: bearer,
     request: { params: IdParamSchema },
     responses: {
-      200: { description: "The user after the change.", content: json(UserSchema) },
-      ...unauthorized,
+      200: { description: "The user after the change.", content: jsonContent(UserSchema) },
+      ...unauthorizedResponse,
       ...forbidden,
       ...notFoundResponse,
       ...commonErrorResponses,

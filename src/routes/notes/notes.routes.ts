@@ -1,5 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import {
+  commonErrorResponses,
+  jsonContent,
+  notFoundResponse,
+  problemResponseSpec,
+  unauthorizedResponse,
+} from "../../lib/openapi.ts";
 import { bearer } from "../auth/auth.routes.ts";
 import {
   CreateNoteSchema,
@@ -11,11 +17,9 @@ import {
   UpdateNoteSchema,
 } from "./notes.schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const etagHeader = {
   ETag: { description: 'The note\'s version, e.g. `"v3"`.', schema: { type: "string" as const } },
 };
-const unauthorized = { 401: problemResponseSpec("Missing or invalid credentials.") };
 const preconditionFailed = {
   412: problemResponseSpec("`If-Match` names an older version; reload and retry."),
 };
@@ -47,11 +51,11 @@ export const createNoteRoute = createRoute({
         .regex(/^[\x21-\x7e]+$/, { message: "Must be printable ASCII without spaces." })
         .optional(),
     }),
-    body: { required: true, content: json(CreateNoteSchema) },
+    body: { required: true, content: jsonContent(CreateNoteSchema) },
   },
   responses: {
-    201: { description: "Created.", headers: etagHeader, content: json(NoteSchema) },
-    ...unauthorized,
+    201: { description: "Created.", headers: etagHeader, content: jsonContent(NoteSchema) },
+    ...unauthorizedResponse,
     ...conflict("A request with this Idempotency-Key is still being processed; retry."),
     ...commonErrorResponses,
   },
@@ -68,9 +72,9 @@ export const listNotesRoute = createRoute({
     200: {
       description: 'A page; `Link: <…>; rel="next"` when more follow.',
       headers: { Link: { description: "Next page.", schema: { type: "string" as const } } },
-      content: json(NoteListSchema),
+      content: jsonContent(NoteListSchema),
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -83,9 +87,9 @@ export const getNoteRoute = createRoute({
   security: bearer,
   request: { params: NoteIdParamSchema },
   responses: {
-    200: { description: "The note.", headers: etagHeader, content: json(NoteSchema) },
+    200: { description: "The note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     304: { description: "Not modified (the ETag matched `If-None-Match`)." },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -100,11 +104,11 @@ export const updateNoteRoute = createRoute({
   request: {
     params: NoteIdParamSchema,
     headers: IfMatchHeaders,
-    body: { required: true, content: json(UpdateNoteSchema) },
+    body: { required: true, content: jsonContent(UpdateNoteSchema) },
   },
   responses: {
-    200: { description: "The updated note.", headers: etagHeader, content: json(NoteSchema) },
-    ...unauthorized,
+    200: { description: "The updated note.", headers: etagHeader, content: jsonContent(NoteSchema) },
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...conflict("The note is in the trash; restore it first."),
     ...preconditionFailed,
@@ -130,7 +134,7 @@ export const deleteNoteRoute = createRoute({
   },
   responses: {
     204: { description: "Trashed (or already in the trash), or deleted for good." },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...conflict("permanent=true on a note that is not in the trash."),
     ...preconditionFailed,
@@ -146,8 +150,8 @@ export const restoreNoteRoute = createRoute({
   security: bearer,
   request: { params: NoteIdParamSchema, headers: IfMatchHeaders },
   responses: {
-    200: { description: "The restored note.", headers: etagHeader, content: json(NoteSchema) },
-    ...unauthorized,
+    200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...conflict("The note is not in the trash."),
     ...preconditionFailed,
@@ -164,9 +168,9 @@ export const emptyTrashRoute = createRoute({
   responses: {
     200: {
       description: "How many notes were purged.",
-      content: json(z.object({ purged: z.number().int() })),
+      content: jsonContent(z.object({ purged: z.number().int() })),
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -178,8 +182,8 @@ export const listTagsRoute = createRoute({
   summary: "The caller's tags with note counts (trash excluded)",
   security: bearer,
   responses: {
-    200: { description: "Tags, most used first.", content: json(TagCountListSchema) },
-    ...unauthorized,
+    200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });

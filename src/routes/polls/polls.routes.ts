@@ -1,5 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import {
+  commonErrorResponses,
+  jsonContent,
+  notFoundResponse,
+  problemResponseSpec,
+  unauthorizedResponse,
+} from "../../lib/openapi.ts";
 import { bearer } from "../auth/auth.routes.ts";
 import {
   BallotSchema,
@@ -13,9 +19,7 @@ import {
   VoteSchema,
 } from "./polls.schemas.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const optionalBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
-const unauthorized = { 401: problemResponseSpec("Missing or invalid credentials.") };
 const forbidden = (why: string) => ({ 403: problemResponseSpec(why) });
 const conflict = (why: string) => ({ 409: problemResponseSpec(why) });
 
@@ -25,10 +29,10 @@ export const createPollRoute = createRoute({
   tags: ["Polls"],
   summary: "Create a poll with its questions and choices (one transaction)",
   security: bearer,
-  request: { body: { required: true, content: json(CreatePollSchema) } },
+  request: { body: { required: true, content: jsonContent(CreatePollSchema) } },
   responses: {
-    201: { description: "The poll, nested.", content: json(PollSchema) },
-    ...unauthorized,
+    201: { description: "The poll, nested.", content: jsonContent(PollSchema) },
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -41,8 +45,8 @@ export const listPollsRoute = createRoute({
   security: optionalBearer,
   request: { query: ListPollsQuerySchema },
   responses: {
-    200: { description: "A page of polls.", content: json(PollListSchema) },
-    ...unauthorized,
+    200: { description: "A page of polls.", content: jsonContent(PollListSchema) },
+    ...unauthorizedResponse,
     ...commonErrorResponses,
   },
 });
@@ -56,8 +60,8 @@ export const getPollRoute = createRoute({
   security: optionalBearer,
   request: { params: PollIdParamSchema },
   responses: {
-    200: { description: "The poll.", content: json(PollSchema) },
-    ...unauthorized,
+    200: { description: "The poll.", content: jsonContent(PollSchema) },
+    ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -69,10 +73,10 @@ export const updatePollRoute = createRoute({
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
   security: bearer,
-  request: { params: PollIdParamSchema, body: { required: true, content: json(UpdatePollSchema) } },
+  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
   responses: {
-    200: { description: "The poll after the edit.", content: json(PollSchema) },
-    ...unauthorized,
+    200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
+    ...unauthorizedResponse,
     ...forbidden("Only the owner may edit."),
     ...notFoundResponse,
     ...conflict("Questions cannot change once someone has voted."),
@@ -88,8 +92,8 @@ export const closePollRoute = createRoute({
   security: bearer,
   request: { params: PollIdParamSchema },
   responses: {
-    200: { description: "The closed poll.", content: json(PollSchema) },
-    ...unauthorized,
+    200: { description: "The closed poll.", content: jsonContent(PollSchema) },
+    ...unauthorizedResponse,
     ...forbidden("Only the owner may close."),
     ...notFoundResponse,
     ...commonErrorResponses,
@@ -105,7 +109,7 @@ export const deletePollRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     204: { description: "Deleted." },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...forbidden("Only the owner or an admin may delete."),
     ...notFoundResponse,
     ...commonErrorResponses,
@@ -118,10 +122,10 @@ export const voteRoute = createRoute({
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
   security: optionalBearer,
-  request: { params: PollIdParamSchema, body: { required: true, content: json(VoteSchema) } },
+  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(VoteSchema) } },
   responses: {
-    201: { description: "Counted.", content: json(BallotSchema) },
-    ...unauthorized,
+    201: { description: "Counted.", content: jsonContent(BallotSchema) },
+    ...unauthorizedResponse,
     ...notFoundResponse,
     409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
     429: problemResponseSpec("This address reached the poll's per-address ballot cap."),
@@ -140,9 +144,9 @@ export const resultsRoute = createRoute({
   responses: {
     200: {
       description: "Results.",
-      content: { ...json(ResultsSchema), "text/csv": { schema: z.string() } },
+      content: { ...jsonContent(ResultsSchema), "text/csv": { schema: z.string() } },
     },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...forbidden("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
     ...commonErrorResponses,
@@ -158,7 +162,7 @@ export const resultsCsvRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
-    ...unauthorized,
+    ...unauthorizedResponse,
     ...forbidden("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
     ...commonErrorResponses,
