@@ -320,7 +320,7 @@ async function main() {
     `\nbundle: ${(bundleBytes / 1024).toFixed(0)} KiB, ${(bundleGzip / 1024).toFixed(0)} KiB gzipped (target ≤ 1024 KiB)`,
   );
   console.log(
-    `memory over ${MEMORY_SECONDS}s: mean ${memory.mean_mib} MiB, trend ${memory.slope_kib_per_minute} KiB/min`,
+    `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): mean ${memory.mean_mib} MiB, trend ${memory.slope_kib_per_minute} KiB/min, first→last ${memory.growth_percent}%`,
   );
   console.log(
     `connection setup + select 1 + close: pg ${report.connection_setup_ms.pg} ms, postgres ${report.connection_setup_ms.postgres} ms`,
