@@ -45,6 +45,11 @@ export const commonErrorResponses = {
 export const notFoundResponse = { 404: problem("The resource does not exist.") } as const;
 export const unauthorizedResponse = { 401: problem("Missing, invalid or expired credentials.") } as const;
 
+/** A 403 with a route-specific reason. */
+export const forbiddenResponse = (why: string) => ({ 403: problem(why) });
+/** A 409 with a route-specific reason. */
+export const conflictResponse = (why: string) => ({ 409: problem(why) });
+
 /** A JSON content map for a request body or response. */
 export const jsonContent = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 /** A required JSON request body. */

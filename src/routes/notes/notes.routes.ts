@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   commonErrorResponses,
+  conflictResponse,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
@@ -23,7 +24,6 @@ const etagHeader = {
 const preconditionFailed = {
   412: problemResponseSpec("`If-Match` names an older version; reload and retry."),
 };
-const conflict = (description: string) => ({ 409: problemResponseSpec(description) });
 
 const IfMatchHeaders = z.object({
   "if-match": z
@@ -56,7 +56,7 @@ export const createNoteRoute = createRoute({
   responses: {
     201: { description: "Created.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,
-    ...conflict("A request with this Idempotency-Key is still being processed; retry."),
+    ...conflictResponse("A request with this Idempotency-Key is still being processed; retry."),
     ...commonErrorResponses,
   },
 });
@@ -110,7 +110,7 @@ export const updateNoteRoute = createRoute({
     200: { description: "The updated note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...conflict("The note is in the trash; restore it first."),
+    ...conflictResponse("The note is in the trash; restore it first."),
     ...preconditionFailed,
     ...commonErrorResponses,
   },
@@ -136,7 +136,7 @@ export const deleteNoteRoute = createRoute({
     204: { description: "Trashed (or already in the trash), or deleted for good." },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...conflict("permanent=true on a note that is not in the trash."),
+    ...conflictResponse("permanent=true on a note that is not in the trash."),
     ...preconditionFailed,
     ...commonErrorResponses,
   },
@@ -153,7 +153,7 @@ export const restoreNoteRoute = createRoute({
     200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...conflict("The note is not in the trash."),
+    ...conflictResponse("The note is not in the trash."),
     ...preconditionFailed,
     ...commonErrorResponses,
   },

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
   commonErrorResponses,
+  conflictResponse,
+  forbiddenResponse,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
@@ -20,8 +22,6 @@ import {
 } from "./polls.schemas.ts";
 
 const optionalBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
-const forbidden = (why: string) => ({ 403: problemResponseSpec(why) });
-const conflict = (why: string) => ({ 409: problemResponseSpec(why) });
 
 export const createPollRoute = createRoute({
   method: "post",
@@ -77,9 +77,9 @@ export const updatePollRoute = createRoute({
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
-    ...forbidden("Only the owner may edit."),
+    ...forbiddenResponse("Only the owner may edit."),
     ...notFoundResponse,
-    ...conflict("Questions cannot change once someone has voted."),
+    ...conflictResponse("Questions cannot change once someone has voted."),
     ...commonErrorResponses,
   },
 });
@@ -94,7 +94,7 @@ export const closePollRoute = createRoute({
   responses: {
     200: { description: "The closed poll.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
-    ...forbidden("Only the owner may close."),
+    ...forbiddenResponse("Only the owner may close."),
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -110,7 +110,7 @@ export const deletePollRoute = createRoute({
   responses: {
     204: { description: "Deleted." },
     ...unauthorizedResponse,
-    ...forbidden("Only the owner or an admin may delete."),
+    ...forbiddenResponse("Only the owner or an admin may delete."),
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -147,7 +147,7 @@ export const resultsRoute = createRoute({
       content: { ...jsonContent(ResultsSchema), "text/csv": { schema: z.string() } },
     },
     ...unauthorizedResponse,
-    ...forbidden("Results are not visible yet (see results_visibility)."),
+    ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
     ...commonErrorResponses,
   },
@@ -163,7 +163,7 @@ export const resultsCsvRoute = createRoute({
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
     ...unauthorizedResponse,
-    ...forbidden("Results are not visible yet (see results_visibility)."),
+    ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
     ...commonErrorResponses,
   },
