@@ -95,3 +95,30 @@ export async function connectionCost(
   };
   return { pg: await timePg(), postgres: await timePostgres() };
 }
+
+/**
+ * The worker isolate's used JS heap (bytes), read through workerd's V8 inspector: what the
+ * worker itself holds, unlike process RSS (which also counts Miniflare's internal services
+ * and V8's reserved pages). workerd does not answer HeapProfiler.collectGarbage, so callers
+ * sample often and follow the troughs (the heap right after each GC).
+ */
+export async function isolateHeapUsed(inspectorPort: number, workerName = "devhub-api"): Promise<number> {
+  const socket = new WebSocket(`ws://127.0.0.1:${inspectorPort}/core:user:${workerName}`);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("inspector did not answer")), 5000);
+      socket.addEventListener("open", () =>
+        socket.send(JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" })),
+      );
+      socket.addEventListener("message", (event) => {
+        const message = JSON.parse(String(event.data)) as { id?: number; result?: { usedSize?: number } };
+        if (message.id !== 1) return;
+        clearTimeout(timer);
+        resolve(Number(message.result?.usedSize ?? 0));
+      });
+      socket.addEventListener("error", () => reject(new Error("inspector connection failed")));
+    });
+  } finally {
+    socket.close();
+  }
+}

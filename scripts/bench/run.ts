@@ -15,10 +15,17 @@ import { sign } from "hono/jwt";
 import pg from "pg";
 import { startGithubUpstream } from "../lib/github-upstream.ts";
 import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
-import { findPostgresBinaries, startPostgresServer } from "../lib/postgres-server.ts";
+import { findPostgresBinaries, freePort, startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
 import type { LoadSpec } from "./load.ts";
-import { connectionCost, resetStatements, slope, statementCount, workerdRssKiB } from "./measure.ts";
+import {
+  connectionCost,
+  isolateHeapUsed,
+  resetStatements,
+  slope,
+  statementCount,
+  workerdRssKiB,
+} from "./measure.ts";
 import { SEARCH_WORDS, seedNotes, seedVoters } from "./seed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -74,7 +81,9 @@ async function main() {
   await admin.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").catch(() => undefined);
   await admin.end();
   const github = await startGithubUpstream();
+  const inspectorPort = await freePort();
   const worker = await startLocalWorker({
+    inspectorPort,
     databaseUrl: database.url,
     githubApiUrl: github.url,
     bindings: {
@@ -260,23 +269,36 @@ async function main() {
   // workerd's heap grows to a plateau under load before it levels off; measure after that.
   console.log("memory: 20 s warm-up under mixed load…");
   await runLoad(mixed(20));
-  console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling workerd RSS…`);
-  const samples: Array<[number, number]> = [];
+  console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling the isolate heap and workerd RSS…`);
+  const rss: Array<[number, number]> = [];
+  const heap: Array<[number, number]> = [];
   const memoryStart = Date.now();
-  const sampler = setInterval(async () => {
-    samples.push([(Date.now() - memoryStart) / 1000, await workerdRssKiB()]);
-  }, 5000);
+  const seconds = () => (Date.now() - memoryStart) / 1000;
+  const heapSampler = setInterval(async () => {
+    const used = await isolateHeapUsed(inspectorPort).catch(() => Number.NaN);
+    if (!Number.isNaN(used)) heap.push([seconds(), used / 1024]);
+  }, 1000);
+  const rssSampler = setInterval(async () => rss.push([seconds(), await workerdRssKiB()]), 5000);
   const memoryLoad = await runLoad(mixed(MEMORY_SECONDS));
-  clearInterval(sampler);
-  const meanKiB = samples.reduce((sum, [, kib]) => sum + kib, 0) / Math.max(1, samples.length);
-  const first = samples[0]?.[1] ?? 0;
-  const last = samples.at(-1)?.[1] ?? 0;
+  clearInterval(heapSampler);
+  clearInterval(rssSampler);
+  // The heap is a sawtooth; its troughs (the lowest sample of each 10 s window) are what the
+  // worker retains after collection. A leak shows as rising troughs.
+  const troughs: Array<[number, number]> = [];
+  for (let window = 0; window < MEMORY_SECONDS; window += 10) {
+    const inWindow = heap.filter(([t]) => t >= window && t < window + 10).map(([, kib]) => kib);
+    if (inWindow.length) troughs.push([window + 5, Math.min(...inWindow)]);
+  }
+  const firstTrough = troughs[0]?.[1] ?? 0;
+  const lastTrough = troughs.at(-1)?.[1] ?? 0;
   const memory = {
-    samples_kib: samples.map(([t, kib]) => [Math.round(t), kib]),
     requests: memoryLoad.requests,
-    slope_kib_per_minute: Math.round(slope(samples) * 60),
-    growth_percent: first ? Math.round((last / first - 1) * 1000) / 10 : null,
-    mean_mib: Math.round(meanKiB / 102.4) / 10,
+    heap_trough_kib: troughs.map(([t, kib]) => [t, Math.round(kib)]),
+    heap_trough_slope_kib_per_minute: Math.round(slope(troughs) * 60),
+    heap_growth_percent: firstTrough ? Math.round((lastTrough / firstTrough - 1) * 1000) / 10 : null,
+    heap_peak_mib: Math.round(Math.max(0, ...heap.map(([, kib]) => kib)) / 102.4) / 10,
+    rss_kib: rss.map(([t, kib]) => [Math.round(t), kib]),
+    rss_slope_kib_per_minute: Math.round(slope(rss) * 60),
   };
   console.log(JSON.stringify(memory));
 
@@ -320,7 +342,7 @@ async function main() {
     `\nbundle: ${(bundleBytes / 1024).toFixed(0)} KiB, ${(bundleGzip / 1024).toFixed(0)} KiB gzipped (target ≤ 1024 KiB)`,
   );
   console.log(
-    `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): mean ${memory.mean_mib} MiB, trend ${memory.slope_kib_per_minute} KiB/min, first→last ${memory.growth_percent}%`,
+    `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): isolate heap troughs ${memory.heap_trough_kib.map(([, kib]) => Math.round((kib ?? 0) / 1024)).join(" → ")} MiB (${memory.heap_growth_percent}%, ${memory.heap_trough_slope_kib_per_minute} KiB/min), peak ${memory.heap_peak_mib} MiB; workerd RSS trend ${memory.rss_slope_kib_per_minute} KiB/min`,
   );
   console.log(
     `connection setup + select 1 + close: pg ${report.connection_setup_ms.pg} ms, postgres ${report.connection_setup_ms.postgres} ms`,

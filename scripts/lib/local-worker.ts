@@ -32,6 +32,8 @@ export interface LocalWorkerOptions {
   /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMITS). */
   bindings?: Record<string, string>;
   scriptPath?: string;
+  /** Opens workerd's V8 inspector on this port (the bench reads the isolate's heap through it). */
+  inspectorPort?: number;
 }
 
 export interface LocalWorker {
@@ -55,6 +57,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       modulesRoot: dirname(scriptPath),
       host: "127.0.0.1",
       port: options.port ?? 0,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       hyperdrives: { HYPERDRIVE: options.databaseUrl },
       bindings: {
         ...(workerOptions.bindings ?? {}),
