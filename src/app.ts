@@ -18,6 +18,12 @@ import { healthRouter } from "./routes/system/health.index.ts";
 import { statsRouter } from "./routes/system/stats.index.ts";
 import { API_VERSION } from "./version.ts";
 
+/** UTF-8 bytes of a JSON document, as the ArrayBuffer a Response can send without re-encoding. */
+function encodeJson(json: string): ArrayBuffer {
+  const bytes = new TextEncoder().encode(json);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
 /**
  * Builds the whole application. Middleware order matters: the request id comes first
  * so every later layer (and every error) can carry it.
@@ -76,21 +82,23 @@ export function createApp() {
     scheme: "bearer",
     description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
   });
-  // The document is a pure function of the routes: generated once per isolate, then served
-  // as the same string (doc31 would rebuild it on every request).
-  let openApiJson: string | undefined;
+  // The document is a pure function of the routes: generated and UTF-8 encoded once per
+  // isolate, then served as the same bytes (doc31 would rebuild it on every request).
+  let openApiJson: ArrayBuffer | undefined;
   app.get("/openapi.json", (c) => {
-    openApiJson ??= JSON.stringify(
-      app.getOpenAPI31Document({
-        openapi: "3.1.0",
-        info: {
-          title: "devhub-api",
-          version: API_VERSION,
-          description:
-            "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
-            "`application/problem+json`.",
-        },
-      }),
+    openApiJson ??= encodeJson(
+      JSON.stringify(
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: {
+            title: "devhub-api",
+            version: API_VERSION,
+            description:
+              "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
+              "`application/problem+json`.",
+          },
+        }),
+      ),
     );
     return c.body(openApiJson, 200, {
       "Content-Type": "application/json; charset=utf-8",
