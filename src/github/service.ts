@@ -33,16 +33,21 @@ function reposOf(entry: { body: string }): CleanRepo[] {
   return repos;
 }
 
+/** One cached upstream request, counted into the response's cache outcome; a 404 throws. */
+async function fetchEntry(ctx: CacheContext, path: string, outcome: CacheOutcome, force: boolean) {
+  const { entry, state } = await cachedGithubGet(ctx, path, force);
+  outcome.add(state, entry.fetchedAt);
+  if (entry.status === 404) throw new GithubNotFound(path);
+  return entry;
+}
+
 export async function fetchJson(
   ctx: CacheContext,
   path: string,
   outcome: CacheOutcome,
   force: boolean,
 ): Promise<unknown> {
-  const { entry, state } = await cachedGithubGet(ctx, path, force);
-  outcome.add(state, entry.fetchedAt);
-  if (entry.status === 404) throw new GithubNotFound(path);
-  return JSON.parse(entry.body);
+  return JSON.parse((await fetchEntry(ctx, path, outcome, force)).body);
 }
 
 /**
@@ -56,9 +61,7 @@ export async function collectRepos(ctx: CacheContext, login: string, outcome: Ca
   let path: string | undefined = `/users/${login}/repos?per_page=100&page=1`;
   let pages = 0;
   while (path && pages < ctx.settings.maxPages) {
-    const { entry, state } = await cachedGithubGet(ctx, path, force);
-    outcome.add(state, entry.fetchedAt);
-    if (entry.status === 404) throw new GithubNotFound(path);
+    const entry = await fetchEntry(ctx, path, outcome, force);
     repos.push(...reposOf(entry));
     versions.push(entry.fetchedAt);
     pages += 1;

@@ -51,7 +51,10 @@ export function metrics(): MiddlewareHandler<AppEnv> {
       (promise) => c.executionCtx.waitUntil(promise),
     );
     const log = c.get("log") ?? new Logger(config.logger, { request_id: c.get("requestId") });
-    log.log(status >= 500 ? "error" : status >= 400 ? "warn" : "info", "access", "request", {
+    const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+    // Checked first so a muted access channel costs no URL parse or field object per request.
+    if (!log.enabled("access", level)) return;
+    log.log(level, "access", "request", {
       method: c.req.method,
       route,
       path: new URL(c.req.url).pathname,

@@ -5,6 +5,7 @@ import type { AppConfig } from "../../config.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { apiKeys, users } from "../../db/schema.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { toIsoString } from "../../lib/time.ts";
 
 export interface UserRecord {
   id: string;
@@ -15,8 +16,6 @@ export interface UserRecord {
   createdAt: Date;
 }
 
-const toIso = (value: Date | string) => new Date(value).toISOString();
-
 export function userDto(user: UserRecord) {
   return {
     id: user.id,
@@ -24,7 +23,7 @@ export function userDto(user: UserRecord) {
     display_name: user.displayName,
     role: user.role,
     disabled: user.disabledAt !== null,
-    created_at: toIso(user.createdAt),
+    created_at: toIsoString(user.createdAt),
   };
 }
 
@@ -243,9 +242,9 @@ export function apiKeyDto(key: ApiKeyRecord) {
     id: key.id,
     name: key.name,
     prefix: key.prefix,
-    created_at: toIso(key.createdAt),
-    expires_at: key.expiresAt ? toIso(key.expiresAt) : null,
-    last_used_at: key.lastUsedAt ? toIso(key.lastUsedAt) : null,
+    created_at: toIsoString(key.createdAt),
+    expires_at: key.expiresAt ? toIsoString(key.expiresAt) : null,
+    last_used_at: key.lastUsedAt ? toIsoString(key.lastUsedAt) : null,
   };
 }
 

@@ -56,6 +56,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
   const key = c.req.valid("header")["idempotency-key"];
   const userId = c.var.caller.userId;
   let note: service.NoteDto;
+  let created = true;
   if (!key) {
     note = await service.createNote(c.var.db, userId, body);
   } else {
@@ -75,12 +76,11 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
         });
       }
       c.header("Idempotent-Replayed", "true");
-    } else {
-      audit(c, "note.created", result.note.id);
+      created = false;
     }
     note = result.note;
   }
-  if (!key) audit(c, "note.created", note.id);
+  if (created) audit(c, "note.created", note.id);
   c.header("Location", `/notes/${note.id}`);
   c.header("ETag", versionEtag(note.version));
   return c.json(note, 201);

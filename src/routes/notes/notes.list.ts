@@ -1,7 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { toIsoString } from "../../lib/time.ts";
 import type { ListNotesQuery } from "./notes.schemas.ts";
-import { type NoteDto, noteDto } from "./notes.service.ts";
+import { NOTE_COLUMNS, type NoteDto, noteDto } from "./notes.service.ts";
 
 export type SortKey = "created_at" | "updated_at" | "title" | "relevance";
 
@@ -88,10 +89,6 @@ function afterPosition(order: ResolvedOrder, key: SQL, position: NotesPosition):
   return sql`(n.pinned < ${pinned} OR (n.pinned = ${pinned} AND ${tuple}))`;
 }
 
-const PAGE_COLUMNS = sql.raw(
-  "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
-);
-
 /**
  * The notes a search matches, as one materialised set: full-text matches (GIN index) for
  * word queries, and substring matches (trigram indexes) only as the fallback when full-text
@@ -101,11 +98,11 @@ const PAGE_COLUMNS = sql.raw(
 function searchSet(where: SQL[], q: string): SQL {
   const base = sql.join(where, sql` AND `);
   const pattern = likePattern(q);
-  const substring = sql`SELECT ${PAGE_COLUMNS}, 0::float8 AS rank FROM notes n
+  const substring = sql`SELECT ${NOTE_COLUMNS}, 0::float8 AS rank FROM notes n
     WHERE ${base} AND (n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
   if (searchMode(q) === "substring") return sql`matched AS MATERIALIZED (${substring})`;
   return sql`fts AS MATERIALIZED (
-      SELECT ${PAGE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8 AS rank
+      SELECT ${NOTE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8 AS rank
       FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${q})
     ), matched AS MATERIALIZED (
       SELECT * FROM fts
@@ -150,8 +147,7 @@ export async function listNotes(
           (SELECT count(*) FROM ${source} WHERE ${sql.join(sourceWhere, sql` AND `)})::int AS total,
           coalesce((
             SELECT json_agg(page ORDER BY page.ord) FROM (
-              SELECT n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at,
-                     n.deleted_at, n.version, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
+              SELECT ${NOTE_COLUMNS}, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
               FROM ${source}
               WHERE ${sql.join(pageWhere, sql` AND `)}
               ORDER BY ${orderBy}
@@ -170,12 +166,10 @@ export async function listNotes(
             ? Number(lastRow.sort_value)
             : order.sort === "title"
               ? String(lastRow.title)
-              : iso(lastRow.sort_value),
+              : toIsoString(lastRow.sort_value),
         id: String(lastRow.id),
         ...(order.pinnedFirst ? { pinned: Boolean(lastRow.pinned) } : {}),
       }
     : undefined;
   return { items: pageRows.map(noteDto), total: row?.total ?? 0, last, hasMore };
 }
-
-const iso = (value: unknown) => new Date(value as string).toISOString();

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 
 /** What the API shows of a note. */
 export interface NoteDto {
@@ -16,11 +17,10 @@ export interface NoteDto {
   version: number;
 }
 
-const NOTE_COLUMNS = sql.raw(
+/** The columns every note response is built from, aliased `n`. */
+export const NOTE_COLUMNS = sql.raw(
   "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
 );
-
-const iso = (value: unknown) => new Date(value as string).toISOString();
 
 export function noteDto(row: Record<string, unknown>): NoteDto {
   return {
@@ -30,9 +30,9 @@ export function noteDto(row: Record<string, unknown>): NoteDto {
     tags: (row.tags as string[]) ?? [],
     pinned: Boolean(row.pinned),
     archived: Boolean(row.archived),
-    created_at: iso(row.created_at),
-    updated_at: iso(row.updated_at),
-    deleted_at: row.deleted_at ? iso(row.deleted_at) : null,
+    created_at: toIsoString(row.created_at),
+    updated_at: toIsoString(row.updated_at),
+    deleted_at: toIsoOrNull(row.deleted_at),
     version: Number(row.version),
   };
 }

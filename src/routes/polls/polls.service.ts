@@ -1,10 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { CreatePollInput, ListPollsQuery, QuestionInput } from "./polls.schemas.ts";
-
-const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-const isoRequired = (value: unknown) => new Date(value as string).toISOString();
 
 export interface ChoiceRow {
   id: string;
@@ -55,10 +53,10 @@ export function pollRecord(row: Record<string, unknown>): PollRecord {
     results_visibility: row.results_visibility as PollRecord["results_visibility"],
     max_votes_per_ip: Number(row.max_votes_per_ip),
     status: row.status as PollRecord["status"],
-    closes_at: iso(row.closes_at),
-    closed_at: iso(row.closed_at),
-    created_at: isoRequired(row.created_at),
-    updated_at: isoRequired(row.updated_at),
+    closes_at: toIsoOrNull(row.closes_at),
+    closed_at: toIsoOrNull(row.closed_at),
+    created_at: toIsoString(row.created_at),
+    updated_at: toIsoString(row.updated_at),
   };
 }
 
