@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { api, expectProblem } from "../helpers/api.ts";
+import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 
 describe("request ids", () => {
   it("generates a UUID when the caller sends none", async () => {
@@ -54,21 +54,9 @@ describe("default headers", () => {
   });
 
   it("only allows configured origins when CORS_ORIGINS lists them", async () => {
-    const app = createApp();
-    const restricted = { ...env, CORS_ORIGINS: "https://good.example" };
-    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
-    const good = await app.request(
-      "/health",
-      { headers: { Origin: "https://good.example" } },
-      restricted,
-      ctx,
-    );
-    const evil = await app.request(
-      "/health",
-      { headers: { Origin: "https://evil.example" } },
-      restricted,
-      ctx,
-    );
+    const restricted = apiWithEnv({ CORS_ORIGINS: "https://good.example" });
+    const good = await restricted("/health", { headers: { Origin: "https://good.example" } });
+    const evil = await restricted("/health", { headers: { Origin: "https://evil.example" } });
     expect(good.headers.get("access-control-allow-origin")).toBe("https://good.example");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
   });
@@ -105,25 +93,16 @@ describe("health", () => {
   });
 
   it("GET /health/ready answers 503 naming Postgres when the database is unreachable", async () => {
-    const app = createApp();
     // Port 9 (discard) on loopback refuses connections: a database that is down.
-    const broken = {
-      ...env,
+    const broken = apiWithEnv({
       HYPERDRIVE: { ...env.HYPERDRIVE, connectionString: "postgres://u:p@127.0.0.1:9/db" },
-    };
-    const waits: Promise<unknown>[] = [];
-    const ctx = {
-      waitUntil: (p: Promise<unknown>) => waits.push(p),
-      passThroughOnException: () => undefined,
-      props: {},
-    };
-    const response = await app.request("/health/ready", {}, broken, ctx);
+    });
+    const response = await broken("/health/ready");
     const problem = await expectProblem(response, 503, "dependency-unavailable");
     expect(problem.dependencies).toEqual(["postgres"]);
     expect(problem.detail).toContain("postgres");
     expect(response.headers.get("retry-after")).toBe("5");
     expect(JSON.stringify(problem)).not.toContain("u:p@");
-    await Promise.all(waits);
   });
 });
 
