@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { copyDocsAssets } from "./copy-docs-assets.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
+import { type PooledDatabase, startPgbouncer } from "./lib/pgbouncer.ts";
 import { migrateDatabase } from "./migrate.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -75,6 +76,11 @@ const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API
 const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
+// DATABASE_POOL=pgbouncer: the worker goes through PgBouncer in transaction mode, the way
+// Hyperdrive pools in production (migrations above still use the database directly).
+const pool: PooledDatabase | undefined =
+  process.env.DATABASE_POOL === "pgbouncer" ? await startPgbouncer(database.url) : undefined;
+if (pool) console.log(`[devhub] PgBouncer (transaction mode) on ${new URL(pool.url).host}`);
 
 // wrangler's entry runs on this process's Node (the project's Node 24), whatever `node` is on PATH.
 const wrangler = spawn(
@@ -95,7 +101,7 @@ const wrangler = spawn(
     stdio: ["inherit", "inherit", "inherit"],
     env: {
       ...process.env,
-      CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: database.url,
+      CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: pool?.url ?? database.url,
     },
   },
 );
@@ -110,6 +116,7 @@ function shutdown(code: number): void {
       wrangler.kill("SIGTERM");
       await new Promise((resolve) => wrangler.once("exit", resolve));
     }
+    await pool?.stop();
     await Promise.all([database.stop(), github?.stop()]);
     console.log("[devhub] stopped");
     process.exit(code);

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyDocsAssets } from "./copy-docs-assets.ts";
+import { findPgbouncer } from "./lib/pgbouncer.ts";
 import { findPostgresBinaries } from "./lib/postgres-server.ts";
 
 const kind = process.argv[2] === "postgres" ? "postgres" : "pglite";
@@ -16,9 +17,15 @@ if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPostgresBinari
   console.log("SKIPPED: the PostgreSQL run needs initdb/pg_ctl (apt-get install postgresql-15); none found.");
   process.exit(0);
 }
+if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPgbouncer()) {
+  console.log("SKIPPED: the PostgreSQL run goes through PgBouncer (apt-get install pgbouncer); none found.");
+  process.exit(0);
+}
 
 await copyDocsAssets();
-console.log(`\n=== test suite on ${kind === "postgres" ? "PostgreSQL server" : "PGlite (embedded)"} ===`);
+console.log(
+  `\n=== test suite on ${kind === "postgres" ? "PostgreSQL server through PgBouncer (transaction mode)" : "PGlite (embedded)"} ===`,
+);
 const reporters = ["--reporter=default", "--reporter=json", `--outputFile.json=test-results/${kind}.json`];
 const result = spawnSync(
   join(root, "node_modules", ".bin", "vitest"),

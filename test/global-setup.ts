@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
 import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
 import { buildWorker } from "../scripts/lib/local-worker.ts";
+import { startPgbouncer } from "../scripts/lib/pgbouncer.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
@@ -23,20 +24,29 @@ export default async function setup(project: TestProject) {
         ? { url: external, stop: async () => undefined }
         : await startPostgresServer();
   await migrateDatabase(database.url);
+  // The worker reaches a real server the way it reaches production: through a
+  // transaction-mode pool (PgBouncer standing in for Hyperdrive). Migrations and
+  // fault-injection statements use the server directly.
+  const pool = kind === "postgres" && !external ? await startPgbouncer(database.url) : undefined;
   const github = await startGithubUpstream();
-  project.provide("databaseUrl", database.url);
+  project.provide("databaseUrl", pool?.url ?? database.url);
+  project.provide("databaseDirectUrl", database.url);
   project.provide("databaseKind", kind);
   project.provide("githubApiUrl", github.url);
   // Node-side suites (fuzz, faults) run the deployable bundle itself in workerd.
   project.provide("workerBundle", buildWorker());
   return async () => {
+    await pool?.stop();
     await Promise.all([database.stop(), github.stop()]);
   };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
+    /** What the worker connects to: the pool on the PostgreSQL run, else the database. */
     databaseUrl: string;
+    /** The database itself, bypassing any pool. */
+    databaseDirectUrl: string;
     databaseKind: TestDatabaseKind;
     githubApiUrl: string;
     workerBundle: string;

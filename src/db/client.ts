@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { CloudflareSocket } from "pg-cloudflare";
 import type { AppConfig } from "../config.ts";
+import { withTimeout } from "../lib/timeout.ts";
 import * as schema from "./schema.ts";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,39 +18,54 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-/** Upper bound for a single statement; a slow database must not hold a request forever. */
 /** A database that does not accept a connection within this is treated as down (503). */
 const CONNECT_TIMEOUT_MS = 1_500;
 
 /**
  * Creates the pg Client on the first query, so routes that never touch the database
  * (health, docs, cached GitHub reads) never build a socket or pay for a handshake.
- * pg queues queries issued before its handshake finishes, so none waits an extra turn.
+ *
+ * Statement budget: the *server* cancels a statement past the budget (SQLSTATE 57014,
+ * answered 503) because the budget is a role-level default (`ALTER ROLE … SET
+ * statement_timeout`, applied by scripts/lib/statement-budget.ts with the migrations). It is
+ * not sent from here: as a startup parameter, transaction-mode poolers (PgBouncer, RDS Proxy,
+ * Hyperdrive-style pools) refuse the connection or silently drop it; a session `SET` would
+ * leak to other clients of the pooled server connection; `SET LOCAL` would need a
+ * transaction and three extra round trips around every autocommit query. A role default is
+ * applied by Postgres itself to every server connection the pool opens, so it holds through
+ * any pooler at no per-query cost. `query_timeout` is the client-side backstop for a server
+ * (or pool) that stops answering altogether.
  */
 function createPgHandle(connectionString: string, statementTimeoutMs: number): DatabaseHandle {
   let client: pg.Client | undefined;
-  const open = (): pg.Client => {
-    if (client) return client;
+  let connected: Promise<void> | undefined;
+  const open = (): { client: pg.Client; connected: Promise<void> } => {
+    if (client && connected) return { client, connected };
     client = new pg.Client({
       connectionString,
       // Handing pg the socket explicitly (rather than letting it `require` pg-cloudflare by
       // export condition) works the same under wrangler and under the vitest pool, whose
       // CommonJS resolver picks the package's empty non-workerd stub.
       stream: () => new CloudflareSocket(false) as unknown as Duplex,
-      // The server cancels a statement past the budget (SQLSTATE 57014, answered 503); the
-      // client-side timeout is the backstop for a server that stops answering altogether.
-      statement_timeout: statementTimeoutMs,
       query_timeout: statementTimeoutMs + 1_000,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
-    // A late connection error must not crash the isolate; queued queries reject on their own.
+    // A late connection error must not crash the isolate; queries reject on their own.
     client.on("error", () => undefined);
-    client.connect().catch(() => undefined);
-    return client;
+    // pg's own connect timer only fires once the socket is open; a pool or proxy that accepts
+    // the socket but never completes the handshake (database down behind it) would otherwise
+    // hold every query until query_timeout. This caps the whole handshake instead.
+    connected = withTimeout(client.connect(), CONNECT_TIMEOUT_MS, "The database connection");
+    connected.catch(() => undefined);
+    return { client, connected };
   };
   // drizzle only ever calls query() on a non-Pool client (transactions included).
   const lazyClient = {
-    query: (...args: unknown[]) => (open().query as (...a: unknown[]) => unknown)(...args),
+    query: async (...args: unknown[]) => {
+      const { client: opened, connected: ready } = open();
+      await ready;
+      return (opened.query as (...a: unknown[]) => unknown)(...args);
+    },
   };
   let closed = false;
   return {
@@ -57,7 +73,10 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
     async close() {
       if (closed || !client) return;
       closed = true;
-      await client.end().catch(() => undefined);
+      // end() waits for the socket to close, which a half-open handshake may never do.
+      await withTimeout(client.end(), CONNECT_TIMEOUT_MS, "Closing the database connection").catch(
+        () => undefined,
+      );
     },
   };
 }

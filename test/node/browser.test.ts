@@ -42,7 +42,9 @@ describe.skipIf(!CHROMIUM)("browser check of /docs", () => {
       env: {
         ...process.env,
         PORT: String(port),
-        DATABASE_URL: inject("databaseUrl"),
+        DATABASE_URL: inject("databaseDirectUrl"),
+        // On the PostgreSQL run, `npm start` puts its own PgBouncer in front, like the suite's.
+        ...(inject("databaseKind") === "postgres" ? { DATABASE_POOL: "pgbouncer" } : {}),
         GITHUB_API_URL: inject("githubApiUrl"),
       },
       stdio: ["ignore", "ignore", "inherit"],
