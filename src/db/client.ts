@@ -55,8 +55,9 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
     // pg's own connect timer only fires once the socket is open; a pool or proxy that accepts
     // the socket but never completes the handshake (database down behind it) would otherwise
     // hold every query until query_timeout. This caps the whole handshake instead.
-    connected = withTimeout(client.connect(), CONNECT_TIMEOUT_MS, "The database connection");
-    connected.catch(() => undefined);
+    const handshake = withTimeout(client.connect(), CONNECT_TIMEOUT_MS, "The database connection");
+    handshake.catch(() => undefined);
+    connected = handshake.then(() => undefined);
     return { client, connected };
   };
   // drizzle only ever calls query() on a non-Pool client (transactions included).
