@@ -1,0 +1,95 @@
+/**
+ * `npm run provision`: the dry run prints every command a fresh account needs (and leaks
+ * no secret), `npm run deploy`'s guard refuses an unprovisioned environment, and the id
+ * written back lands in the right [env.*] section only.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
+import { hyperdriveIdIn, withHyperdriveId } from "../../scripts/provision.ts";
+
+const DATABASE_PASSWORD = "s3cret-origin-pw";
+const JWT_SECRET = "provision-test-jwt-secret-0123456789";
+const GITHUB_TOKEN = "ghp_provisionTestToken0123456789abcdef";
+const REAL_ID = "0123456789abcdef0123456789abcdef";
+
+let dir: string;
+let config: string;
+
+function provision(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, "scripts", "provision.ts"), "--config", config, ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        DATABASE_URL: `postgres://app:${DATABASE_PASSWORD}@db.example.com:5432/devhub`,
+        JWT_SECRET,
+        GITHUB_TOKEN,
+      },
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("npm run provision", () => {
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "devhub-provision-"));
+    config = join(dir, "wrangler.toml");
+    await writeFile(config, await readFile(join(ROOT, "wrangler.toml"), "utf8"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("--dry-run prints every command in order, redacts secrets, and writes nothing", async () => {
+    const before = await readFile(config, "utf8");
+    const { status, output } = provision("--dry-run", "--env", "production");
+    expect(status, output).toBe(0);
+    const commands = output.split("\n").filter((line) => line.startsWith("$ "));
+    expect(commands).toEqual([
+      "$ wrangler whoami",
+      "$ wrangler hyperdrive list",
+      "$ wrangler hyperdrive create devhub-api-production --connection-string=postgres://app:***@db.example.com:5432/devhub --caching-disabled",
+      "$ wrangler secret put JWT_SECRET --env production   (value on stdin)",
+      "$ wrangler secret put GITHUB_TOKEN --env production   (value on stdin)",
+      "$ npm run db:migrate -- postgres://app:***@db.example.com:5432/devhub   (and statement_timeout = 5000ms on the role)",
+    ]);
+    expect(output).toContain("KV namespace CACHE");
+    for (const secret of [DATABASE_PASSWORD, JWT_SECRET, GITHUB_TOKEN]) expect(output).not.toContain(secret);
+    expect(await readFile(config, "utf8")).toBe(before);
+  });
+
+  it("a provisioned environment is not created again", async () => {
+    await writeFile(config, withHyperdriveId(await readFile(config, "utf8"), "staging", REAL_ID));
+    const { status, output } = provision("--dry-run", "--env", "staging");
+    expect(status, output).toBe(0);
+    expect(output).toContain(`Hyperdrive already bound in [env.staging]: ${REAL_ID}`);
+    expect(output).not.toContain("hyperdrive create");
+    expect(output).not.toContain("hyperdrive list");
+  });
+
+  it("the deploy guard refuses an environment without a Hyperdrive id and accepts a provisioned one", async () => {
+    const refused = provision("--check", "--env", "production");
+    expect(refused.status).toBe(1);
+    expect(refused.output).toContain("npm run provision -- --env production");
+    expect(provision("--check", "--env", "staging").status).toBe(0);
+  });
+
+  it("writes the id into the named environment only, and wrangler.toml ships no placeholder ids", async () => {
+    const committed = await readFile(join(ROOT, "wrangler.toml"), "utf8");
+    expect(committed).not.toMatch(/id = "0{32}"/);
+    // KV ids are left out so `wrangler deploy` creates the namespace.
+    expect(committed).not.toMatch(/binding = "CACHE", id =/);
+    expect(hyperdriveIdIn(committed, "production")).toBeUndefined();
+    const provisioned = withHyperdriveId(committed, "production", REAL_ID);
+    expect(hyperdriveIdIn(provisioned, "production")).toBe(REAL_ID);
+    expect(hyperdriveIdIn(provisioned, "staging")).toBeUndefined();
+    expect(provisioned.replace(REAL_ID, "")).toBe(committed);
+  });
+});
