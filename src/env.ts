@@ -1,4 +1,5 @@
 import type { AppConfig } from "./config.ts";
+import type { DatabaseUsage } from "./db/cache-policy.ts";
 import type { Database } from "./db/client.ts";
 import type { Logger } from "./lib/logger.ts";
 
@@ -44,6 +45,8 @@ export interface Variables {
   config: AppConfig;
   log: Logger;
   db: Database;
+  /** Which binding the request's queries went through (access log; cache-policy.ts). */
+  databaseUsage: () => DatabaseUsage;
   /** Set by requireAuth/requireAdmin; optionalAuth leaves it unset for anonymous callers. */
   caller: Caller;
   /** Set by GitHub routes so the metrics middleware can count cache hits. */

@@ -16,6 +16,8 @@ export interface DatabaseHandle {
   db: Database;
   /** Releases the connection if one was opened; safe to call more than once. */
   close(): Promise<void>;
+  /** Statements sent so far (the access log reports it; see cache-policy.ts). */
+  queries(): number;
 }
 
 /** A database that does not accept a connection within this is treated as down (503). */
@@ -61,8 +63,10 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
     return { client, connected };
   };
   // drizzle only ever calls query() on a non-Pool client (transactions included).
+  let sent = 0;
   const lazyClient = {
     query: async (...args: unknown[]) => {
+      sent += 1;
       const { client: opened, connected: ready } = open();
       await ready;
       return (opened.query as (...a: unknown[]) => unknown)(...args);
@@ -71,6 +75,7 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
   let closed = false;
   return {
     db: drizzlePg({ client: lazyClient as unknown as pg.Client, schema }) as unknown as Database,
+    queries: () => sent,
     async close() {
       if (closed || !client) return;
       closed = true;
@@ -86,9 +91,14 @@ function createNeonHandle(connectionString: string): DatabaseHandle {
   // The WebSocket Pool (not the HTTP driver) so interactive transactions work.
   const pool = new NeonPool({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on("error", () => undefined);
+  let sent = 0;
+  pool.on("acquire", () => {
+    sent += 1;
+  });
   let closed = false;
   return {
     db: drizzleNeon({ client: pool, schema }) as unknown as Database,
+    queries: () => sent,
     async close() {
       if (closed) return;
       closed = true;

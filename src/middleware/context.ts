@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { loadConfig } from "../config.ts";
-import { createDatabase } from "../db/client.ts";
+import { openDatabase } from "../db/cache-policy.ts";
 import type { AppEnv } from "../env.ts";
 import { Logger } from "../lib/logger.ts";
 
@@ -13,8 +13,9 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
     const config = loadConfig(c.env);
     c.set("config", config);
     c.set("log", new Logger(config.logger, { request_id: c.get("requestId") }));
-    const database = createDatabase(config, c.env.HYPERDRIVE);
+    const database = openDatabase(config, c.env);
     c.set("db", database.db);
+    c.set("databaseUsage", database.usage);
     try {
       await next();
     } finally {

@@ -21,6 +21,12 @@ function errorDetails(c: Context<AppEnv>): { type?: string; message?: string } {
   return { type: described.type, message: described.message };
 }
 
+/** `db: { binding, queries }` when the request reached the database (cache-policy.ts). */
+function databaseField(c: Context<AppEnv>): { db?: { binding: string; queries: number } } {
+  const usage = c.get("databaseUsage")?.();
+  return usage && usage.queries > 0 ? { db: usage } : {};
+}
+
 /**
  * Times every request, writes its `access` log line and hands one sample to the isolate's
  * stats buffer. Runs outermost (after the request id) so errors rendered by the error
@@ -63,6 +69,7 @@ export function metrics(): MiddlewareHandler<AppEnv> {
       colo: (c.req.raw.cf as { colo?: string } | undefined)?.colo ?? null,
       user_id: caller?.userId ?? null,
       ...(failure.type ? { error_type: failure.type } : {}),
+      ...databaseField(c),
     });
   };
 }

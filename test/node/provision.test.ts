@@ -8,8 +8,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
 import { hyperdriveIdIn, withHyperdriveId } from "../../scripts/provision.ts";
+import { UNCACHED_BINDING } from "../../src/db/cache-policy.ts";
 
 const DATABASE_PASSWORD = "s3cret-origin-pw";
 const JWT_SECRET = "provision-test-jwt-secret-0123456789";
@@ -91,5 +93,13 @@ describe("npm run provision", () => {
     expect(hyperdriveIdIn(provisioned, "production")).toBe(REAL_ID);
     expect(hyperdriveIdIn(provisioned, "staging")).toBeUndefined();
     expect(provisioned.replace(REAL_ID, "")).toBe(committed);
+  });
+
+  it("every environment binds exactly one Hyperdrive config, the cache policy's uncached one", () => {
+    for (const environment of [undefined, "staging", "production"]) {
+      const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml"), env: environment });
+      const hyperdrives = config.hyperdrive.map((binding: { binding: string }) => binding.binding);
+      expect({ environment, hyperdrives }).toEqual({ environment, hyperdrives: [UNCACHED_BINDING] });
+    }
   });
 });
