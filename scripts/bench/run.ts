@@ -3,7 +3,10 @@
  * KV, the stats Durable Object and the local GitHub upstream; load from a separate
  * process (autocannon), loopback only, bounded in time. Prints a table and writes JSON to
  * bench/results/. Environment: BENCH_SECONDS (per scenario, default 6), BENCH_CONNECTIONS
- * (default 32), BENCH_MEMORY_SECONDS (default 60), DATABASE_URL (else a throwaway server).
+ * (default 32), BENCH_MEMORY_SECONDS (default 60), DATABASE_URL (else a throwaway server),
+ * BENCH_ONLY=db (only the database scenarios, no memory phase), BENCH_POOL=off (skip the
+ * pooled runs). Every database scenario runs twice back to back: the worker straight to
+ * Postgres, then a second worker through PgBouncer in transaction mode (as Hyperdrive pools).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import { sign } from "hono/jwt";
 import pg from "pg";
 import { startGithubUpstream } from "../lib/github-upstream.ts";
 import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
+import { findPgbouncer, startPgbouncer } from "../lib/pgbouncer.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
 import type { LoadSpec } from "./load.ts";
@@ -33,6 +37,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
+const ONLY_DB = process.env.BENCH_ONLY === "db";
+const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
 
 interface LoadResult {
   requests: number;
@@ -95,7 +101,17 @@ async function main() {
     },
   });
   const base = worker.url.href.replace(/\/$/, "");
-  console.log(`worker on ${base}; seeding…`);
+  // The same bundle behind PgBouncer (transaction mode): the pooled half of each DB scenario.
+  const pool = POOLED ? await startPgbouncer(database.url) : undefined;
+  const pooledWorker = pool
+    ? await startLocalWorker({
+        databaseUrl: pool.url,
+        githubApiUrl: github.url,
+        bindings: { JWT_SECRET, LOG_LEVEL: "warn", RATE_LIMITS: "register_ip=100000/60" },
+      })
+    : undefined;
+  const pooledBase = pooledWorker?.url.href.replace(/\/$/, "");
+  console.log(`worker on ${base}${pooledBase ? `, pooled worker on ${pooledBase}` : ""}; seeding…`);
 
   const registered = await fetch(`${base}/auth/register`, {
     method: "POST",
@@ -212,6 +228,24 @@ async function main() {
     },
     { name: "stats", spec: spec({ path: "/stats" }), db: true },
   ];
+  // Each DB scenario again through the pool, right after its direct run (a ratio measured
+  // under the same load). Voters are taken from the other end so none votes twice.
+  for (let index = scenarios.length - 1; index >= 0 && pooledBase; index -= 1) {
+    const scenario = scenarios[index] as (typeof scenarios)[number];
+    if (!scenario.db) continue;
+    const variants = scenario.name.startsWith("polls: vote")
+      ? [...(scenario.spec.variants ?? [])].reverse()
+      : scenario.spec.variants;
+    scenario.name = `${scenario.name} [direct]`;
+    const pooled = { ...scenario.spec, url: pooledBase, variants };
+    scenarios.splice(index + 1, 0, {
+      name: scenario.name.replace("[direct]", "[pgbouncer]"),
+      spec: pooled,
+      db: true,
+    });
+  }
+  if (ONLY_DB)
+    scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.db || s.name.startsWith("health")));
 
   /** Requests the local GitHub upstream received (all users), to prove hits cost none. */
   const upstreamCalls = async () =>
@@ -267,9 +301,10 @@ async function main() {
       ],
     });
   // workerd's heap grows to a plateau under load before it levels off; measure after that.
-  console.log("memory: 20 s warm-up under mixed load…");
-  await runLoad(mixed(20));
-  console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling the isolate heap and workerd RSS…`);
+  console.log(ONLY_DB ? "memory: skipped (BENCH_ONLY=db)" : "memory: 20 s warm-up under mixed load…");
+  if (!ONLY_DB) await runLoad(mixed(20));
+  if (!ONLY_DB)
+    console.log(`memory: ${MEMORY_SECONDS}s of mixed load while sampling the isolate heap and workerd RSS…`);
   const rss: Array<[number, number]> = [];
   const heap: Array<[number, number]> = [];
   const memoryStart = Date.now();
@@ -279,7 +314,7 @@ async function main() {
     if (!Number.isNaN(used)) heap.push([seconds(), used / 1024]);
   }, 1000);
   const rssSampler = setInterval(async () => rss.push([seconds(), await workerdRssKiB()]), 5000);
-  const memoryLoad = await runLoad(mixed(MEMORY_SECONDS));
+  const memoryLoad = ONLY_DB ? { requests: 0 } : await runLoad(mixed(MEMORY_SECONDS));
   clearInterval(heapSampler);
   clearInterval(rssSampler);
   // The heap is a sawtooth; its troughs (the lowest sample of each 10 s window) are what the
@@ -304,6 +339,8 @@ async function main() {
 
   const connections = await connectionCost(database.url);
   await worker.stop();
+  await pooledWorker?.stop();
+  await pool?.stop();
   await github.stop();
   await database.stop();
 
