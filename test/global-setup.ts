@@ -7,7 +7,7 @@ import type { TestProject } from "vitest/node";
 import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
 import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
 import { buildWorker } from "../scripts/lib/local-worker.ts";
-import { startPgbouncer } from "../scripts/lib/pgbouncer.ts";
+import { findPgbouncer, startPgbouncer } from "../scripts/lib/pgbouncer.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
@@ -27,7 +27,8 @@ export default async function setup(project: TestProject) {
   // The worker reaches a real server the way it reaches production: through a
   // transaction-mode pool (PgBouncer standing in for Hyperdrive). Migrations and
   // fault-injection statements use the server directly.
-  const pool = kind === "postgres" && !external ? await startPgbouncer(database.url) : undefined;
+  const pool = kind === "postgres" && findPgbouncer() ? await startPgbouncer(database.url) : undefined;
+  if (kind === "postgres" && !pool) console.log("NOTE: no pgbouncer; the PostgreSQL run connects directly.");
   const github = await startGithubUpstream();
   project.provide("databaseUrl", pool?.url ?? database.url);
   project.provide("databaseDirectUrl", database.url);

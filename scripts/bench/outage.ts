@@ -18,8 +18,16 @@ await migrateDatabase(database.url);
 const pool = await startPgbouncer(database.url);
 const github = await startGithubUpstream();
 const workers = {
-  direct: await startLocalWorker({ databaseUrl: database.url, scriptPath: bundle, bindings: { JWT_SECRET, LOG_CHANNELS: "error=off,access=off" } }),
-  pgbouncer: await startLocalWorker({ databaseUrl: pool.url, scriptPath: bundle, bindings: { JWT_SECRET, LOG_CHANNELS: "error=off,access=off" } }),
+  direct: await startLocalWorker({
+    databaseUrl: database.url,
+    scriptPath: bundle,
+    bindings: { JWT_SECRET, LOG_CHANNELS: "error=off,access=off" },
+  }),
+  pgbouncer: await startLocalWorker({
+    databaseUrl: pool.url,
+    scriptPath: bundle,
+    bindings: { JWT_SECRET, LOG_CHANNELS: "error=off,access=off" },
+  }),
 };
 const registered = await fetch(new URL("/auth/register", workers.direct.url), {
   method: "POST",
