@@ -76,11 +76,28 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Requires an admin caller (after authentication). */
+/**
+ * The account as the database has it now. A JWT's `role` claim is a snapshot from login:
+ * admin power is decided by the current row, so a disabled or demoted admin loses it at
+ * once instead of at token expiry.
+ */
+async function currentAccount(c: Context<AppEnv>, userId: string) {
+  const rows = await queryRows<{ role: "user" | "admin"; disabled: boolean }>(
+    c.var.db,
+    sql`SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ${userId}`,
+  );
+  return rows[0];
+}
+
+/** Requires an admin caller (after authentication), checked against the database. */
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async function requireAdminMiddleware(c, next) {
     const caller = await authenticate(c);
-    if (caller.role !== "admin") {
+    const account = caller.via === "jwt" ? await currentAccount(c, caller.userId) : caller;
+    if (!account || ("disabled" in account && account.disabled)) {
+      throw invalidCredentials("The account no longer exists or is disabled.");
+    }
+    if (account.role !== "admin") {
       throw new ApiError("forbidden", { detail: "This endpoint is for administrators." });
     }
     c.set("caller", caller);

@@ -18,6 +18,7 @@ export function clientIp(c: Context<AppEnv>): string {
 export async function enforceRateLimits(
   c: Context<AppEnv>,
   checks: Array<[RateLimitName, string]>,
+  mode: "consume" | "peek" = "consume",
 ): Promise<void> {
   const limits = c.var.config.rateLimits;
   const decisions = await Promise.all(
@@ -25,7 +26,10 @@ export async function enforceRateLimits(
       const rule = limits[name];
       try {
         const stub = c.env.RATE_LIMITER.getByName(`${name}:${await sha256(subject)}`);
-        return { name, ...(await stub.consume(rule.limit, rule.windowSeconds)) };
+        const decision = await (mode === "peek"
+          ? stub.peek(rule.limit, rule.windowSeconds)
+          : stub.consume(rule.limit, rule.windowSeconds));
+        return { name, ...decision };
       } catch (error) {
         c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
         return { name, allowed: true, remaining: rule.limit, retryAfterSeconds: 0 };

@@ -20,14 +20,23 @@ interface Bucket {
  */
 export class RateLimiterObject extends DurableObject<Env> {
   consume(limit: number, windowSeconds: number): RateLimitDecision {
+    return this.take(limit, windowSeconds, 1);
+  }
+
+  /** Whether one request would be allowed, without spending it (failure-only budgets). */
+  peek(limit: number, windowSeconds: number): RateLimitDecision {
+    return this.take(limit, windowSeconds, 0);
+  }
+
+  private take(limit: number, windowSeconds: number, cost: 0 | 1): RateLimitDecision {
     const now = Date.now();
     const refillPerMs = limit / (windowSeconds * 1000);
     const stored = this.ctx.storage.kv.get<Bucket>("bucket");
     const elapsed = stored ? Math.max(0, now - stored.updatedMs) : 0;
     const tokens = stored ? Math.min(limit, stored.tokens + elapsed * refillPerMs) : limit;
     if (tokens >= 1) {
-      this.ctx.storage.kv.put("bucket", { tokens: tokens - 1, updatedMs: now });
-      return { allowed: true, remaining: Math.floor(tokens - 1), retryAfterSeconds: 0 };
+      if (cost > 0) this.ctx.storage.kv.put("bucket", { tokens: tokens - cost, updatedMs: now });
+      return { allowed: true, remaining: Math.floor(tokens - cost), retryAfterSeconds: 0 };
     }
     this.ctx.storage.kv.put("bucket", { tokens, updatedMs: now });
     return {
