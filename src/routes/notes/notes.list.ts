@@ -35,6 +35,16 @@ export function searchMode(q: string): "words" | "substring" {
   return /^[\p{Script=Latin}\p{N}\s"'-]+$/u.test(q) ? "words" : "substring";
 }
 
+/**
+ * websearch_to_tsquery treats each `-` as a NOT, and a run of 33 or more dangling ones
+ * overflows its operator stack ("tsquery stack too small", a 500). A `-` negates only the
+ * word or phrase right after it, so runs collapse to one and dangling ones become spaces:
+ * the query means what it meant, and the parser never sees the pathological shape.
+ */
+export function websearchText(q: string): string {
+  return q.replace(/-+(?=[\p{L}\p{N}"])/gu, "-").replace(/-(?![\p{L}\p{N}"])/gu, " ");
+}
+
 /** Escapes LIKE's wildcards so user text matches literally. */
 export function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -101,9 +111,10 @@ function searchSet(where: SQL[], q: string): SQL {
   const substring = sql`SELECT ${NOTE_COLUMNS}, 0::float8 AS rank FROM notes n
     WHERE ${base} AND (n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
   if (searchMode(q) === "substring") return sql`matched AS MATERIALIZED (${substring})`;
+  const words = websearchText(q);
   return sql`fts AS MATERIALIZED (
-      SELECT ${NOTE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8 AS rank
-      FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${q})
+      SELECT ${NOTE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${words}))::float8 AS rank
+      FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${words})
     ), matched AS MATERIALIZED (
       SELECT * FROM fts
       UNION ALL
