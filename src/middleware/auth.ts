@@ -5,6 +5,7 @@ import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { spendBudget } from "../rate-limit/budgets.ts";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="devhub-api"' };
 /** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
@@ -63,8 +64,16 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
       headers: CHALLENGE,
     });
   }
-  if (credential.startsWith(API_KEY_PREFIX)) return callerFromApiKey(c, credential);
-  const claims = await verifyAccessToken(credential, jwtSecret(c.env));
+  const caller: Caller = credential.startsWith(API_KEY_PREFIX)
+    ? await callerFromApiKey(c, credential)
+    : await callerFromJwt(c, credential);
+  // Per account, whatever address it comes from: rotating addresses does not buy more.
+  await spendBudget(c, "account", caller.userId);
+  return caller;
+}
+
+async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
+  const claims = await verifyAccessToken(token, jwtSecret(c.env));
   return { userId: claims.sub, role: claims.role, via: "jwt" };
 }
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { appliedBudgets, rateLimitHeaders, recordApplied } from "./budgets.ts";
 import type { RateLimitName } from "./rules.ts";
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -38,6 +39,16 @@ export async function enforceRateLimits(
         const decision = await (mode === "peek"
           ? stub.peek(rule.limit, rule.windowSeconds)
           : stub.consume(rule.limit, rule.windowSeconds));
+        if (mode === "consume") {
+          const refillSeconds = ((rule.limit - decision.remaining) * rule.windowSeconds) / rule.limit;
+          recordApplied(c, {
+            name,
+            limit: rule.limit,
+            windowSeconds: rule.windowSeconds,
+            remaining: decision.remaining,
+            resetSeconds: decision.allowed ? Math.ceil(refillSeconds) : decision.retryAfterSeconds,
+          });
+        }
         return { name, ...decision };
       } catch (error) {
         c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
@@ -51,6 +62,6 @@ export async function enforceRateLimits(
   c.var.log.warn("security", "rate_limit.exceeded", { rules: denied.map((decision) => decision.name) });
   throw new ApiError("rate-limited", {
     detail: `Too many requests; retry in ${retryAfter} s.`,
-    headers: { "Retry-After": String(retryAfter) },
+    headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(appliedBudgets(c)) },
   });
 }

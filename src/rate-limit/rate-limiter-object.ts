@@ -45,4 +45,29 @@ export class RateLimiterObject extends DurableObject<Env> {
       retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerMs / 1000)),
     };
   }
+
+  /**
+   * A counting semaphore for work that must not run too often *at once* (searches): up to
+   * `max` leases; each expires after `leaseMs` so a crashed isolate cannot leak a slot.
+   * Returns the lease id, or null when all slots are taken.
+   */
+  acquireSlot(max: number, leaseMs: number): string | null {
+    const now = Date.now();
+    const leases = Object.fromEntries(
+      Object.entries(this.ctx.storage.kv.get<Record<string, number>>("leases") ?? {}).filter(
+        ([, expiresAt]) => expiresAt > now,
+      ),
+    );
+    if (Object.keys(leases).length >= max) return null;
+    const id = crypto.randomUUID();
+    leases[id] = now + leaseMs;
+    this.ctx.storage.kv.put("leases", leases);
+    return id;
+  }
+
+  releaseSlot(id: string): void {
+    const leases = this.ctx.storage.kv.get<Record<string, number>>("leases") ?? {};
+    delete leases[id];
+    this.ctx.storage.kv.put("leases", leases);
+  }
 }

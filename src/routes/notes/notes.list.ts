@@ -4,6 +4,13 @@ import { toIsoString } from "../../lib/time.ts";
 import type { ListNotesQuery } from "./notes.schemas.ts";
 import { NOTE_COLUMNS, type NoteDto, noteDto } from "./notes.service.ts";
 
+/**
+ * A page carries at most this much note content (the first note always, however large):
+ * 100 notes of 100 KB would otherwise be a 10 MB page. A page cut short by the cap still
+ * has `next_cursor`, so a client that follows cursors sees every note.
+ */
+export const PAGE_CONTENT_BYTES = 1024 * 1024;
+
 export type SortKey = "created_at" | "updated_at" | "title" | "relevance";
 
 /** Where the previous page ended, in the order's own terms. */
@@ -152,22 +159,31 @@ export async function listNotes(
   const sourceWhere = searching ? [sql`TRUE`] : where;
   const pageWhere = after ? [...sourceWhere, afterPosition(order, key, after)] : sourceWhere;
   const prelude = searching ? sql`WITH ${searchSet(where, query.q as string)} ` : sql``;
-  const [row] = await queryRows<{ total: number; items: Array<Record<string, unknown>> }>(
+  const [row] = await queryRows<{
+    total: number;
+    items: Array<Record<string, unknown>> | null;
+    fetched: number;
+  }>(
     db,
     sql`${prelude}SELECT
           (SELECT count(*) FROM ${source} WHERE ${sql.join(sourceWhere, sql` AND `)})::int AS total,
-          coalesce((
-            SELECT json_agg(page ORDER BY page.ord) FROM (
-              SELECT ${NOTE_COLUMNS}, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
-              FROM ${source}
-              WHERE ${sql.join(pageWhere, sql` AND `)}
-              ORDER BY ${orderBy}
-              LIMIT ${query.limit + 1}
-            ) page
-          ), '[]'::json) AS items`,
+          page.items, page.fetched
+        FROM (
+          SELECT json_agg(p ORDER BY p.ord) FILTER (WHERE p.ord = 1 OR p.running_bytes <= ${PAGE_CONTENT_BYTES}) AS items,
+                 count(*)::int AS fetched
+          FROM (
+            SELECT ${NOTE_COLUMNS}, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord,
+                   sum(octet_length(n.content)) OVER (ORDER BY ${orderBy} ROWS UNBOUNDED PRECEDING) AS running_bytes
+            FROM ${source}
+            WHERE ${sql.join(pageWhere, sql` AND `)}
+            ORDER BY ${orderBy}
+            LIMIT ${query.limit + 1}
+          ) p
+        ) page`,
   );
   const rows = row?.items ?? [];
-  const hasMore = rows.length > query.limit;
+  // Fewer rows than fetched means the byte cap cut the page short: more follow.
+  const hasMore = rows.length > query.limit || (row?.fetched ?? 0) > rows.length;
   const pageRows = rows.slice(0, query.limit);
   const lastRow = pageRows.at(-1);
   const last: NotesPosition | undefined = lastRow
