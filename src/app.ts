@@ -10,6 +10,7 @@ import { requestContext } from "./middleware/context.ts";
 import { metrics } from "./middleware/metrics.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { rateLimitDeclarations } from "./rate-limit/openapi.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -110,6 +111,7 @@ export function createApp() {
               "`application/problem+json`.",
           },
         }),
+        rateLimitDeclarations,
       ),
     );
     return c.body(openApiJson, 200, {
