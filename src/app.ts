@@ -8,7 +8,9 @@ import { createRouter } from "./lib/openapi.ts";
 import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
 import { metrics } from "./middleware/metrics.ts";
+import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { rateLimitDeclarations } from "./rate-limit/openapi.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -55,7 +57,17 @@ export function createApp() {
         "Idempotency-Key",
         "X-Request-Id",
       ],
-      exposeHeaders: ["ETag", "Location", "Link", "Retry-After", "X-Request-Id", "Cache-Status", "Age"],
+      exposeHeaders: [
+        "ETag",
+        "Location",
+        "Link",
+        "Retry-After",
+        "X-Request-Id",
+        "Cache-Status",
+        "Age",
+        "RateLimit",
+        "RateLimit-Policy",
+      ],
       maxAge: 600,
     }),
   );
@@ -69,6 +81,7 @@ export function createApp() {
     })(c, next);
   });
   app.use(requestContext());
+  app.use(rateLimits());
 
   app.route("/", healthRouter);
   app.route("/", statsRouter);
@@ -98,6 +111,7 @@ export function createApp() {
               "`application/problem+json`.",
           },
         }),
+        rateLimitDeclarations,
       ),
     );
     return c.body(openApiJson, 200, {

@@ -23,6 +23,8 @@ export interface Bindings extends Env {
   GITHUB_STALE_TTL_SECONDS?: string;
   GITHUB_TIMEOUT_MS?: string;
   GITHUB_MAX_PAGES?: string;
+  GITHUB_DEADLINE_MS?: string;
+  GITHUB_MAX_BODY_BYTES?: string;
   STATS_ACCESS?: string;
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;

@@ -9,7 +9,8 @@
  * - `x-ratelimit-*` headers; 403 without `User-Agent`; 404 for unknown users;
  * - per-user fault modes, so parallel tests never disturb each other:
  *   POST /__control/users/<login> {"mode": "ok"|"error500"|"slow"|"hang"|"malformed"|
- *   "primary_limit"|"secondary_limit", "delayMs"?, "retryAfter"?, "repos"?};
+ *   "primary_limit"|"secondary_limit"|"custom_limit"|"stall_body"|"cut_body"|"huge_body"|"null_repo",
+ *   "delayMs"?, "retryAfter"?, "repos"?, "headers"? (custom_limit), "bodyBytes"? (huge_body)};
  * - call accounting: GET /__stats/users/<login> → {requests, conditional, notModified, authorization}.
  *
  * Users: a login starting with `ghost` does not exist; `r<N>-…` owns N repositories;
@@ -23,13 +24,32 @@ import { fileURLToPath } from "node:url";
 
 const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "github");
 
-type Mode = "ok" | "error500" | "slow" | "hang" | "malformed" | "primary_limit" | "secondary_limit";
+type Mode =
+  | "ok"
+  | "error500"
+  | "slow"
+  | "hang"
+  | "malformed"
+  | "primary_limit"
+  | "secondary_limit"
+  /** 403 with exactly `headers` (hostile rate-limit hints). */
+  | "custom_limit"
+  /** 200 headers, then a body that never finishes. */
+  | "stall_body"
+  /** 200 with a Content-Length, then the connection dropped mid-body. */
+  | "cut_body"
+  /** 200 with a `bodyBytes`-long JSON array, streamed. */
+  | "huge_body"
+  /** A repository list with a `null` element. */
+  | "null_repo";
 
 interface UserControl {
   mode: Mode;
   delayMs: number;
   retryAfter: number;
   repos?: number;
+  headers?: Record<string, string>;
+  bodyBytes?: number;
   /** Bumped to change every repository's `pushed_at`, so ETags change (content changed upstream). */
   revision: number;
 }
@@ -222,6 +242,35 @@ export async function startGithubUpstream(port = 0): Promise<GithubUpstream> {
     if (control.mode === "error500") return send(res, 500, { message: "Server Error" });
     if (control.mode === "malformed")
       return send(res, 200, undefined, {}, undefined, login, '{"login": "trunc');
+    if (control.mode === "custom_limit") {
+      return send(res, 403, { message: "API rate limit exceeded" }, control.headers ?? {});
+    }
+    if (control.mode === "stall_body" || control.mode === "cut_body") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100000" });
+      res.write('[{"id": 1, "name": "partial"');
+      if (control.mode === "cut_body") setTimeout(() => res.socket?.destroy(), 50);
+      return; // stall_body: the rest never comes
+    }
+    if (control.mode === "huge_body") {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = "0,".repeat(32 * 1024);
+      let sent = 0;
+      const total = control.bodyBytes ?? 10 * 1024 * 1024;
+      res.write("[");
+      const pump = () => {
+        while (sent < total) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end("0]");
+      };
+      res.on("error", () => undefined);
+      pump();
+      return;
+    }
+    if (control.mode === "null_repo" && parts[2] === "repos") {
+      return send(res, 200, [repository(login, 0, base), null], {}, req, login);
+    }
     if (control.mode === "primary_limit") {
       const reset = Math.floor(Date.now() / 1000) + control.retryAfter;
       return send(

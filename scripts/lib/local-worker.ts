@@ -34,6 +34,32 @@ export interface LocalWorkerOptions {
   scriptPath?: string;
   /** Opens workerd's V8 inspector on this port (the bench reads the isolate's heap through it). */
   inspectorPort?: number;
+  /**
+   * "roomy" (default): every Rate Limiting binding allows 1,000,000 a minute, so a bench or
+   * a fuzz run from one address measures the worker, not the limiter. "wrangler": the
+   * budgets exactly as wrangler.toml sets them (what production enforces).
+   */
+  rateLimits?: "roomy" | "wrangler";
+}
+
+const ROOMY_LIMIT = 1_000_000;
+
+/** wrangler.toml's Rate Limiting bindings with their limits raised, and the headers told so. */
+function roomyRateLimits(ratelimits: Record<string, { namespace_id: string; simple: { period?: number } }>) {
+  const bindings = Object.fromEntries(
+    Object.entries(ratelimits).map(([name, entry]) => [
+      name,
+      { ...entry, simple: { ...entry.simple, limit: ROOMY_LIMIT } },
+    ]),
+  );
+  // Budget names are the binding names without RL_ (src/rate-limit/budgets.ts).
+  const budgets = Object.entries(ratelimits)
+    .map(
+      ([name, entry]) =>
+        `${name.replace(/^RL_/, "").toLowerCase()}=${ROOMY_LIMIT}/${entry.simple.period ?? 60}`,
+    )
+    .join(",");
+  return { bindings, budgets };
 }
 
 export interface LocalWorker {
@@ -47,6 +73,12 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   // The bundle is one ES module already: module rules only matter when Miniflare walks
   // sources, and v5's converter refuses to carry them over.
   const { modulesRules: _rules, ...workerOptions } = fromConfig;
+  const roomy =
+    options.rateLimits === "wrangler"
+      ? undefined
+      : roomyRateLimits(
+          (workerOptions as { ratelimits?: Parameters<typeof roomyRateLimits>[0] }).ratelimits ?? {},
+        );
   const scriptPath = options.scriptPath ?? join(BUNDLE_DIR, "index.js");
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
@@ -59,9 +91,11 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       port: options.port ?? 0,
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       hyperdrives: { HYPERDRIVE: options.databaseUrl },
+      ...(roomy ? { ratelimits: roomy.bindings } : {}),
       bindings: {
         ...(workerOptions.bindings ?? {}),
         ENVIRONMENT: "local",
+        ...(roomy ? { RATE_LIMIT_BUDGETS: roomy.budgets } : {}),
         ...(options.githubApiUrl ? { GITHUB_API_URL: options.githubApiUrl } : {}),
         ...options.bindings,
       },

@@ -7,6 +7,7 @@ export const TOKEN_ISSUER = "devhub-api";
 export const TOKEN_AUDIENCE = "devhub-api";
 export const API_KEY_PREFIX = "dh_";
 export const REFRESH_TOKEN_PREFIX = "dhr_";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How much of a key is kept in clear to tell keys apart in listings. */
 const API_KEY_DISPLAY_CHARS = 10;
 
@@ -57,8 +58,15 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       error instanceof JwtTokenExpired ? "The access token has expired." : "The access token is invalid.",
     );
   }
-  const { sub, role } = payload;
-  if (typeof sub !== "string" || (role !== "user" && role !== "admin")) {
+  const { sub, role, exp } = payload;
+  // A token without `exp` would never lapse, and `sub` must be a user id the database can
+  // look up: anything else is a forgery or a foreign token, answered 401 like any other.
+  if (
+    typeof exp !== "number" ||
+    typeof sub !== "string" ||
+    !UUID.test(sub) ||
+    (role !== "user" && role !== "admin")
+  ) {
     throw unauthorized("The access token is invalid.");
   }
   return { sub, role };

@@ -26,6 +26,13 @@ export interface CacheContext {
   kv: KVNamespace;
   settings: GithubSettings;
   waitUntil(promise: Promise<unknown>): void;
+  /** Epoch ms after which no further upstream call is started for this client request. */
+  deadlineAt?: number;
+  /**
+   * Charged before each upstream call (a cache miss or revalidation): throws when the
+   * client's GitHub budget is spent, so one client cannot drain the shared token.
+   */
+  spendUpstream?(): Promise<void>;
   onEvent?(
     event: "upstream_error" | "revalidated" | "revalidate_failed",
     detail: Record<string, unknown>,
@@ -99,11 +106,13 @@ async function fetchAndStore(
   const limits = await readRateLimitState(ctx.kv);
   const blocked = blockedForSeconds(limits);
   if (blocked > 0) throw new UpstreamError("rate_limited", "Waiting out GitHub's rate limit", blocked);
+  await ctx.spendUpstream?.();
   try {
     const response = await requestGithub(
       ctx.settings,
       path,
       previous?.status === 200 ? (previous.etag ?? undefined) : undefined,
+      ctx.deadlineAt,
     );
     ctx.waitUntil(recordQuota(ctx.kv, response.rate));
     if (response.status === 304 && previous) {

@@ -1,4 +1,4 @@
-import type { RateLimitHeaders } from "./upstream.ts";
+import { clampRetrySeconds, MAX_RETRY_SECONDS, type RateLimitHeaders } from "./upstream.ts";
 
 /**
  * GitHub's quota is per token, so the back-off must hold across every isolate: it lives in
@@ -35,8 +35,16 @@ let lastSnapshotAt = 0;
 
 export async function readRateLimitState(kv: KVNamespace): Promise<GithubRateLimitState> {
   if (memory && Date.now() - memory.readAt < READ_CACHE_MS) return memory.state;
-  const stored = await kv.get<GithubRateLimitState>(RATE_LIMIT_KEY, "json").catch(() => null);
-  const state = stored ?? memory?.state ?? EMPTY;
+  // KV answering "no such key" means no block (it expired or was deleted): only a KV
+  // *failure* falls back to what this isolate remembers, so a lifted block never returns.
+  const stored = await kv.get<GithubRateLimitState>(RATE_LIMIT_KEY, "json").then(
+    (value) => value ?? EMPTY,
+    () => memory?.state ?? EMPTY,
+  );
+  const state = {
+    ...stored,
+    blockedUntil: Math.min(stored.blockedUntil, Date.now() + MAX_RETRY_SECONDS * 1000),
+  };
   memory = { state, readAt: Date.now() };
   return state;
 }
@@ -64,7 +72,7 @@ export async function recordBlock(
     limit: rate.limit ?? memory?.state.limit ?? null,
     remaining: reason === "primary" ? 0 : (rate.remaining ?? memory?.state.remaining ?? null),
     reset: rate.reset ?? memory?.state.reset ?? null,
-    blockedUntil: Date.now() + retryAfterSeconds * 1000,
+    blockedUntil: Date.now() + clampRetrySeconds(retryAfterSeconds) * 1000,
     reason,
     observedAt: Date.now(),
   });

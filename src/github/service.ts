@@ -1,5 +1,6 @@
 import { type CacheContext, type CacheState, cachedGithubGet } from "./cache.ts";
 import { type CleanRepo, cleanRepo, nextPagePath } from "./shape.ts";
+import { UpstreamError } from "./upstream.ts";
 
 const SEVERITY: Record<CacheState, number> = { hit: 0, stale: 1, revalidated: 2, miss: 3 };
 
@@ -27,7 +28,9 @@ function reposOf(entry: { body: string }): CleanRepo[] {
   const cached = parsedPages.get(entry);
   if (cached) return cached;
   const page = JSON.parse(entry.body) as Array<Record<string, unknown>>;
-  if (!Array.isArray(page)) throw new SyntaxError("GitHub's repository list was not an array");
+  if (!Array.isArray(page) || !page.every(isObject)) {
+    throw new UpstreamError("malformed", "GitHub's repository list was not an array of objects");
+  }
   const repos = page.map(cleanRepo);
   parsedPages.set(entry, repos);
   return repos;
@@ -41,13 +44,19 @@ async function fetchEntry(ctx: CacheContext, path: string, outcome: CacheOutcome
   return entry;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** One upstream JSON object (a user, a repository); anything else is a malformed answer. */
 export async function fetchJson(
   ctx: CacheContext,
   path: string,
   outcome: CacheOutcome,
   force: boolean,
-): Promise<unknown> {
-  return JSON.parse((await fetchEntry(ctx, path, outcome, force)).body);
+): Promise<Record<string, unknown>> {
+  const value: unknown = JSON.parse((await fetchEntry(ctx, path, outcome, force)).body);
+  if (!isObject(value)) throw new UpstreamError("malformed", "GitHub's answer was not a JSON object");
+  return value;
 }
 
 /**

@@ -6,6 +6,10 @@ export interface GithubSettings {
   /** Seconds past freshness an entry may still be served (while revalidating, or when GitHub fails). */
   staleSeconds: number;
   timeoutMs: number;
+  /** Budget for all upstream calls behind one client request (pages included). */
+  deadlineMs: number;
+  /** Largest upstream body read; more is a 502, never buffered. */
+  maxBodyBytes: number;
   maxPages: number;
 }
 
@@ -27,6 +31,8 @@ export function githubSettings(env: object): GithubSettings {
     freshSeconds: positive(vars.GITHUB_CACHE_TTL_SECONDS, 300),
     staleSeconds: positive(vars.GITHUB_STALE_TTL_SECONDS, 86_400),
     timeoutMs: positive(vars.GITHUB_TIMEOUT_MS, 5000),
+    deadlineMs: positive(vars.GITHUB_DEADLINE_MS, 10_000),
+    maxBodyBytes: positive(vars.GITHUB_MAX_BODY_BYTES, 4 * 1024 * 1024),
     maxPages: Math.floor(positive(vars.GITHUB_MAX_PAGES, 10)),
   };
   cache.set(env, settings);

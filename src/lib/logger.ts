@@ -56,7 +56,10 @@ export class Logger {
       msg,
       ...(redact({ ...this.base, ...fields }) as LogFields),
     };
-    this.sink(JSON.stringify(line));
+    // JSON allows raw U+2028/U+2029, but line-oriented log readers split on them.
+    this.sink(
+      JSON.stringify(line).replace(/[\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`),
+    );
   }
 
   debug(channel: LogChannel, msg: string, fields?: LogFields) {

@@ -5,6 +5,7 @@ import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { spendBudget } from "../rate-limit/budgets.ts";
 
 const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="devhub-api"' };
 /** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
@@ -63,8 +64,16 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
       headers: CHALLENGE,
     });
   }
-  if (credential.startsWith(API_KEY_PREFIX)) return callerFromApiKey(c, credential);
-  const claims = await verifyAccessToken(credential, jwtSecret(c.env));
+  const caller: Caller = credential.startsWith(API_KEY_PREFIX)
+    ? await callerFromApiKey(c, credential)
+    : await callerFromJwt(c, credential);
+  // Per account, whatever address it comes from: rotating addresses does not buy more.
+  await spendBudget(c, "account", caller.userId);
+  return caller;
+}
+
+async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
+  const claims = await verifyAccessToken(token, jwtSecret(c.env));
   return { userId: claims.sub, role: claims.role, via: "jwt" };
 }
 
@@ -76,11 +85,28 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Requires an admin caller (after authentication). */
+/**
+ * The account as the database has it now. A JWT's `role` claim is a snapshot from login:
+ * admin power is decided by the current row, so a disabled or demoted admin loses it at
+ * once instead of at token expiry.
+ */
+async function currentAccount(c: Context<AppEnv>, userId: string) {
+  const rows = await queryRows<{ role: "user" | "admin"; disabled: boolean }>(
+    c.var.db,
+    sql`SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ${userId}`,
+  );
+  return rows[0];
+}
+
+/** Requires an admin caller (after authentication), checked against the database. */
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async function requireAdminMiddleware(c, next) {
     const caller = await authenticate(c);
-    if (caller.role !== "admin") {
+    const account = caller.via === "jwt" ? await currentAccount(c, caller.userId) : caller;
+    if (!account || ("disabled" in account && account.disabled)) {
+      throw invalidCredentials("The account no longer exists or is disabled.");
+    }
+    if (account.role !== "admin") {
       throw new ApiError("forbidden", { detail: "This endpoint is for administrators." });
     }
     c.set("caller", caller);

@@ -2,11 +2,21 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { appliedBudgets, rateLimitHeaders, recordApplied } from "./budgets.ts";
 import type { RateLimitName } from "./rules.ts";
 
-/** The client's address as Cloudflare's edge reports it; tests set it to act as many clients. */
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/**
+ * The client's address as Cloudflare's edge reports it; tests set it to act as many clients.
+ * Anything that is not an IPv4/IPv6 literal becomes "invalid": the value reaches logs and
+ * limiter keys, so a 20,000-character or control-character header must not pass through.
+ */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "unknown";
+  const raw = c.req.header("CF-Connecting-IP");
+  if (raw === undefined) return "unknown";
+  return IPV4.test(raw) || (IPV6.test(raw) && raw.includes(":")) ? raw : "invalid";
 }
 
 /**
@@ -18,6 +28,7 @@ export function clientIp(c: Context<AppEnv>): string {
 export async function enforceRateLimits(
   c: Context<AppEnv>,
   checks: Array<[RateLimitName, string]>,
+  mode: "consume" | "peek" = "consume",
 ): Promise<void> {
   const limits = c.var.config.rateLimits;
   const decisions = await Promise.all(
@@ -25,7 +36,20 @@ export async function enforceRateLimits(
       const rule = limits[name];
       try {
         const stub = c.env.RATE_LIMITER.getByName(`${name}:${await sha256(subject)}`);
-        return { name, ...(await stub.consume(rule.limit, rule.windowSeconds)) };
+        const decision = await (mode === "peek"
+          ? stub.peek(rule.limit, rule.windowSeconds)
+          : stub.consume(rule.limit, rule.windowSeconds));
+        if (mode === "consume") {
+          const refillSeconds = ((rule.limit - decision.remaining) * rule.windowSeconds) / rule.limit;
+          recordApplied(c, {
+            name,
+            limit: rule.limit,
+            windowSeconds: rule.windowSeconds,
+            remaining: decision.remaining,
+            resetSeconds: decision.allowed ? Math.ceil(refillSeconds) : decision.retryAfterSeconds,
+          });
+        }
+        return { name, ...decision };
       } catch (error) {
         c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
         return { name, allowed: true, remaining: rule.limit, retryAfterSeconds: 0 };
@@ -38,6 +62,6 @@ export async function enforceRateLimits(
   c.var.log.warn("security", "rate_limit.exceeded", { rules: denied.map((decision) => decision.name) });
   throw new ApiError("rate-limited", {
     detail: `Too many requests; retry in ${retryAfter} s.`,
-    headers: { "Retry-After": String(retryAfter) },
+    headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(appliedBudgets(c)) },
   });
 }

@@ -8,7 +8,9 @@ export const DEFAULT_RATE_LIMITS = {
   register_ip: { limit: 10, windowSeconds: 3600 },
   register_account: { limit: 3, windowSeconds: 3600 },
   login_ip: { limit: 20, windowSeconds: 300 },
-  login_account: { limit: 10, windowSeconds: 300 },
+  // Failed logins only, per (account, address) and per account: see README "Abuse resistance".
+  login_failures_pair: { limit: 5, windowSeconds: 300 },
+  login_failures_account: { limit: 50, windowSeconds: 3600 },
   refresh_ip: { limit: 60, windowSeconds: 60 },
   refresh_account: { limit: 30, windowSeconds: 60 },
 } satisfies Record<string, RateLimitRule>;

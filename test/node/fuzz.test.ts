@@ -10,7 +10,7 @@ import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.ts";
-import { type JsonSchema, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
+import { HOSTILE_VALUES, type JsonSchema, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -105,9 +105,14 @@ function requestFor(path: string, operation: Operation) {
       .filter((p) => p.in === "query")
       .map((p) => [
         p.name,
-        fc.option(fc.oneof(valid(p.schema, resolve).map(String), fc.string({ maxLength: 20 })), {
-          nil: undefined,
-        }),
+        fc.option(
+          fc.oneof(
+            valid(p.schema, resolve).map(String),
+            fc.string({ maxLength: 20 }),
+            fc.constantFrom(...HOSTILE_VALUES),
+          ),
+          { nil: undefined },
+        ),
       ]),
   );
   const jsonSchema = operation.requestBody?.content["application/json"]?.schema;
@@ -155,6 +160,33 @@ function authHeader(kind: string): Record<string, string> {
   if (kind === "alg-none") return { Authorization: "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." };
   return {};
 }
+
+describe("hostile inputs (issue 12)", () => {
+  it("never answer ≥ 500 in any date or search parameter, nor in closes_at", async () => {
+    const auth = { Authorization: `Bearer ${token}` };
+    const statuses: string[] = [];
+    for (const value of HOSTILE_VALUES) {
+      for (const name of ["q", "created_after", "created_before", "updated_after", "updated_before"]) {
+        const response = await call(`/notes?${name}=${encodeURIComponent(value)}`, { headers: auth });
+        await response.body?.cancel();
+        statuses.push(`${name}=${value.slice(0, 30)} → ${response.status}`);
+        expect(response.status, statuses.at(-1)).toBeLessThan(500);
+      }
+      const poll = await call("/polls", {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          title: "hostile",
+          voters: "anonymous",
+          closes_at: value,
+          questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+        }),
+      });
+      await poll.body?.cancel();
+      expect(poll.status, `closes_at=${value} → ${poll.status}`).toBeLessThan(500);
+    }
+  });
+});
 
 describe("OpenAPI-driven fuzzing", () => {
   it("never answers ≥ 500, and answers only what the document declares", async () => {

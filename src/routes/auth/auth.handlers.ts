@@ -5,6 +5,7 @@ import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { requireSession } from "../../middleware/auth.ts";
 import { clientIp, enforceRateLimits } from "../../rate-limit/enforce.ts";
+import type { RateLimitName } from "../../rate-limit/rules.ts";
 import type * as routes from "./auth.routes.ts";
 import * as service from "./auth.service.ts";
 
@@ -36,16 +37,22 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
 
 export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   const { email, password } = c.req.valid("json");
-  await enforceRateLimits(c, [
-    ["login_ip", clientIp(c)],
-    ["login_account", email],
-  ]);
+  const ip = clientIp(c);
+  const failureBudgets: Array<[RateLimitName, string]> = [
+    ["login_failures_pair", `${email}\n${ip}`],
+    ["login_failures_account", email],
+  ];
+  // Every attempt costs the address; only failures cost the account, so guessing from
+  // other addresses cannot lock the owner out with a handful of requests.
+  await enforceRateLimits(c, [["login_ip", ip]]);
+  await enforceRateLimits(c, failureBudgets, "peek");
   const user = await service.findUserForLogin(c.var.db, email);
   // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
   let valid = false;
   if (user) valid = await verifyPassword(password, user.passwordHash);
   else await burnPasswordCheck(password);
   if (!user || !valid) {
+    await enforceRateLimits(c, failureBudgets).catch(() => undefined);
     c.var.log.warn("security", "login.failed", {
       reason: user ? "wrong_password" : "unknown_email",
       ip: clientIp(c),
@@ -63,12 +70,16 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
 
 export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
   const { refresh_token } = c.req.valid("json");
-  await enforceRateLimits(c, [["refresh_ip", clientIp(c)]]);
   const hash = await sha256(refresh_token);
+  // Both limits are checked before the token is spent: a 429 leaves it valid for the retry.
+  const owner = await service.refreshTokenOwner(c.var.db, hash);
+  await enforceRateLimits(c, [
+    ["refresh_ip", clientIp(c)],
+    ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
+  ]);
   const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, c.env, hash);
   switch (outcome.kind) {
     case "rotated":
-      await enforceRateLimits(c, [["refresh_account", outcome.user.id]]);
       return c.json(service.tokenResponse(outcome.user, outcome.session, c.var.config), 200);
     case "reused":
       c.var.log.warn("security", "refresh_token.reuse_detected", {
@@ -110,6 +121,7 @@ export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c)
     name,
     expires_at ? new Date(expires_at) : null,
   );
+  if (!key) throw invalidCredentials("The account no longer exists or is disabled.");
   c.var.log.info("security", "api_key.created", { user_id: c.var.caller.userId, api_key_id: key.id });
   c.header("Location", `/auth/api-keys/${key.id}`);
   return c.json(key, 201);
@@ -121,6 +133,8 @@ export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) =
 
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
+  // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
+  if (c.var.caller.apiKeyId !== id) requireSession(c);
   const revoked = await service.revokeApiKey(c.var.db, c.var.caller.userId, id);
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
   c.var.log.info("security", "api_key.revoked", { user_id: c.var.caller.userId, api_key_id: id });
@@ -135,6 +149,11 @@ export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
   return async (c) => {
     const { id } = c.req.valid("param");
+    if (disabled && id === c.var.caller.userId) {
+      throw new ApiError("conflict", {
+        detail: "Administrators cannot disable their own account; ask another administrator.",
+      });
+    }
     const user = await service.setUserDisabled(c.var.db, id, disabled);
     if (!user) throw new ApiError("not-found", { detail: `No user ${id}.` });
     const event = disabled ? "user.disabled" : "user.enabled";

@@ -5,6 +5,14 @@ import * as routes from "./auth.routes.ts";
 
 export const authRouter = createRouter();
 
+// Token responses, account data and key listings must never sit in a cache (RFC 6749 §5.1).
+for (const path of ["/auth/*", "/me", "/admin/*"]) {
+  authRouter.use(path, async function noStore(c, next) {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+}
+
 // Middleware is bound per path so public auth endpoints stay public.
 authRouter.use("/me", requireAuth());
 authRouter.use("/auth/api-keys", requireAuth());

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX_LENGTH } from "../../auth/passwords.ts";
 import { normaliseEmail } from "../../config.ts";
+import { storableDateTime } from "../../lib/datetime.ts";
 
 /** Control, format (bidi overrides, zero-width) and unassigned characters have no place in a name. */
 const UNSAFE_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
@@ -85,8 +86,7 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 export const CreateApiKeyBodySchema = z
   .strictObject({
     name: DisplayNameSchema,
-    expires_at: z.iso
-      .datetime({ offset: true })
+    expires_at: storableDateTime()
       .optional()
       .refine((value) => value === undefined || Date.parse(value) > Date.now(), {
         message: "Must be in the future.",

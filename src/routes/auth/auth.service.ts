@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.ts";
 import { issueAccessToken, jwtSecret, newApiKey, newRefreshToken, type Role } from "../../auth/tokens.ts";
 import type { AppConfig } from "../../config.ts";
@@ -202,6 +202,15 @@ export async function rotateRefreshToken(
   return { kind: token.revoked ? "revoked" : "expired" };
 }
 
+/** Whose refresh token this is (used or not), so the per-account limit can run before rotation. */
+export async function refreshTokenOwner(db: Database, tokenHash: string): Promise<string | undefined> {
+  const rows = await queryRows<{ user_id: string }>(
+    db,
+    sql`SELECT user_id FROM refresh_tokens WHERE token_hash = ${tokenHash}`,
+  );
+  return rows[0]?.user_id;
+}
+
 /** Revokes the session (token family) the refresh token belongs to. */
 export async function revokeSession(db: Database, tokenHash: string): Promise<string | undefined> {
   const result = await queryRows<{ user_id: string }>(
@@ -248,20 +257,48 @@ export function apiKeyDto(key: ApiKeyRecord) {
   };
 }
 
+/**
+ * Inserts the key only while the owner is enabled, in the same statement: a disabled
+ * user's still-valid access token cannot plant a key that would work after re-enabling.
+ * Returns undefined when the account is disabled (or gone).
+ */
 export async function createApiKey(db: Database, userId: string, name: string, expiresAt: Date | null) {
   const key = await newApiKey();
-  const [row] = await db
-    .insert(apiKeys)
-    .values({ id: uuidv7(), userId, name, prefix: key.prefix, keyHash: key.hash, expiresAt })
-    .returning(apiKeyColumns);
-  return { ...apiKeyDto(row as ApiKeyRecord), key: key.secret };
+  const rows = await queryRows(
+    db,
+    sql`
+    INSERT INTO api_keys (id, user_id, name, prefix, key_hash, expires_at)
+    SELECT ${uuidv7()}, u.id, ${name}, ${key.prefix}, ${key.hash}, ${expiresAt?.toISOString() ?? null}::timestamptz
+    FROM users u WHERE u.id = ${userId} AND u.disabled_at IS NULL
+    RETURNING id, name, prefix, created_at, expires_at, last_used_at`,
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    ...apiKeyDto({
+      id: String(row.id),
+      name: String(row.name),
+      prefix: String(row.prefix),
+      createdAt: new Date(row.created_at as string),
+      expiresAt: row.expires_at ? new Date(row.expires_at as string) : null,
+      lastUsedAt: row.last_used_at ? new Date(row.last_used_at as string) : null,
+    }),
+    key: key.secret,
+  };
 }
 
 export async function listApiKeys(db: Database, userId: string) {
   const rows = await db
     .select(apiKeyColumns)
     .from(apiKeys)
-    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .where(
+      and(
+        eq(apiKeys.userId, userId),
+        isNull(apiKeys.revokedAt),
+        // An expired key no longer authenticates, so it is not listed as active.
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+      ),
+    )
     .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
   return rows.map((row) => apiKeyDto(row as ApiKeyRecord));
 }

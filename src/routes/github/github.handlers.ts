@@ -9,12 +9,19 @@ import { sha256 } from "../../lib/crypto.ts";
 import { ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { spendBudget } from "../../rate-limit/budgets.ts";
+import { clientIp } from "../../rate-limit/enforce.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
 
 function cacheContext(c: Context<AppEnv>): CacheContext {
+  const settings = githubSettings(c.env);
   return {
     kv: c.env.CACHE,
-    settings: githubSettings(c.env),
+    settings,
+    deadlineAt: Date.now() + settings.deadlineMs,
+    // Every upstream call this client causes is charged to its address: the GitHub token's
+    // hourly quota is shared by everybody.
+    spendUpstream: () => spendBudget(c, "github", clientIp(c)),
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     onEvent: (event, detail) => c.var.log.warn("system", `github.${event}`, detail),
   };
@@ -43,7 +50,11 @@ function upstreamProblem(error: unknown, what: string): never {
     }
     throw new ApiError("bad-gateway", {
       detail:
-        error.kind === "malformed" ? "GitHub sent a malformed answer." : "GitHub is failing; retry later.",
+        error.kind === "malformed"
+          ? "GitHub sent a malformed answer."
+          : error.kind === "too_large"
+            ? "GitHub's answer was larger than this API reads."
+            : "GitHub is failing; retry later.",
       headers: retry,
       extensions: { dependency: "github" },
     });
@@ -112,7 +123,7 @@ export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
     collectRepos(ctx, login, outcome, force),
   ]).catch((error) => upstreamProblem(error, `user ${username}`));
   const rendered = await render({
-    ...profileSummary(user as Record<string, unknown>, collected.repos),
+    ...profileSummary(user, collected.repos),
     truncated: collected.truncated,
   });
   return respond(c, rendered, outcome) as never;
@@ -127,5 +138,5 @@ export const repository: AppRouteHandler<RepoRoute> = async (c) => {
     outcome,
     forceRevalidate(c),
   ).catch((error) => upstreamProblem(error, `repository ${owner}/${repo}`));
-  return respond(c, await render(cleanRepo(raw as Record<string, unknown>)), outcome) as never;
+  return respond(c, await render(cleanRepo(raw)), outcome) as never;
 };

@@ -8,6 +8,7 @@ import { ApiError } from "../../lib/problem.ts";
 import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
 import type * as routes from "./notes.routes.ts";
 import type { ListNotesQuery } from "./notes.schemas.ts";
+import { guardedSearch } from "./notes.search-guard.ts";
 import * as service from "./notes.service.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Note ${id} does not exist.` });
@@ -157,7 +158,8 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
   const secret = cursorSecret(c.env);
   const scope = cursorScope(c.var.caller.userId, query);
   const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;
-  const page = await listNotes(c.var.db, c.var.caller.userId, query, order, after);
+  const list = (db: typeof c.var.db) => listNotes(db, c.var.caller.userId, query, order, after);
+  const page = query.q ? await guardedSearch(c, list) : await list(c.var.db);
   const nextCursor = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
   if (nextCursor) c.header("Link", nextLink(c.req.url, nextCursor));
   c.header("Cache-Control", "private, no-store");

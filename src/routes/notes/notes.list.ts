@@ -4,6 +4,13 @@ import { toIsoString } from "../../lib/time.ts";
 import type { ListNotesQuery } from "./notes.schemas.ts";
 import { NOTE_COLUMNS, type NoteDto, noteDto } from "./notes.service.ts";
 
+/**
+ * A page carries at most this much note content (the first note always, however large):
+ * 100 notes of 100 KB would otherwise be a 10 MB page. A page cut short by the cap still
+ * has `next_cursor`, so a client that follows cursors sees every note.
+ */
+export const PAGE_CONTENT_BYTES = 1024 * 1024;
+
 export type SortKey = "created_at" | "updated_at" | "title" | "relevance";
 
 /** Where the previous page ended, in the order's own terms. */
@@ -33,6 +40,16 @@ export function resolveOrder(query: ListNotesQuery): ResolvedOrder {
  */
 export function searchMode(q: string): "words" | "substring" {
   return /^[\p{Script=Latin}\p{N}\s"'-]+$/u.test(q) ? "words" : "substring";
+}
+
+/**
+ * websearch_to_tsquery treats each `-` as a NOT, and a run of 33 or more dangling ones
+ * overflows its operator stack ("tsquery stack too small", a 500). A `-` negates only the
+ * word or phrase right after it, so runs collapse to one and dangling ones become spaces:
+ * the query means what it meant, and the parser never sees the pathological shape.
+ */
+export function websearchText(q: string): string {
+  return q.replace(/-+(?=[\p{L}\p{N}"])/gu, "-").replace(/-(?![\p{L}\p{N}"])/gu, " ");
 }
 
 /** Escapes LIKE's wildcards so user text matches literally. */
@@ -101,9 +118,10 @@ function searchSet(where: SQL[], q: string): SQL {
   const substring = sql`SELECT ${NOTE_COLUMNS}, 0::float8 AS rank FROM notes n
     WHERE ${base} AND (n.title ILIKE ${pattern} OR n.content ILIKE ${pattern})`;
   if (searchMode(q) === "substring") return sql`matched AS MATERIALIZED (${substring})`;
+  const words = websearchText(q);
   return sql`fts AS MATERIALIZED (
-      SELECT ${NOTE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${q}))::float8 AS rank
-      FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${q})
+      SELECT ${NOTE_COLUMNS}, ts_rank_cd(n.search, websearch_to_tsquery('english', ${words}))::float8 AS rank
+      FROM notes n WHERE ${base} AND n.search @@ websearch_to_tsquery('english', ${words})
     ), matched AS MATERIALIZED (
       SELECT * FROM fts
       UNION ALL
@@ -141,22 +159,31 @@ export async function listNotes(
   const sourceWhere = searching ? [sql`TRUE`] : where;
   const pageWhere = after ? [...sourceWhere, afterPosition(order, key, after)] : sourceWhere;
   const prelude = searching ? sql`WITH ${searchSet(where, query.q as string)} ` : sql``;
-  const [row] = await queryRows<{ total: number; items: Array<Record<string, unknown>> }>(
+  const [row] = await queryRows<{
+    total: number;
+    items: Array<Record<string, unknown>> | null;
+    fetched: number;
+  }>(
     db,
     sql`${prelude}SELECT
           (SELECT count(*) FROM ${source} WHERE ${sql.join(sourceWhere, sql` AND `)})::int AS total,
-          coalesce((
-            SELECT json_agg(page ORDER BY page.ord) FROM (
-              SELECT ${NOTE_COLUMNS}, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord
-              FROM ${source}
-              WHERE ${sql.join(pageWhere, sql` AND `)}
-              ORDER BY ${orderBy}
-              LIMIT ${query.limit + 1}
-            ) page
-          ), '[]'::json) AS items`,
+          page.items, page.fetched
+        FROM (
+          SELECT json_agg(p ORDER BY p.ord) FILTER (WHERE p.ord = 1 OR p.running_bytes <= ${PAGE_CONTENT_BYTES}) AS items,
+                 count(*)::int AS fetched
+          FROM (
+            SELECT ${NOTE_COLUMNS}, ${key} AS sort_value, row_number() OVER (ORDER BY ${orderBy}) AS ord,
+                   sum(octet_length(n.content)) OVER (ORDER BY ${orderBy} ROWS UNBOUNDED PRECEDING) AS running_bytes
+            FROM ${source}
+            WHERE ${sql.join(pageWhere, sql` AND `)}
+            ORDER BY ${orderBy}
+            LIMIT ${query.limit + 1}
+          ) p
+        ) page`,
   );
   const rows = row?.items ?? [];
-  const hasMore = rows.length > query.limit;
+  // Fewer rows than fetched means the byte cap cut the page short: more follow.
+  const hasMore = rows.length > query.limit || (row?.fetched ?? 0) > rows.length;
   const pageRows = rows.slice(0, query.limit);
   const lastRow = pageRows.at(-1);
   const last: NotesPosition | undefined = lastRow

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { storableDateTime } from "../../lib/datetime.ts";
 
 const MAX_CONTENT_BYTES = 100 * 1024;
 const encoder = new TextEncoder();
@@ -103,7 +104,7 @@ const booleanQuery = z
   .enum(["true", "false"], { message: "Must be true or false." })
   .transform((value) => value === "true");
 
-const dateQuery = z.iso.datetime({ offset: true, message: "Must be an ISO 8601 date-time." });
+const dateQuery = storableDateTime();
 
 export const ListNotesQuerySchema = z.object({
   limit: z.coerce

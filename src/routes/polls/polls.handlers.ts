@@ -11,6 +11,7 @@ import {
   newVoterId,
   readVoterCookie,
 } from "../../polls/voter.ts";
+import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientIp } from "../../rate-limit/enforce.ts";
 import type * as routes from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
@@ -158,6 +159,7 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const { answers } = c.req.valid("json");
   const caller = callerOf(c);
+  await spendBudget(c, "vote", clientIp(c));
   const cookie = await readVoterCookie(c);
   const cookieVoterId =
     cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
@@ -245,5 +247,7 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
 
 export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
   const { id } = c.req.valid("param");
+  const caller = callerOf(c);
+  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientIp(c)}`);
   return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
 };

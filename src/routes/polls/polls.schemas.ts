@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { storableDateTime } from "../../lib/datetime.ts";
 
 const codePoints = (text: string) => [...text].length;
 const noNul = (text: string) => !text.includes("\u0000");
@@ -15,9 +16,9 @@ const text = (max: number, min = 1) =>
         .refine(noNul, { message: "Must not contain null bytes." }),
     );
 
-const futureDate = z.iso
-  .datetime({ offset: true, message: "Must be an ISO 8601 date-time." })
-  .refine((value) => Date.parse(value) > Date.now(), { message: "Must be in the future." });
+const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date.now(), {
+  message: "Must be in the future.",
+});
 
 const ChoiceInputSchema = z.strictObject({ label: text(200) });
 

@@ -37,6 +37,36 @@ export function resolverFor(doc: { components?: { schemas?: Record<string, JsonS
   };
 }
 
+/**
+ * Inputs that once answered 500 (issue 12): runs of `-` that overflow websearch_to_tsquery,
+ * year 0000, and UTC offsets past PostgreSQL's ±15:59.
+ */
+export const HOSTILE_VALUES = [
+  "-".repeat(33),
+  "-".repeat(200),
+  `a ${"- ".repeat(40)}`,
+  `${"-".repeat(60)}word`,
+  "0000-06-15T00:00:00+05:00",
+  "0000-01-01T00:00:00Z",
+  "0001-01-01T00:00:00+05:00",
+  "2020-01-01T00:00:00-18:34",
+  "2099-01-01T00:00:00+16:00",
+  "9999-12-31T23:59:59-23:59",
+];
+
+/** RFC 3339 date-times with offsets past ±15:59 (valid syntax; must be accepted, not 500). */
+const farOffsetDateTime = fc
+  .record({
+    date: fc.date({ min: new Date("2030-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }),
+    sign: fc.constantFrom("+", "-"),
+    hours: fc.integer({ min: 16, max: 23 }),
+    minutes: fc.integer({ min: 0, max: 59 }),
+  })
+  .map(
+    ({ date, sign, hours, minutes }) =>
+      `${date.toISOString().slice(0, 19)}${sign}${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`,
+  );
+
 /** Strings people actually send that break naive code: unicode, RTL, NUL, SQL, huge. */
 const nastyString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 30 }),
@@ -51,6 +81,7 @@ const nastyString = fc.oneof(
     "null",
     "<script>",
     "é".repeat(300),
+    ...HOSTILE_VALUES,
   ),
   fc.string({ minLength: 5000, maxLength: 5000 }),
 );
@@ -80,9 +111,12 @@ export function valid(schema: JsonSchema, resolve: Resolver, depth = 0): fc.Arbi
       if (s.format === "uuid") return fc.uuid({ version: 7 });
       if (s.format === "email") return fc.emailAddress();
       if (s.format === "date-time")
-        return fc
-          .date({ min: new Date("2030-01-01"), max: new Date("2040-01-01"), noInvalidDate: true })
-          .map((d) => d.toISOString());
+        return fc.oneof(
+          fc
+            .date({ min: new Date("2030-01-01"), max: new Date("2040-01-01"), noInvalidDate: true })
+            .map((d) => d.toISOString()),
+          farOffsetDateTime,
+        );
       return fc.string({
         minLength: Math.max(1, s.minLength ?? 1),
         maxLength: Math.min(s.maxLength ?? 40, 40),

@@ -1,0 +1,20 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env.ts";
+import { appliedBudgets, rateLimitHeaders, spendBudget } from "../rate-limit/budgets.ts";
+import { clientIp } from "../rate-limit/enforce.ts";
+
+/**
+ * Charges every request to its client address's general budget (authenticated requests are
+ * charged to the account as well, by the auth middleware), then reports each budget that
+ * applied in `RateLimit-Policy` / `RateLimit` on the response. CORS preflights are free.
+ */
+export function rateLimits(): MiddlewareHandler<AppEnv> {
+  return async function rateLimitMiddleware(c, next) {
+    if (c.req.method !== "OPTIONS") await spendBudget(c, "client", clientIp(c));
+    await next();
+    const headers = rateLimitHeaders(appliedBudgets(c));
+    for (const [name, value] of Object.entries(headers)) {
+      if (!c.res.headers.has(name)) c.header(name, value);
+    }
+  };
+}

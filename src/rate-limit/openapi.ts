@@ -1,0 +1,67 @@
+/**
+ * Every operation is rate-limited (README "Rate limits"), so the OpenAPI document declares,
+ * on every operation, the 429 with `Retry-After` and the IETF `RateLimit-Policy` /
+ * `RateLimit` headers on its successful responses. Done once over the generated document
+ * rather than in each route, so a new route cannot forget it.
+ */
+const HEADERS = {
+  "RateLimit-Policy": {
+    description:
+      'The budgets that applied to this request (draft-ietf-httpapi-ratelimit-headers), e.g. `"client";q=600;w=60, "account";q=600;w=60`.',
+    schema: { type: "string" },
+  },
+  RateLimit: {
+    description:
+      'What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate (counted per isolate).',
+    schema: { type: "string" },
+  },
+  "Retry-After": {
+    description: "Seconds to wait before retrying.",
+    schema: { type: "integer", minimum: 1 },
+  },
+};
+
+const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
+const rateLimitHeaderRefs = { "RateLimit-Policy": ref("RateLimit-Policy"), RateLimit: ref("RateLimit") };
+
+interface Response {
+  description?: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, unknown>;
+}
+interface Document {
+  paths?: Record<string, Record<string, { responses?: Record<string, Response> }>>;
+  components?: Record<string, Record<string, unknown>>;
+}
+
+export function declareRateLimits<T extends object>(document: T): T {
+  const doc = document as Document;
+  doc.components ??= {};
+  doc.components.headers = { ...doc.components.headers, ...HEADERS };
+  const problem = { $ref: "#/components/schemas/Problem" };
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      const responses = (operation.responses ??= {});
+      responses["429"] ??= {
+        description: "A rate limit budget is spent; see `Retry-After`.",
+        content: { "application/problem+json": { schema: problem } },
+      };
+      for (const [status, response] of Object.entries(responses)) {
+        if (status.startsWith("2")) response.headers = { ...response.headers, ...rateLimitHeaderRefs };
+        if (status === "429") {
+          response.headers = {
+            ...response.headers,
+            "Retry-After": ref("Retry-After"),
+            ...rateLimitHeaderRefs,
+          };
+        }
+      }
+    }
+  }
+  return document;
+}
+
+/** A JSON.stringify replacer that applies declareRateLimits to the root document. */
+export function rateLimitDeclarations(key: string, value: unknown): unknown {
+  return key === "" && value && typeof value === "object" ? declareRateLimits(value) : value;
+}

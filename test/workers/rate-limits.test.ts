@@ -1,0 +1,158 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { sha256 } from "../../src/lib/crypto.ts";
+import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
+import { bearer, getAs, randomIp, registerUser } from "../helpers/auth.ts";
+import { noteClient } from "../helpers/notes.ts";
+import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
+
+const tight = (env as unknown as { RL_TEST_TIGHT: RateLimit }).RL_TEST_TIGHT;
+
+/**
+ * RL_TEST_TIGHT allows 3 per clock-aligned minute: within 8 calls a 429 must appear even if
+ * the calls straddle a window boundary (at most 6 can pass then).
+ */
+async function untilLimited(send: () => Promise<Response>): Promise<{ passed: number; limited: Response }> {
+  let passed = 0;
+  for (let i = 0; i < 8; i += 1) {
+    const response = await send();
+    if (response.status === 429) return { passed, limited: response };
+    expect(response.status, await response.text()).toBeLessThan(400);
+    passed += 1;
+  }
+  throw new Error("no 429 within 8 calls");
+}
+
+async function expectBudget429(limited: Response, budget: string) {
+  const problem = await expectProblem(limited, 429, "rate-limited");
+  expect(problem.detail).toContain(budget);
+  expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+  expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+  expect(limited.headers.get("ratelimit-policy")).toContain(`"${budget}";q=3;w=60`);
+  expect(limited.headers.get("ratelimit")).toMatch(new RegExp(`"${budget}";r=0;t=\\d+`));
+}
+
+describe("RateLimit headers", () => {
+  it("an anonymous request reports the client budget; an authenticated one adds the account", async () => {
+    const anonymous = await api("/health", { headers: { "CF-Connecting-IP": randomIp() } });
+    expect(anonymous.headers.get("ratelimit-policy")).toBe('"client";q=100000;w=60');
+    expect(anonymous.headers.get("ratelimit")).toMatch(/^"client";r=\d+;t=\d+$/);
+    const user = await registerUser();
+    const notes = await getAs("/notes", user.tokens.access_token);
+    expect(notes.status).toBe(200);
+    expect(notes.headers.get("ratelimit-policy")).toContain('"account";q=100000;w=60');
+  });
+
+  it("auth endpoints report their exact Durable Object buckets", async () => {
+    const user = await registerUser();
+    const response = await api("/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": randomIp() },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("ratelimit-policy")).toContain('"login_ip";q=20;w=300');
+    expect(response.headers.get("ratelimit")).toContain('"login_ip";r=19;');
+  });
+});
+
+describe("budgets answer 429 with Retry-After", () => {
+  it("per client address, on any route; another address is unaffected", async () => {
+    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
+    const ip = randomIp();
+    const { limited } = await untilLimited(() => call("/health", { headers: { "CF-Connecting-IP": ip } }));
+    await expectBudget429(limited, "client");
+    expect((await call("/health", { headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(200);
+  });
+
+  it("per account, whatever address the requests come from", async () => {
+    const call = apiWithEnv({ RL_ACCOUNT: tight, RATE_LIMIT_BUDGETS: "account=3/60" });
+    const user = await registerUser();
+    const { limited } = await untilLimited(() =>
+      call("/notes", { headers: { ...bearer(user.tokens.access_token), "CF-Connecting-IP": randomIp() } }),
+    );
+    await expectBudget429(limited, "account");
+  });
+
+  it("searches have their own budget; plain listing still works", async () => {
+    const call = apiWithEnv({ RL_SEARCH: tight, RATE_LIMIT_BUDGETS: "search=3/60" });
+    const client = await noteClient();
+    const { limited } = await untilLimited(() => call("/notes?q=zq", { headers: client.auth }));
+    await expectBudget429(limited, "search");
+    expect((await call("/notes", { headers: client.auth })).status).toBe(200);
+  });
+
+  it("CSV exports have their own budget", async () => {
+    const call = apiWithEnv({ RL_EXPORT: tight, RATE_LIMIT_BUDGETS: "export=3/60" });
+    const { owner, poll } = await ownerWithPoll();
+    const { limited } = await untilLimited(() =>
+      call(`/polls/${poll.id}/results.csv`, { headers: bearer(owner.tokens.access_token) }),
+    );
+    await expectBudget429(limited, "export");
+  });
+
+  it("votes have their own budget per address", async () => {
+    const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+    const ip = randomIp();
+    const { limited } = await untilLimited(async () => {
+      const { poll } = await ownerWithPoll();
+      const voter = await registerUser();
+      return call(`/polls/${poll.id}/votes`, {
+        method: "POST",
+        headers: {
+          ...bearer(voter.tokens.access_token),
+          "Content-Type": "application/json",
+          "CF-Connecting-IP": ip,
+        },
+        body: JSON.stringify(answersFor(poll)),
+      });
+    });
+    await expectBudget429(limited, "vote");
+  });
+});
+
+describe("search is bounded", () => {
+  it("at most SEARCH_CONCURRENCY searches of one account run at once (429, then fine again)", async () => {
+    const client = await noteClient();
+    const slots = env.RATE_LIMITER.getByName(`search_slots:${await sha256(client.user.tokens.user.id)}`);
+    const held = [await slots.acquireSlot(2, 60_000), await slots.acquireSlot(2, 60_000)];
+    const refused = await client.get("/notes?q=zq");
+    const problem = await expectProblem(refused, 429, "rate-limited");
+    expect(problem.detail).toMatch(/at once/);
+    for (const lease of held) await slots.releaseSlot(lease as string);
+    expect((await client.get("/notes?q=zq")).status).toBe(200);
+    // A finished search gives its slot back: many in a row never trip the bound.
+    for (let i = 0; i < 5; i += 1) expect((await client.get("/notes?q=zq")).status).toBe(200);
+  });
+
+  // PGlite runs in one wasm thread without timers for statement_timeout: PostgreSQL only.
+  it.skipIf(inject("databaseKind") === "pglite")(
+    "a search past its statement budget is cancelled and answered 503, not left running",
+    async () => {
+      const client = await noteClient();
+      const content = "lorem ipsum ".repeat(8 * 1024);
+      for (let i = 0; i < 20; i += 1) await client.create({ title: `n ${i}`, content });
+      const call = apiWithEnv({ SEARCH_STATEMENT_TIMEOUT_MS: "1" });
+      const response = await call("/notes?q=zq", { headers: client.auth });
+      const problem = await expectProblem(response, 503, "dependency-unavailable");
+      expect(problem.detail).toMatch(/budget/);
+      // The shorter budget was local to that transaction: the next request is unaffected.
+      expect((await client.get("/notes?q=zq")).status).toBe(200);
+    },
+  );
+
+  it("a list page carries at most 1 MiB of content and continues through the cursor", async () => {
+    const client = await noteClient();
+    const content = "x".repeat(100 * 1024);
+    for (let i = 0; i < 12; i += 1) await client.create({ title: `big ${i}`, content });
+    const first = await client.list("limit=100");
+    expect(first.items.length).toBe(10);
+    expect(first.total).toBe(12);
+    expect(first.next_cursor).not.toBeNull();
+    const second = await client.list(`limit=100&cursor=${encodeURIComponent(first.next_cursor as string)}`);
+    expect(second.items.length).toBe(2);
+    expect(second.next_cursor).toBeNull();
+    const ids = new Set([...first.items, ...second.items].map((note) => note.id));
+    expect(ids.size).toBe(12);
+  });
+});
