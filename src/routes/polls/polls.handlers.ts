@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { buildResults, resultsCsv } from "../../polls/results.ts";
@@ -52,8 +53,9 @@ export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
   const { poll, cookie } = await loadPoll(c, id, false);
   // "One vote per browser" needs the browser marked before it votes.
   if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
-  c.header("Cache-Control", "private, no-store");
-  return c.json(pollDto(poll), 200);
+  const dto = pollDto(poll);
+  if (await notModified(c, JSON.stringify(dto))) return c.body(null, 304);
+  return c.json(dto, 200);
 };
 
 export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
@@ -225,12 +227,22 @@ async function visibleResults(c: Context<AppEnv>, id: string) {
   return buildResults(poll);
 }
 
-function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
-  return c.body(csv, 200, {
-    "Content-Type": "text/csv; charset=utf-8; header=present",
-    "Content-Disposition": `attachment; filename="poll-${id}-results.csv"`,
-    "Cache-Control": "private, no-store",
-  });
+/**
+ * Sets an ETag of the bytes about to be sent; true when the client already holds them (304).
+ * `private, no-cache`: the body depends on the caller (has_voted, visibility), and every
+ * reuse is revalidated, which costs one cheap read and no body.
+ */
+async function notModified(c: Context<AppEnv>, body: string): Promise<boolean> {
+  const etag = await contentEtag(body);
+  c.header("ETag", etag);
+  c.header("Cache-Control", "private, no-cache");
+  return ifNoneMatchHits(c.req.header("If-None-Match"), etag);
+}
+
+async function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
+  c.header("Content-Disposition", `attachment; filename="poll-${id}-results.csv"`);
+  if (await notModified(c, csv)) return c.body(null, 304);
+  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8; header=present" });
 }
 
 export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
@@ -240,6 +252,7 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
   c.header("Vary", "Accept");
   if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
     return csvResponse(c, id, resultsCsv(data));
+  if (await notModified(c, JSON.stringify(data))) return c.body(null, 304);
   return c.json(data, 200);
 };
 

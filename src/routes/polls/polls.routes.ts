@@ -60,7 +60,8 @@ export const getPollRoute = createRoute({
   security: optionalBearer,
   request: { params: PollIdParamSchema },
   responses: {
-    200: { description: "The poll.", content: jsonContent(PollSchema) },
+    200: { description: "The poll, with an `ETag` of its bytes.", content: jsonContent(PollSchema) },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
@@ -143,9 +144,10 @@ export const resultsRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     200: {
-      description: "Results.",
+      description: "Results, with an `ETag` that changes only when they do (counts, title, status).",
       content: { ...jsonContent(ResultsSchema), "text/csv": { schema: z.string() } },
     },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
@@ -162,6 +164,7 @@ export const resultsCsvRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
