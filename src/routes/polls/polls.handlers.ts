@@ -4,7 +4,9 @@ import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cu
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { notifyLiveResults } from "../../polls/live.ts";
 import { buildResults, resultsCsv } from "../../polls/results.ts";
+import { resultsAccess } from "../../polls/visibility.ts";
 import {
   callerVoterKeys,
   clientAddressHash,
@@ -91,6 +93,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
         "Questions and choices cannot change once someone has voted; title, description and closes_at still can.",
     });
   }
+  notifyLiveResults(c, id, "resultsChanged");
   const { poll } = await loadPoll(c, id, false);
   return c.json(pollDto(poll), 200);
 };
@@ -100,8 +103,10 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const result = await service.closePoll(c.var.db, id, c.var.caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
-  if (result.newly_closed)
+  if (result.newly_closed) {
     c.var.log.info("event", "poll.closed", { poll_id: id, user_id: c.var.caller.userId });
+    notifyLiveResults(c, id, "pollClosed");
+  }
   const { poll } = await loadPoll(c, id, false);
   return c.json(pollDto(poll), 200);
 };
@@ -121,6 +126,7 @@ export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => 
     });
   }
   c.var.log.info("event", "poll.deleted", { poll_id: id, user_id: caller.userId });
+  notifyLiveResults(c, id, "pollDeleted");
   return c.body(null, 204);
 };
 
@@ -180,6 +186,7 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
         ballot_id: outcome.ballot_id,
         user_id: caller?.userId,
       });
+      notifyLiveResults(c, id, "resultsChanged");
       return c.json({ ballot_id: outcome.ballot_id as string, poll_id: id }, 201);
     case "not_found":
       throw notFound(id);
@@ -214,15 +221,12 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
   const { poll } = await loadPoll(c, id, true);
-  const caller = callerOf(c);
-  const privileged = caller && (caller.userId === poll.owner_id || caller.role === "admin");
-  if (!privileged) {
-    if (poll.results_visibility === "after_vote" && !poll.has_voted) {
-      throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
-    }
-    if (poll.results_visibility === "after_close" && poll.status !== "closed") {
-      throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
-    }
+  const access = resultsAccess(poll, callerOf(c));
+  if (access === "hidden-until-vote") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
+  }
+  if (access === "hidden-until-close") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
   }
   return buildResults(poll);
 }

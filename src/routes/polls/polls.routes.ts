@@ -172,6 +172,35 @@ export const resultsCsvRoute = createRoute({
   },
 });
 
+export const liveResultsRoute = createRoute({
+  method: "get",
+  path: "/polls/{id}/results/live",
+  tags: ["Polls"],
+  summary: "Live results over a WebSocket (`Upgrade: websocket`)",
+  description: [
+    "Every server message is a JSON object with a `type`:",
+    '`{"type":"results","results":<the body of GET /polls/{id}/results>}` first (a full snapshot on every',
+    "(re)connect) and after votes, coalesced to at most one message per 250 ms;",
+    '`{"type":"closed","results":…}` when the poll closes (the final result);',
+    '`{"type":"deleted"}` when it is deleted (then the socket closes).',
+    "Visibility is the REST read's: `after_vote` needs the voter's cookie or token (else 403 before the upgrade);",
+    "`after_close` accepts the socket but sends nothing until the poll closes. Browsers, which cannot set",
+    "`Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`.",
+    "Send `ping` to get `pong` (keep-alive).",
+  ].join(" "),
+  security: optionalBearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
+    ...unauthorizedResponse,
+    ...forbiddenResponse("`results-hidden`: an `after_vote` poll the caller has not voted in."),
+    ...notFoundResponse,
+    426: problemResponseSpec("`upgrade-required`: not a WebSocket upgrade request."),
+    ...commonErrorResponses,
+  },
+});
+
+export type LiveResultsRoute = typeof liveResultsRoute;
 export type CreatePollRoute = typeof createPollRoute;
 export type ListPollsRoute = typeof listPollsRoute;
 export type GetPollRoute = typeof getPollRoute;
