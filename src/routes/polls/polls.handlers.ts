@@ -17,6 +17,7 @@ import {
 import { clientIp } from "../../rate-limit/enforce.ts";
 import type * as routes from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
+import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
@@ -69,6 +70,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
       headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
     });
   }
+  if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
   const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
   const secret = cursorSecret(c.env);

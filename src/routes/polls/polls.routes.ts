@@ -41,7 +41,7 @@ export const listPollsRoute = createRoute({
   method: "get",
   path: "/polls",
   tags: ["Polls"],
-  summary: "List polls, newest first (keyset pagination)",
+  summary: "List polls, newest first, or by vote totals with statistics (keyset pagination)",
   security: optionalBearer,
   request: { query: ListPollsQuerySchema },
   responses: {

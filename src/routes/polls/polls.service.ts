@@ -37,10 +37,10 @@ export interface PollRecord {
 }
 
 /** Open/closed as the database clock sees it, so every reader agrees with the vote check. */
-const STATUS_SQL = sql.raw(
+export const STATUS_SQL = sql.raw(
   "CASE WHEN p.closed_at IS NOT NULL OR (p.closes_at IS NOT NULL AND p.closes_at <= now()) THEN 'closed' ELSE 'open' END",
 );
-const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
+export const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
   p.closes_at, p.closed_at, p.created_at, p.updated_at, ${STATUS_SQL} AS status`;
 
 export function pollRecord(row: Record<string, unknown>): PollRecord {
