@@ -87,9 +87,8 @@ describe.skipIf(!CHROMIUM)("browser check of live results", () => {
       // connect-src 'self', and the example replaces its content.
       await page.goto(`${base}/docs`, { waitUntil: "domcontentloaded" });
       await page.evaluate(README_EXAMPLE(poll.id));
-      await page.waitForFunction(() => document.body.textContent?.includes("Spaces: 0 (0%)"), null, {
-        timeout: 10_000,
-      });
+      const body = page.locator("body");
+      await body.filter({ hasText: "Spaces: 0 (0%)" }).waitFor({ timeout: 10_000 });
 
       const question = poll.questions[0] as { id: string; choices: Array<{ id: string }> };
       await json(
@@ -97,9 +96,7 @@ describe.skipIf(!CHROMIUM)("browser check of live results", () => {
         { answers: [{ question_id: question.id, choice_ids: [question.choices[1]?.id] }] },
         await register(),
       );
-      await page.waitForFunction(() => document.body.textContent?.includes("Spaces: 1 (100%)"), null, {
-        timeout: 5_000,
-      });
+      await body.filter({ hasText: "Spaces: 1 (100%)" }).waitFor({ timeout: 5_000 });
       expect(await page.textContent("body")).toContain("Tabs or spaces? Tabs: 0 (0%)");
     } finally {
       await browser.close();
