@@ -5,10 +5,8 @@
  * bench/results/. Environment: BENCH_SECONDS (per scenario, default 6), BENCH_CONNECTIONS
  * (default 32), BENCH_MEMORY_SECONDS (default 60), DATABASE_URL (else a throwaway server).
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { sign } from "hono/jwt";
@@ -26,6 +24,7 @@ import {
   statementCount,
   workerdRssKiB,
 } from "./measure.ts";
+import { runLoad } from "./run-load.ts";
 import { SEARCH_WORDS, seedNotes, seedVoters } from "./seed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -33,36 +32,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
-
-interface LoadResult {
-  requests: number;
-  sent: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  errors: number;
-  non2xx: number;
-  statuses: Record<string, number>;
-}
-
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const file = join(tmpdir(), `devhub-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(spec));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench", "load.ts"), file], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split("\n").at(-1) as string))
-        : reject(new Error(`load exited ${code}`)),
-    );
-  });
-}
 
 async function main() {
   const started = Date.now();
