@@ -8,10 +8,8 @@
  * pooled runs). Every database scenario runs twice back to back: the worker straight to
  * Postgres, then a second worker through PgBouncer in transaction mode (as Hyperdrive pools).
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { sign } from "hono/jwt";
@@ -30,6 +28,7 @@ import {
   statementCount,
   workerdRssKiB,
 } from "./measure.ts";
+import { runLoad } from "./run-load.ts";
 import { SEARCH_WORDS, seedNotes, seedVoters } from "./seed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
@@ -39,36 +38,6 @@ const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
 const ONLY_DB = process.env.BENCH_ONLY === "db";
 const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
-
-interface LoadResult {
-  requests: number;
-  sent: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  errors: number;
-  non2xx: number;
-  statuses: Record<string, number>;
-}
-
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const file = join(tmpdir(), `devhub-bench-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  await writeFile(file, JSON.stringify(spec));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts", "bench", "load.ts"), file], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.trim().split("\n").at(-1) as string))
-        : reject(new Error(`load exited ${code}`)),
-    );
-  });
-}
 
 async function main() {
   const started = Date.now();

@@ -4,6 +4,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   customType,
   foreignKey,
@@ -11,6 +12,7 @@ import {
   integer,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -254,4 +256,47 @@ export const pollAnswers = pgTable(
     index("poll_answers_choice_idx").on(table.choiceId),
     index("poll_answers_question_idx").on(table.questionId, table.ballotId),
   ],
+);
+
+/**
+ * Vote counters kept by `cast_ballot` in the same statement as the ballot (migration 0007).
+ * Each ballot adds 1 to one of COUNT_SHARDS rows per key, picked per ballot, so a poll where
+ * everyone picks the same choice spreads its writes over several rows; readers sum the shards.
+ */
+const countShard = (name: string) => smallint(name).notNull();
+
+export const pollCountShards = pgTable(
+  "poll_count_shards",
+  {
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    ballots: bigint("ballots", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.pollId, table.shard] })],
+);
+
+export const pollQuestionCountShards = pgTable(
+  "poll_question_count_shards",
+  {
+    questionId: uuid("question_id")
+      .notNull()
+      .references(() => pollQuestions.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    voters: bigint("voters", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.questionId, table.shard] })],
+);
+
+export const pollChoiceCountShards = pgTable(
+  "poll_choice_count_shards",
+  {
+    choiceId: uuid("choice_id")
+      .notNull()
+      .references(() => pollChoices.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    votes: bigint("votes", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.choiceId, table.shard] })],
 );

@@ -1,3 +1,5 @@
+import { sha256 } from "./crypto.ts";
+
 /** A strong ETag for a versioned resource: `"v<version>"`. */
 export function versionEtag(version: number): string {
   return `"v${version}"`;
@@ -28,4 +30,12 @@ export function versionFromIfMatch(header: string | undefined): number | "any" |
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   const tags = parseEtagList(header);
   return tags.includes("*") || tags.includes(etag);
+}
+
+/**
+ * A strong ETag derived from the bytes sent: it changes exactly when the representation does
+ * (for poll results, when a count, the title or the status changes).
+ */
+export async function contentEtag(body: string): Promise<string> {
+  return `"h${(await sha256(body)).slice(0, 22)}"`;
 }

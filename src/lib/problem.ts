@@ -22,6 +22,7 @@ export const PROBLEMS = {
   "payload-too-large": { status: 413, title: "Payload Too Large" },
   "unsupported-media-type": { status: 415, title: "Unsupported Media Type" },
   "validation-failed": { status: 422, title: "Validation Failed" },
+  "upgrade-required": { status: 426, title: "Upgrade Required" },
   "precondition-required": { status: 428, title: "Precondition Required" },
   "rate-limited": { status: 429, title: "Too Many Requests" },
   "poll-closed": { status: 409, title: "Poll Closed" },

@@ -1,9 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { notifyLiveResults } from "../../polls/live.ts";
 import { buildResults, resultsCsv } from "../../polls/results.ts";
+import { resultsAccess } from "../../polls/visibility.ts";
 import {
   callerVoterKeys,
   clientAddressHash,
@@ -15,6 +18,7 @@ import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientIp } from "../../rate-limit/enforce.ts";
 import type * as routes from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
+import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
@@ -53,8 +57,9 @@ export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
   const { poll, cookie } = await loadPoll(c, id, false);
   // "One vote per browser" needs the browser marked before it votes.
   if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
-  c.header("Cache-Control", "private, no-store");
-  return c.json(pollDto(poll), 200);
+  const dto = pollDto(poll);
+  if (await notModified(c, JSON.stringify(dto))) return c.body(null, 304);
+  return c.json(dto, 200);
 };
 
 export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
@@ -66,6 +71,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
       headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
     });
   }
+  if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
   const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
   const secret = cursorSecret(c.env);
@@ -90,6 +96,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
         "Questions and choices cannot change once someone has voted; title, description and closes_at still can.",
     });
   }
+  notifyLiveResults(c, id, "resultsChanged");
   const { poll } = await loadPoll(c, id, false);
   return c.json(pollDto(poll), 200);
 };
@@ -99,8 +106,10 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const result = await service.closePoll(c.var.db, id, c.var.caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
-  if (result.newly_closed)
+  if (result.newly_closed) {
     c.var.log.info("event", "poll.closed", { poll_id: id, user_id: c.var.caller.userId });
+    notifyLiveResults(c, id, "pollClosed");
+  }
   const { poll } = await loadPoll(c, id, false);
   return c.json(pollDto(poll), 200);
 };
@@ -120,6 +129,7 @@ export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => 
     });
   }
   c.var.log.info("event", "poll.deleted", { poll_id: id, user_id: caller.userId });
+  notifyLiveResults(c, id, "pollDeleted");
   return c.body(null, 204);
 };
 
@@ -180,6 +190,7 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
         ballot_id: outcome.ballot_id,
         user_id: caller?.userId,
       });
+      notifyLiveResults(c, id, "resultsChanged");
       return c.json({ ballot_id: outcome.ballot_id as string, poll_id: id }, 201);
     case "not_found":
       throw notFound(id);
@@ -214,25 +225,32 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
   const { poll } = await loadPoll(c, id, true);
-  const caller = callerOf(c);
-  const privileged = caller && (caller.userId === poll.owner_id || caller.role === "admin");
-  if (!privileged) {
-    if (poll.results_visibility === "after_vote" && !poll.has_voted) {
-      throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
-    }
-    if (poll.results_visibility === "after_close" && poll.status !== "closed") {
-      throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
-    }
+  const access = resultsAccess(poll, callerOf(c));
+  if (access === "hidden-until-vote") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
+  }
+  if (access === "hidden-until-close") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
   }
   return buildResults(poll);
 }
 
-function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
-  return c.body(csv, 200, {
-    "Content-Type": "text/csv; charset=utf-8; header=present",
-    "Content-Disposition": `attachment; filename="poll-${id}-results.csv"`,
-    "Cache-Control": "private, no-store",
-  });
+/**
+ * Sets an ETag of the bytes about to be sent; true when the client already holds them (304).
+ * `private, no-cache`: the body depends on the caller (has_voted, visibility), and every
+ * reuse is revalidated, which costs one cheap read and no body.
+ */
+async function notModified(c: Context<AppEnv>, body: string): Promise<boolean> {
+  const etag = await contentEtag(body);
+  c.header("ETag", etag);
+  c.header("Cache-Control", "private, no-cache");
+  return ifNoneMatchHits(c.req.header("If-None-Match"), etag);
+}
+
+async function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
+  c.header("Content-Disposition", `attachment; filename="poll-${id}-results.csv"`);
+  if (await notModified(c, csv)) return c.body(null, 304);
+  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8; header=present" });
 }
 
 export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
@@ -242,6 +260,7 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
   c.header("Vary", "Accept");
   if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
     return csvResponse(c, id, resultsCsv(data));
+  if (await notModified(c, JSON.stringify(data))) return c.body(null, 304);
   return c.json(data, 200);
 };
 

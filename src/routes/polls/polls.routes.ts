@@ -41,7 +41,7 @@ export const listPollsRoute = createRoute({
   method: "get",
   path: "/polls",
   tags: ["Polls"],
-  summary: "List polls, newest first (keyset pagination)",
+  summary: "List polls, newest first, or by vote totals with statistics (keyset pagination)",
   security: optionalBearer,
   request: { query: ListPollsQuerySchema },
   responses: {
@@ -60,7 +60,8 @@ export const getPollRoute = createRoute({
   security: optionalBearer,
   request: { params: PollIdParamSchema },
   responses: {
-    200: { description: "The poll.", content: jsonContent(PollSchema) },
+    200: { description: "The poll, with an `ETag` of its bytes.", content: jsonContent(PollSchema) },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
@@ -143,9 +144,10 @@ export const resultsRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     200: {
-      description: "Results.",
+      description: "Results, with an `ETag` that changes only when they do (counts, title, status).",
       content: { ...jsonContent(ResultsSchema), "text/csv": { schema: z.string() } },
     },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
@@ -162,6 +164,7 @@ export const resultsCsvRoute = createRoute({
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
+    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
@@ -169,6 +172,35 @@ export const resultsCsvRoute = createRoute({
   },
 });
 
+export const liveResultsRoute = createRoute({
+  method: "get",
+  path: "/polls/{id}/results/live",
+  tags: ["Polls"],
+  summary: "Live results over a WebSocket (`Upgrade: websocket`)",
+  description: [
+    "Every server message is a JSON object with a `type`:",
+    '`{"type":"results","results":<the body of GET /polls/{id}/results>}` first (a full snapshot on every',
+    "(re)connect) and after votes, coalesced to at most one message per 250 ms;",
+    '`{"type":"closed","results":…}` when the poll closes (the final result);',
+    '`{"type":"deleted"}` when it is deleted (then the socket closes).',
+    "Visibility is the REST read's: `after_vote` needs the voter's cookie or token (else 403 before the upgrade);",
+    "`after_close` accepts the socket but sends nothing until the poll closes. Browsers, which cannot set",
+    "`Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`.",
+    "Send `ping` to get `pong` (keep-alive).",
+  ].join(" "),
+  security: optionalBearer,
+  request: { params: PollIdParamSchema },
+  responses: {
+    101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
+    ...unauthorizedResponse,
+    ...forbiddenResponse("`results-hidden`: an `after_vote` poll the caller has not voted in."),
+    ...notFoundResponse,
+    426: problemResponseSpec("`upgrade-required`: not a WebSocket upgrade request."),
+    ...commonErrorResponses,
+  },
+});
+
+export type LiveResultsRoute = typeof liveResultsRoute;
 export type CreatePollRoute = typeof createPollRoute;
 export type ListPollsRoute = typeof listPollsRoute;
 export type GetPollRoute = typeof getPollRoute;

@@ -172,7 +172,19 @@ export const PollSchema = z
   })
   .openapi("Poll");
 
-export const PollSummarySchema = PollSchema.omit({ questions: true, has_voted: true }).openapi("PollSummary");
+export const PollSummarySchema = PollSchema.omit({ questions: true, has_voted: true })
+  .extend({
+    total_voters: z.number().int().optional().openapi({ description: "Vote statistics listings only." }),
+    question_totals: z
+      .array(z.object({ id: z.uuid(), prompt: z.string(), voters: z.number().int() }))
+      .optional()
+      .openapi({ description: "Vote statistics listings only: voters per question, in order." }),
+    results_csv: z
+      .string()
+      .optional()
+      .openapi({ description: "Vote statistics listings only: the CSV export (totals and percentages)." }),
+  })
+  .openapi("PollSummary");
 
 export const PollListSchema = z
   .object({ items: z.array(PollSummarySchema), next_cursor: z.string().nullable() })
@@ -187,6 +199,13 @@ export const ListPollsQuerySchema = z.object({
     .default("false")
     .transform((value) => value === "true")
     .openapi({ description: "Only the caller's polls (needs a bearer token)." }),
+  sort: z.enum(["created", "votes"]).default("created").openapi({
+    description:
+      "`votes`: most voters first, with vote statistics. Needs a bearer token; lists the caller's polls (an admin's: everyone's).",
+  }),
+  min_votes: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({
+    description: "Only polls with at least this many voters; like `sort=votes`, a statistics listing.",
+  }),
 });
 
 export const ResultsSchema = z

@@ -37,10 +37,10 @@ export interface PollRecord {
 }
 
 /** Open/closed as the database clock sees it, so every reader agrees with the vote check. */
-const STATUS_SQL = sql.raw(
+export const STATUS_SQL = sql.raw(
   "CASE WHEN p.closed_at IS NOT NULL OR (p.closes_at IS NOT NULL AND p.closes_at <= now()) THEN 'closed' ELSE 'open' END",
 );
-const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
+export const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
   p.closes_at, p.closed_at, p.created_at, p.updated_at, ${STATUS_SQL} AS status`;
 
 export function pollRecord(row: Record<string, unknown>): PollRecord {
@@ -137,18 +137,20 @@ export async function getPoll(
 ): Promise<
   (PollRecord & { has_voted: boolean; total_voters: number; questions: QuestionRow[] }) | undefined
 > {
+  // Counts come from the shard rows cast_ballot maintains (migration 0007): a handful of
+  // rows per choice whatever the number of ballots, never a recount of poll_answers.
   const counts = withCounts
     ? {
-        choice: sql`, (SELECT count(*) FROM poll_answers a WHERE a.choice_id = c.id)::int AS votes`,
+        choice: sql`, (SELECT coalesce(sum(s.votes), 0) FROM poll_choice_count_shards s WHERE s.choice_id = c.id)::int AS votes`,
         question: sql`,
-        (SELECT count(DISTINCT a.ballot_id) FROM poll_answers a WHERE a.question_id = q.id)::int AS voters`,
+        (SELECT coalesce(sum(s.voters), 0) FROM poll_question_count_shards s WHERE s.question_id = q.id)::int AS voters`,
       }
     : { choice: sql``, question: sql`` };
   const [row] = await queryRows(
     db,
     sql`SELECT ${POLL_COLUMNS},
           EXISTS (SELECT 1 FROM poll_ballots b WHERE b.poll_id = p.id AND b.voter_key = ANY(${sql.param(voterKeys)}::text[])) AS has_voted,
-          ${withCounts ? sql`(SELECT count(*) FROM poll_ballots b WHERE b.poll_id = p.id)::int` : sql`0`} AS total_voters,
+          ${withCounts ? sql`(SELECT coalesce(sum(s.ballots), 0) FROM poll_count_shards s WHERE s.poll_id = p.id)::int` : sql`0`} AS total_voters,
           coalesce((
             SELECT json_agg(question ORDER BY question.position) FROM (
               SELECT q.id, q.position, q.prompt, q.kind, q.max_selections ${counts.question},
@@ -299,7 +301,7 @@ export interface BallotOutcome {
   }>;
 }
 
-/** One statement: see migrations/0004_cast_ballot.sql for the checks and their order. */
+/** One statement: see migrations/0007_poll_vote_counters.sql (cast_ballot) for the checks and their order. */
 export async function castBallot(
   db: Database,
   input: {

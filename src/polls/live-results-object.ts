@@ -1,0 +1,173 @@
+import { DurableObject } from "cloudflare:workers";
+import { loadConfig } from "../config.ts";
+import { createDatabase } from "../db/client.ts";
+import { getPoll } from "../routes/polls/polls.service.ts";
+import { buildResults } from "./results.ts";
+
+/**
+ * Who a subscriber is, as a WebSocket tag: `results` may see every update (the REST read
+ * would answer 200), `closed-only` is waiting for an `after_close` poll to close.
+ */
+export type LiveAudience = "results" | "closed-only";
+export const LIVE_AUDIENCES: LiveAudience[] = ["results", "closed-only"];
+
+/** Votes within this window become one message: a burst of 1,000 votes is a handful of sends. */
+export const COALESCE_MS = 250;
+
+interface Snapshot {
+  status: "open" | "closed";
+  closesAt: string | null;
+  message: string;
+  readAt: number;
+}
+
+/** A backstop for a lost vote notification: a cached snapshot is re-read after this. */
+const SNAPSHOT_MAX_AGE_MS = 2_000;
+
+/**
+ * One object per poll fans results out to its WebSocket subscribers. PostgreSQL stays the
+ * source of truth: votes only mark the object dirty, and an alarm (at most one per window)
+ * reads the maintained counts once and sends the same bytes to everyone allowed to see them.
+ * Sockets are accepted through the Hibernation API, so an idle poll costs no duration while
+ * its subscribers stay connected.
+ */
+export class PollLiveObject extends DurableObject<Env> {
+  /** The poll's results as last read, until a vote makes them stale (memory only: hibernation drops it). */
+  private snapshot: Snapshot | undefined;
+  private reading: Promise<Snapshot | undefined> | undefined;
+  /** Bumped by every vote, so a read that raced a vote is sent but not kept as current. */
+  private generation = 0;
+  private lastSent: string | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  /** The WebSocket upgrade, forwarded by the worker once it has checked visibility. */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const pollId = url.searchParams.get("poll") ?? "";
+    const audience = url.searchParams.get("audience") as LiveAudience;
+    if (!LIVE_AUDIENCES.includes(audience)) return new Response("bad audience", { status: 400 });
+    this.ctx.storage.kv.put("poll", pollId);
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [audience]);
+    const snapshot = await this.read();
+    if (snapshot === undefined) {
+      server.send(JSON.stringify({ type: "deleted" }));
+      server.close(1000, "poll deleted");
+    } else if (snapshot.status === "closed" || audience === "results") {
+      server.send(snapshot.message);
+    }
+    await this.armDeadline(snapshot);
+    const protocol = url.searchParams.get("protocol");
+    const headers: HeadersInit = protocol ? { "Sec-WebSocket-Protocol": protocol } : {};
+    return new Response(null, { status: 101, webSocket: client, headers });
+  }
+
+  /** Called (RPC) after every counted vote or edit; cheap when nobody listens. */
+  async resultsChanged(): Promise<void> {
+    this.generation += 1;
+    this.snapshot = undefined;
+    if (this.ctx.getWebSockets("results").length === 0) return;
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > Date.now() + COALESCE_MS) {
+      await this.ctx.storage.setAlarm(Date.now() + COALESCE_MS);
+    }
+  }
+
+  /** Called (RPC) when the owner closes the poll: everyone gets the final result now. */
+  async pollClosed(): Promise<void> {
+    this.snapshot = undefined;
+    await this.flush();
+  }
+
+  /** Called (RPC) when the poll is deleted: subscribers are told and disconnected. */
+  async pollDeleted(): Promise<void> {
+    this.snapshot = undefined;
+    this.broadcast(JSON.stringify({ type: "deleted" }), this.ctx.getWebSockets());
+    for (const socket of this.ctx.getWebSockets()) socket.close(1000, "poll deleted");
+    await this.ctx.storage.deleteAlarm();
+  }
+
+  override async alarm(): Promise<void> {
+    await this.flush();
+  }
+
+  override async webSocketMessage(): Promise<void> {
+    // Subscribers have nothing to say; "ping" is answered without waking us (see constructor).
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    try {
+      socket.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // Already closed (the runtime may have answered the close frame itself).
+    }
+  }
+
+  /** Reads once and sends: updates to `results` subscribers, or the final result to all. */
+  private async flush(): Promise<void> {
+    const previous = this.lastSent;
+    const snapshot = await this.read();
+    if (snapshot === undefined) return this.pollDeleted();
+    if (snapshot.message === previous) return;
+    this.lastSent = snapshot.message;
+    const targets =
+      snapshot.status === "closed" ? this.ctx.getWebSockets() : this.ctx.getWebSockets("results");
+    this.broadcast(snapshot.message, targets);
+    await this.armDeadline(snapshot);
+  }
+
+  private broadcast(message: string, sockets: WebSocket[]): void {
+    for (const socket of sockets) {
+      try {
+        socket.send(message);
+      } catch {
+        // A socket closing under us is not the others' problem.
+      }
+    }
+  }
+
+  /** A poll can close by its deadline with no request to tell us: wake up then. */
+  private async armDeadline(snapshot: Snapshot | undefined): Promise<void> {
+    if (!snapshot?.closesAt || snapshot.status === "closed") return;
+    const at = Date.parse(snapshot.closesAt) + 50;
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The current results, read from PostgreSQL at most once at a time; undefined once deleted. */
+  private read(): Promise<Snapshot | undefined> {
+    if (this.snapshot && Date.now() - this.snapshot.readAt < SNAPSHOT_MAX_AGE_MS)
+      return Promise.resolve(this.snapshot);
+    this.reading ??= this.readFromDatabase().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async readFromDatabase(): Promise<Snapshot | undefined> {
+    const pollId = this.ctx.storage.kv.get<string>("poll");
+    if (!pollId) return undefined;
+    const generation = this.generation;
+    const database = createDatabase(loadConfig(this.env), this.env.HYPERDRIVE);
+    try {
+      const poll = await getPoll(database.db, pollId, [], true);
+      if (!poll) return undefined;
+      const results = buildResults(poll);
+      const type = poll.status === "closed" ? "closed" : "results";
+      const snapshot: Snapshot = {
+        status: poll.status,
+        closesAt: poll.closes_at,
+        message: JSON.stringify({ type, results }),
+        readAt: Date.now(),
+      };
+      if (generation === this.generation) this.snapshot = snapshot;
+      return snapshot;
+    } finally {
+      await database.close();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Caller } from "../env.ts";
+import type { PollRecord } from "../routes/polls/polls.service.ts";
+
+export type ResultsAccess = "visible" | "hidden-until-vote" | "hidden-until-close";
+
+/**
+ * The one rule for who may see a poll's results, shared by the REST read and the live
+ * channel: the owner and admins always; others as `results_visibility` says.
+ */
+export function resultsAccess(
+  poll: Pick<PollRecord, "owner_id" | "results_visibility" | "status"> & { has_voted: boolean },
+  caller: Caller | undefined,
+): ResultsAccess {
+  if (caller && (caller.userId === poll.owner_id || caller.role === "admin")) return "visible";
+  if (poll.results_visibility === "after_vote" && !poll.has_voted) return "hidden-until-vote";
+  if (poll.results_visibility === "after_close" && poll.status !== "closed") return "hidden-until-close";
+  return "visible";
+}
