@@ -9,6 +9,7 @@ import { ApiError } from "./lib/problem.ts";
 import { requestContext } from "./middleware/context.ts";
 import { metrics } from "./middleware/metrics.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { pagesRouter } from "./pages/pages.index.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
   app.route("/", githubRouter);
+  app.route("/", pagesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
