@@ -29,7 +29,8 @@
           width: Math.max(280, container.clientWidth),
           height: 220,
           tzDate: utc,
-          scales: { x: { time: true } },
+          // At least a five-minute span, so a chart with one or two points still reads as time.
+          scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] } },
           axes: [axis, { ...axis, size: 50 }],
           series: [
             { label: "UTC" },

@@ -73,7 +73,7 @@ export async function pollPage(c: Context<AppEnv>) {
           <input id="email" name="email" type="email" autocomplete="username" required />
           <label for="password">Password</label>
           <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <button type="submit">Sign in to vote</button>
+          <button type="submit">Sign in</button>
         </form>
       </section>
       <section class="card" aria-labelledby="h-vote">

@@ -1,0 +1,71 @@
+/**
+ * For browser checks (Node project): `npm start` on a free port over the suite's database
+ * and GitHub upstream, and Debian's headless Chromium (no browser download).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
+import { freePort } from "../../scripts/lib/postgres-server.ts";
+
+export const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`npm start did not answer /health within ${timeoutMs} ms`);
+}
+
+export interface LocalStack {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** Exactly what `npm start` runs, on the suite's database (the DATABASE_URL mode). */
+export async function startLocalStack(
+  databaseUrl: string,
+  githubApiUrl: string,
+  wranglerArgs: string[] = [],
+): Promise<LocalStack> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), ...wranglerArgs], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, GITHUB_API_URL: githubApiUrl },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await waitForHealth(base, 90_000);
+  return {
+    base,
+    async stop() {
+      if (server.exitCode !== null) return;
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGINT");
+      await exited;
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
