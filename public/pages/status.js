@@ -12,6 +12,8 @@
   const charts = {};
 
   const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+  const hhmm = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
+  const hhmmss = (ts) => new Date(ts * 1000).toISOString().slice(11, 19);
   const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
   function chart(id, labels, data) {
@@ -31,9 +33,13 @@
           tzDate: utc,
           // At least a five-minute span, so a chart with one or two points still reads as time.
           scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] } },
-          axes: [axis, { ...axis, size: 50 }],
+          axes: [
+            // Seconds only where ticks are closer than a minute (the since-opened route chart).
+            { ...axis, values: (_u, ticks) => ticks.map(ticks[1] - ticks[0] < 60 ? hhmmss : hhmm) },
+            { ...axis, size: 50 },
+          ],
           series: [
-            { label: "UTC" },
+            { label: "UTC", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
             ...labels.map((label, index) => ({
               label,
               stroke: colours.series[index % colours.series.length],
@@ -121,10 +127,11 @@
       : report.version.app;
     fillList(
       "codes",
-      Object.entries({
-        ...report.requests.by_status_class,
-        ...report.requests.client_errors_by_status,
-      }).filter(([, n]) => n > 0),
+      // Classes first, then each 4xx code (an object spread would put numeric keys first).
+      [
+        ...Object.entries(report.requests.by_status_class),
+        ...Object.entries(report.requests.client_errors_by_status).map(([code, n]) => [`  ${code}`, n]),
+      ].filter(([, n]) => n > 0),
     );
     const { hit_ratio: ratio, ...outcomes } = report.cache.github;
     fillList("cache", [
@@ -192,6 +199,14 @@
     event.preventDefault();
     token.set($("token").value.trim());
     $("token").value = "";
+    refresh();
+  });
+  // Chart colours come from the CSS variables: rebuild the charts when the scheme flips.
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    for (const id of Object.keys(charts)) {
+      charts[id].plot.destroy();
+      delete charts[id];
+    }
     refresh();
   });
   new ResizeObserver(() => {

@@ -87,12 +87,14 @@ export function statusPage(c: Context<AppEnv>) {
         <section class="card" aria-labelledby="h-codes">
           <h2 id="h-codes">Status codes</h2>
           <ul id="codes" class="plain bars" />
+        </section>
+        <section class="card" aria-labelledby="h-cache">
           <h2 id="h-cache">GitHub cache outcomes</h2>
           <ul id="cache" class="plain bars" />
         </section>
         <section class="card wide" aria-labelledby="h-routes">
           <h2 id="h-routes">Routes</h2>
-          <div class="scroll">
+          <div class="scroll" tabindex={0} role="region" aria-label="Routes table (scrolls sideways)">
             <table>
               <caption class="sr-only">Per-route totals since the stats began</caption>
               <thead>

@@ -5,6 +5,8 @@
  * violations and sideways scrolling, and screenshotted at 375 and 1280 px into
  * test-results/pages/. Page weights and first paints go to test-results/pages/weights.json.
  */
+
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
@@ -12,6 +14,7 @@ import {
   horizontalOverflow,
   measurePage,
   type PageWeight,
+  RESULTS_DIR,
   saveWeights,
   screenshots,
   seriousViolations,
@@ -42,6 +45,12 @@ async function openPage(options: { javaScriptEnabled?: boolean } = {}) {
 async function auditAndCapture(page: Page, name: string, path: string): Promise<void> {
   expect(await seriousViolations(page)).toEqual([]);
   await screenshots(page, name);
+  // Dark mode: contrast is audited again and a desktop screenshot kept.
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.waitForTimeout(300);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: join(RESULTS_DIR, `${name}-1280-dark.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: "light" });
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   const { page: fresh, close } = await openPage();
   weights.push(await measurePage(fresh, base, path));
@@ -83,11 +92,15 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     const names = () =>
       page
         .locator("#repos tbody tr:not([hidden])")
-        .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.name));
+        .evaluateAll((rows) =>
+          rows.map((row) => (row as unknown as { dataset: Record<string, string> }).dataset.name),
+        );
     const stars = () =>
       page
         .locator("#repos tbody tr:not([hidden])")
-        .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.stars)));
+        .evaluateAll((rows) =>
+          rows.map((row) => Number((row as unknown as { dataset: Record<string, string> }).dataset.stars)),
+        );
 
     await page.getByRole("link", { name: "Name" }).click();
     const byName = await names();

@@ -60,11 +60,9 @@ describe.skipIf(!CHROMIUM)("status page behind admin-only /stats", () => {
     await page.getByRole("button", { name: "Show status" }).click();
     await expect.poll(() => page.locator("#environment").textContent()).toBe("local");
     expect(await page.locator("#token-form").isHidden()).toBe(true);
-    const storage = await page.evaluate(() => ({
-      session: Object.values(sessionStorage),
-      local: localStorage.length,
-      cookies: document.cookie,
-    }));
+    const storage = await page.evaluate(
+      "({ session: Object.values(sessionStorage), local: localStorage.length, cookies: document.cookie })",
+    );
     expect(storage).toEqual({ session: [adminToken], local: 0, cookies: "" });
 
     // A second tab of the same browser profile shares localStorage and cookies, not sessionStorage.
