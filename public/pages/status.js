@@ -130,7 +130,7 @@
       // Classes first, then each 4xx code (an object spread would put numeric keys first).
       [
         ...Object.entries(report.requests.by_status_class),
-        ...Object.entries(report.requests.client_errors_by_status).map(([code, n]) => [`  ${code}`, n]),
+        ...Object.entries(report.requests.client_errors_by_status),
       ].filter(([, n]) => n > 0),
     );
     const { hit_ratio: ratio, ...outcomes } = report.cache.github;

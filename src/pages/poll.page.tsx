@@ -60,8 +60,67 @@ export async function pollPage(c: Context<AppEnv>) {
       <p id="message" role="status" class={outcome ? "notice" : "notice empty"}>
         {outcome ?? ""}
       </p>
+      <div class="grid two">
+        <section class="card" aria-labelledby="h-vote">
+          <h2 id="h-vote">Vote</h2>
+          {open ? (
+            <form id="vote" method="post" action={`/polls/${poll.id}/ballot`} class="stack">
+              {poll.questions.map((question) => (
+                <fieldset data-question={question.id} data-kind={question.kind}>
+                  <legend>
+                    {question.prompt}
+                    {question.kind === "multiple" ? (
+                      <span class="muted"> (up to {question.max_selections})</span>
+                    ) : null}
+                  </legend>
+                  {question.choices.map((choice) => (
+                    <label class="choice">
+                      <input
+                        type={question.kind === "single" ? "radio" : "checkbox"}
+                        name={`q.${question.id}`}
+                        value={choice.id}
+                        required={question.kind === "single"}
+                      />{" "}
+                      {choice.label}
+                    </label>
+                  ))}
+                </fieldset>
+              ))}
+              <button type="submit" id="submit-vote">
+                Vote
+              </button>
+            </form>
+          ) : (
+            <p>This poll is closed.</p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="h-results">
+          <h2 id="h-results">Results</h2>
+          <div
+            id="results"
+            aria-live="polite"
+            data-hidden-message={hiddenResultsMessage(poll.results_visibility)}
+          >
+            {publicResults ? (
+              <PollResultsView results={buildResults(poll)} />
+            ) : (
+              <p class="muted">{hiddenResultsMessage(poll.results_visibility)}</p>
+            )}
+          </div>
+          <p>
+            <a id="csv" href={`/polls/${poll.id}/results.csv`} hidden>
+              Download results as CSV
+            </a>
+          </p>
+        </section>
+      </div>
       <section class="card" id="account" hidden aria-labelledby="h-account">
         <h2 id="h-account">Account</h2>
+        <p class="muted">
+          {poll.voters === "anonymous"
+            ? "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
+            : "This poll takes votes from signed-in accounts."}
+        </p>
         <p id="signed-in" hidden>
           Signed in.{" "}
           <button type="button" id="sign-out">
@@ -75,58 +134,6 @@ export async function pollPage(c: Context<AppEnv>) {
           <input id="password" name="password" type="password" autocomplete="current-password" required />
           <button type="submit">Sign in</button>
         </form>
-      </section>
-      <section class="card" aria-labelledby="h-vote">
-        <h2 id="h-vote">Vote</h2>
-        {open ? (
-          <form id="vote" method="post" action={`/polls/${poll.id}/ballot`} class="stack">
-            {poll.questions.map((question) => (
-              <fieldset data-question={question.id} data-kind={question.kind}>
-                <legend>
-                  {question.prompt}
-                  {question.kind === "multiple" ? (
-                    <span class="muted"> (up to {question.max_selections})</span>
-                  ) : null}
-                </legend>
-                {question.choices.map((choice) => (
-                  <label class="choice">
-                    <input
-                      type={question.kind === "single" ? "radio" : "checkbox"}
-                      name={`q.${question.id}`}
-                      value={choice.id}
-                      required={question.kind === "single"}
-                    />{" "}
-                    {choice.label}
-                  </label>
-                ))}
-              </fieldset>
-            ))}
-            <button type="submit" id="submit-vote">
-              Vote
-            </button>
-          </form>
-        ) : (
-          <p>This poll is closed.</p>
-        )}
-      </section>
-      <section class="card" aria-labelledby="h-results">
-        <h2 id="h-results">Results</h2>
-        <div
-          id="results"
-          aria-live="polite"
-          data-hidden-message={hiddenResultsMessage(poll.results_visibility)}
-        >
-          {publicResults ? (
-            <PollResultsView results={buildResults(poll)} />
-          ) : (
-            <p class="muted">{hiddenResultsMessage(poll.results_visibility)}</p>
-          )}
-        </div>
-        <p>
-          <a id="csv" href={`/polls/${poll.id}/results.csv`} hidden>
-            Download results as CSV
-          </a>
-        </p>
       </section>
     </div>,
   );

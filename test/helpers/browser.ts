@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
@@ -29,27 +31,38 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Exactly what `npm start` runs, on the suite's database (the DATABASE_URL mode). */
+/**
+ * Exactly what `npm start` runs, on the suite's database (the DATABASE_URL mode). Durable
+ * Object and KV state go to a fresh directory, so rate-limit buckets, stats and cache left by
+ * earlier runs (or by `npm start` itself in .wrangler/) never leak into a test.
+ */
 export async function startLocalStack(
   databaseUrl: string,
   githubApiUrl: string,
   wranglerArgs: string[] = [],
 ): Promise<LocalStack> {
   const port = await freePort();
+  const state = await mkdtemp(join(tmpdir(), "devhub-stack-"));
   const base = `http://127.0.0.1:${port}`;
-  const server: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), ...wranglerArgs], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, GITHUB_API_URL: githubApiUrl },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, "scripts", "dev.ts"), "--persist-to", state, ...wranglerArgs],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, GITHUB_API_URL: githubApiUrl },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   await waitForHealth(base, 90_000);
   return {
     base,
     async stop() {
-      if (server.exitCode !== null) return;
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGINT");
-      await exited;
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once("exit", resolve));
+        server.kill("SIGINT");
+        await exited;
+      }
+      await rm(state, { recursive: true, force: true });
     },
   };
 }
