@@ -191,7 +191,7 @@ export async function githubPage(c: Context<AppEnv>) {
             {repos.length} shown
           </span>
         </form>
-        <div class="scroll" tabindex={0} role="region" aria-label="Repositories table (scrolls sideways)">
+        <section class="scroll" tabindex={0} aria-label="Repositories table (scrolls sideways)">
           <table id="repos">
             <caption class="sr-only">Repositories; column headers sort the table</caption>
             <thead>
@@ -211,7 +211,7 @@ export async function githubPage(c: Context<AppEnv>) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
     </div>,
   );

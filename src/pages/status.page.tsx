@@ -94,7 +94,7 @@ export function statusPage(c: Context<AppEnv>) {
         </section>
         <section class="card wide" aria-labelledby="h-routes">
           <h2 id="h-routes">Routes</h2>
-          <div class="scroll" tabindex={0} role="region" aria-label="Routes table (scrolls sideways)">
+          <section class="scroll" tabindex={0} aria-label="Routes table (scrolls sideways)">
             <table>
               <caption class="sr-only">Per-route totals since the stats began</caption>
               <thead>
@@ -110,7 +110,7 @@ export function statusPage(c: Context<AppEnv>) {
               </thead>
               <tbody id="routes" />
             </table>
-          </div>
+          </section>
         </section>
       </section>
     </div>,
