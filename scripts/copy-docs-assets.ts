@@ -15,6 +15,17 @@ export async function copyDocsAssets(): Promise<void> {
   const target = join(dirname(fileURLToPath(import.meta.url)), "..", "public", "docs", "vendor");
   await mkdir(target, { recursive: true });
   await Promise.all(FILES.map((file) => copyFile(join(source, file), join(target, file))));
+  await copyPagesAssets(require);
+}
+
+/** uPlot, the pages' one charting library (~50 KB), bundled the same way: no CDN, works offline. */
+async function copyPagesAssets(require: NodeRequire): Promise<void> {
+  const source = join(dirname(require.resolve("uplot/package.json")), "dist");
+  const target = join(dirname(fileURLToPath(import.meta.url)), "..", "public", "pages", "vendor");
+  await mkdir(target, { recursive: true });
+  await Promise.all(
+    ["uPlot.iife.min.js", "uPlot.min.css"].map((file) => copyFile(join(source, file), join(target, file))),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,6 +11,7 @@ import { metrics } from "./middleware/metrics.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { rateLimitDeclarations } from "./rate-limit/openapi.ts";
+import { pagesRouter } from "./pages/pages.index.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -89,6 +90,7 @@ export function createApp() {
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
   app.route("/", githubRouter);
+  app.route("/", pagesRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

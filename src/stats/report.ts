@@ -45,6 +45,27 @@ export function windowSummary(aggregate: StatsAggregate, minutes: number, now = 
   return merged;
 }
 
+/**
+ * One point per minute of the last `minutes` (oldest first, empty minutes as zeros): what the
+ * /status page charts as request rate, error rate and latency over the last hour.
+ */
+export function timeline(aggregate: StatsAggregate, minutes = 60, now = Date.now()) {
+  const current = Math.floor(now / 60_000);
+  return Array.from({ length: minutes }, (_, index) => {
+    const minute = current - minutes + 1 + index;
+    const summary = aggregate.minutes[String(minute)] ?? emptySummary();
+    const { p50, p95, p99 } = latency(summary);
+    return {
+      at: new Date(minute * 60_000).toISOString(),
+      requests: summary.count,
+      errors: summary.errors,
+      p50,
+      p95,
+      p99,
+    };
+  });
+}
+
 function statusClasses(codes: Record<string, number>) {
   const classes: Record<string, number> = { "1xx": 0, "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0 };
   for (const [code, count] of Object.entries(codes)) {
@@ -103,6 +124,7 @@ export function buildReport(inputs: ReportInputs) {
       "60m": windowView(windowSummary(aggregate, 60), 60),
       all: windowView(aggregate.total, null),
     },
+    timeline: timeline(aggregate),
     database: inputs.database,
     cache: {
       kv: inputs.kv,

@@ -13,7 +13,7 @@ import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientIp } from "../../rate-limit/enforce.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
 
-function cacheContext(c: Context<AppEnv>): CacheContext {
+export function cacheContext(c: Context<AppEnv>): CacheContext {
   const settings = githubSettings(c.env);
   return {
     kv: c.env.CACHE,
@@ -31,7 +31,7 @@ function cacheContext(c: Context<AppEnv>): CacheContext {
 const forceRevalidate = (c: Context<AppEnv>) => /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
 
 /** Turns what went wrong upstream into the problem a client can act on. */
-function upstreamProblem(error: unknown, what: string): never {
+export function upstreamProblem(error: unknown, what: string): never {
   if (error instanceof GithubNotFound) throw new ApiError("not-found", { detail: `GitHub has no ${what}.` });
   if (error instanceof UpstreamError) {
     const retry = error.retryAfterSeconds ? { "Retry-After": String(error.retryAfterSeconds) } : undefined;

@@ -168,6 +168,18 @@ function ballotFieldErrors(
 export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const { answers } = c.req.valid("json");
+  return c.json(await castVote(c, id, answers), 201);
+};
+
+/**
+ * Casts one ballot for the caller (account and/or voter cookie) or throws the problem that
+ * says why not. Shared by the JSON API and the poll page's plain form post.
+ */
+export async function castVote(
+  c: Context<AppEnv>,
+  id: string,
+  answers: Array<{ question_id: string; choice_ids: string[] }>,
+): Promise<{ ballot_id: string; poll_id: string }> {
   const caller = callerOf(c);
   await spendBudget(c, "vote", clientIp(c));
   const cookie = await readVoterCookie(c);
@@ -191,7 +203,7 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
         user_id: caller?.userId,
       });
       notifyLiveResults(c, id, "resultsChanged");
-      return c.json({ ballot_id: outcome.ballot_id as string, poll_id: id }, 201);
+      return { ballot_id: outcome.ballot_id as string, poll_id: id };
     case "not_found":
       throw notFound(id);
     case "closed":
@@ -220,7 +232,7 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
         detail: "You have already voted in this poll; your ballot is unchanged.",
       });
   }
-};
+}
 
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {

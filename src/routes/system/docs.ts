@@ -15,6 +15,9 @@ const DOCS_HTML = `<!doctype html>
   <link rel="stylesheet" href="/docs/vendor/swagger-ui.css">
 </head>
 <body>
+  <nav aria-label="Pages" style="font: 14px system-ui, sans-serif; padding: 8px 20px">
+    Pages: <a href="/status">Live status</a> · <a href="/gh/octocat">GitHub profile</a> · polls at /p/{id}
+  </nav>
   <div id="swagger-ui" data-spec-url="/openapi.json"></div>
   <script src="/docs/vendor/swagger-ui-bundle.js"></script>
   <script src="/docs/init.js"></script>

@@ -46,6 +46,18 @@ export const StatsSchema = z
       z.object({ requests: z.number().int(), errors: z.number().int(), latency_ms: Latency }),
     ),
     windows: z.object({ "1m": Window, "5m": Window, "60m": Window, all: Window }),
+    timeline: z
+      .array(
+        z.object({
+          at: z.string(),
+          requests: z.number().int(),
+          errors: z.number().int(),
+          p50: z.number(),
+          p95: z.number(),
+          p99: z.number(),
+        }),
+      )
+      .openapi({ description: "The last 60 minutes, one point per minute (oldest first, UTC)." }),
     database: Health,
     cache: z.object({ kv: Health, github: z.record(z.string(), z.number().nullable()) }),
     github: z.object({

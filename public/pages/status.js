@@ -1,0 +1,217 @@
+// /status: polls GET /stats and redraws. Per-minute charts come from the report's `timeline`
+// (last hour, server-side); per-route rates are differences between successive reports,
+// so that chart covers the time since this page opened (the server keeps route totals only).
+(() => {
+  const { api, el, palette, token } = window.devhub;
+  const root = document.getElementById("status");
+  const refreshMs = Number(root.dataset.refreshMs) || 3000;
+  const $ = (id) => document.getElementById(id);
+  const HOUR = 3600;
+  const MAX_ROUTES = 6;
+  const routeHistory = []; // [{ t, totals: {route: requests} }]
+  const charts = {};
+
+  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
+  const hhmm = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
+  const hhmmss = (ts) => new Date(ts * 1000).toISOString().slice(11, 19);
+  const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+
+  function chart(id, labels, data) {
+    const container = $(id);
+    const colours = palette();
+    const key = `${id}:${labels.join("|")}`;
+    const existing = charts[id];
+    if (existing && existing.key === key) {
+      existing.plot.setData(data);
+    } else {
+      existing?.plot.destroy();
+      const axis = { stroke: colours.text, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } };
+      const plot = new uPlot(
+        {
+          width: Math.max(280, container.clientWidth),
+          height: 220,
+          tzDate: utc,
+          // At least a five-minute span, so a chart with one or two points still reads as time.
+          scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] } },
+          axes: [
+            // Seconds only where ticks are closer than a minute (the since-opened route chart).
+            { ...axis, values: (_u, ticks) => ticks.map(ticks[1] - ticks[0] < 60 ? hhmmss : hhmm) },
+            { ...axis, size: 50 },
+          ],
+          series: [
+            { label: "UTC", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
+            ...labels.map((label, index) => ({
+              label,
+              stroke: colours.series[index % colours.series.length],
+              width: 2,
+              points: { show: false },
+            })),
+          ],
+        },
+        data,
+        container,
+      );
+      charts[id] = { plot, key };
+    }
+    // A plain-text trace of what is drawn: handy for tests and for anyone reading the DOM.
+    container.dataset.sum = String(
+      data.slice(1).reduce((sum, s) => sum + s.reduce((a, v) => a + (v ?? 0), 0), 0),
+    );
+  }
+
+  function fillList(id, entries) {
+    const list = $(id);
+    list.replaceChildren(
+      ...entries.map(([name, value]) => {
+        const item = el("li");
+        item.append(el("span", {}, name), el("strong", {}, value));
+        return item;
+      }),
+    );
+    if (entries.length === 0) list.replaceChildren(el("li", {}, "none yet"));
+  }
+
+  function drawTimeline(report) {
+    const t = report.timeline.map((point) => Date.parse(point.at) / 1000);
+    chart(
+      "chart-requests",
+      ["Requests", "Errors"],
+      [t, report.timeline.map((p) => p.requests), report.timeline.map((p) => p.errors)],
+    );
+    chart(
+      "chart-latency",
+      ["p50", "p95", "p99"],
+      [
+        t,
+        report.timeline.map((p) => p.p50),
+        report.timeline.map((p) => p.p95),
+        report.timeline.map((p) => p.p99),
+      ],
+    );
+  }
+
+  function drawRouteRates(report) {
+    const now = Date.now() / 1000;
+    const totals = Object.fromEntries(Object.entries(report.routes).map(([route, r]) => [route, r.requests]));
+    routeHistory.push({ t: now, totals });
+    while (routeHistory.length > 2 && routeHistory[0].t < now - HOUR) routeHistory.shift();
+    const busiest = Object.entries(totals)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_ROUTES)
+      .map(([route]) => route)
+      .sort();
+    const points = routeHistory.slice(1);
+    const data = [points.map((p) => p.t)];
+    for (const route of busiest) {
+      data.push(
+        points.map((p, index) => {
+          const before = routeHistory[index];
+          const delta = (p.totals[route] ?? 0) - (before.totals[route] ?? 0);
+          return Math.max(0, (delta / Math.max(1, p.t - before.t)) * 60);
+        }),
+      );
+    }
+    if (busiest.length) chart("chart-routes", busiest, data);
+  }
+
+  function drawTables(report) {
+    $("environment").textContent = report.environment;
+    $("rate").textContent = fmt(report.requests.rate_per_minute);
+    $("error-rate").textContent =
+      `${fmt(report.errors.rate_per_minute)} (${(report.errors.ratio * 100).toFixed(1)}% of all)`;
+    const l = report.windows["60m"].latency_ms;
+    $("latency").textContent = `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)}`;
+    $("uptime").textContent = `${Math.round(report.uptime.seconds / 60)} min`;
+    $("version").textContent = report.version.commit
+      ? `${report.version.app} (${report.version.commit})`
+      : report.version.app;
+    fillList(
+      "codes",
+      // Classes first, then each 4xx code (an object spread would put numeric keys first).
+      [
+        ...Object.entries(report.requests.by_status_class),
+        ...Object.entries(report.requests.client_errors_by_status),
+      ].filter(([, n]) => n > 0),
+    );
+    const { hit_ratio: ratio, ...outcomes } = report.cache.github;
+    fillList("cache", [
+      ...Object.entries(outcomes),
+      ["hit ratio", ratio === null ? "–" : `${Math.round(ratio * 100)}%`],
+    ]);
+    const health = (name, h) => [name, `${h.healthy ? "up" : "DOWN"} (${fmt(h.latency_ms)} ms)`];
+    fillList("health", [health("PostgreSQL", report.database), health("KV", report.cache.kv)]);
+    const quota = report.github.rate_limit;
+    $("github").textContent =
+      quota.remaining === null
+        ? "No GitHub call seen yet."
+        : `${quota.remaining} of ${quota.limit} left, resets ${quota.reset ?? "–"}` +
+          (quota.blocked_until
+            ? `; backing off until ${quota.blocked_until} (${quota.reason})`
+            : "; no back-off");
+    const last = report.errors.last;
+    $("last-error").textContent = last
+      ? `${last.at} — ${last.type} on ${last.route}: ${last.message}`
+      : "None";
+    $("routes").replaceChildren(
+      ...Object.entries(report.routes).map(([route, r]) => {
+        const row = el("tr");
+        row.append(el("th", { scope: "row" }, route));
+        for (const value of [
+          r.requests,
+          r.errors,
+          `${((r.errors / Math.max(1, r.requests)) * 100).toFixed(1)}%`,
+          r.latency_ms.p50,
+          r.latency_ms.p95,
+          r.latency_ms.p99,
+        ])
+          row.append(el("td", { class: "num" }, typeof value === "number" ? fmt(value) : value));
+        return row;
+      }),
+    );
+  }
+
+  let timer;
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      const { status, body } = await api("/stats");
+      if (status === 401 || status === 403) {
+        $("token-form").hidden = false;
+        $("token-error").textContent = token.get() ? "That token may not read statistics." : "";
+        token.clear();
+        $("updated").textContent = "Waiting for a token.";
+        return;
+      }
+      if (status !== 200) throw new Error(body?.detail ?? `HTTP ${status}`);
+      $("token-form").hidden = true;
+      drawTables(body);
+      drawTimeline(body);
+      drawRouteRates(body);
+      $("updated").textContent =
+        `Updated ${new Date().toISOString().slice(11, 19)} UTC, every ${refreshMs / 1000} s`;
+    } catch (error) {
+      $("updated").textContent = `Could not load /stats: ${error.message}. Retrying.`;
+    }
+    timer = setTimeout(refresh, refreshMs);
+  }
+
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    token.set($("token").value.trim());
+    $("token").value = "";
+    refresh();
+  });
+  // Chart colours come from the CSS variables: rebuild the charts when the scheme flips.
+  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    for (const id of Object.keys(charts)) {
+      charts[id].plot.destroy();
+      delete charts[id];
+    }
+    refresh();
+  });
+  new ResizeObserver(() => {
+    for (const [id, { plot }] of Object.entries(charts))
+      plot.setSize({ width: Math.max(280, $(id).clientWidth), height: 220 });
+  }).observe(root);
+  refresh();
+})();

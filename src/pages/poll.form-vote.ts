@@ -1,0 +1,65 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/problem.ts";
+import { castVote } from "../routes/polls/polls.handlers.ts";
+import { VoteSchema } from "../routes/polls/polls.schemas.ts";
+import { UUID } from "./poll.page.tsx";
+
+/** Form fields are `q.<question id>` = choice id (several for checkboxes). */
+function answersFromForm(form: Record<string, string | File | (string | File)[]>) {
+  return Object.entries(form)
+    .filter(([name]) => name.startsWith("q."))
+    .map(([name, value]) => ({
+      question_id: name.slice(2),
+      choice_ids: (Array.isArray(value) ? value : [value]).filter((item) => typeof item === "string"),
+    }));
+}
+
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+
+/**
+ * Cross-site request forgery guard: the post must come from a page of this origin, as the
+ * browser itself reports it (Sec-Fetch-Site, or Origin where that header is absent). Both
+ * are forbidden headers, so a script on another site cannot fake them; a request with
+ * neither (old browser, non-browser client) is refused rather than trusted.
+ */
+function assertSameOriginForm(c: Context<AppEnv>): void {
+  if (!FORM_TYPE.test(c.req.header("Content-Type") ?? "")) {
+    throw new ApiError("unsupported-media-type", { detail: "Send the poll page's form (form-urlencoded)." });
+  }
+  const site = c.req.header("Sec-Fetch-Site");
+  const origin = c.req.header("Origin");
+  const sameOrigin = site ? site === "same-origin" : origin === new URL(c.req.url).origin;
+  if (!sameOrigin) {
+    throw new ApiError("forbidden", {
+      detail: "Votes by form are accepted from this site's poll page only.",
+    });
+  }
+}
+
+/**
+ * POST /polls/:id/ballot — the poll page's vote without JavaScript, for anonymous voters.
+ * It lives under /polls so the browser sends the voter cookie (scoped there); `hono/csrf`
+ * in front of it refuses posts whose Origin or Sec-Fetch-Site is not this site, so another
+ * site cannot vote with a visitor's cookie. No bearer token is read here: signed-in voting
+ * stays on the JSON API, which never relies on ambient credentials.
+ */
+export async function formVote(c: Context<AppEnv>) {
+  const id = c.req.param("id") ?? "";
+  assertSameOriginForm(c);
+  if (!UUID.test(id)) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
+  const parsed = VoteSchema.safeParse({ answers: answersFromForm(await c.req.parseBody({ all: true })) });
+  let outcome = "voted";
+  if (!parsed.success) outcome = "validation-failed";
+  else {
+    try {
+      await castVote(c, id, parsed.data.answers);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.slug === "not-found") throw error;
+      outcome = error.slug;
+    }
+  }
+  // 303: the browser follows with a GET, so reloading the result page never re-posts.
+  return c.redirect(`/p/${id}?outcome=${encodeURIComponent(outcome)}#results`, 303);
+}

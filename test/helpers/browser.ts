@@ -1,0 +1,87 @@
+/**
+ * For browser checks (Node project): `npm start` on a free port over the suite's database
+ * and GitHub upstream, and Debian's headless Chromium (no browser download).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { inject } from "vitest";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
+import { freePort } from "../../scripts/lib/postgres-server.ts";
+
+export const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`npm start did not answer /health within ${timeoutMs} ms`);
+}
+
+export interface LocalStack {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Exactly what `npm start` runs, on the suite's database (the DATABASE_URL mode) and GitHub
+ * upstream; on the PostgreSQL run `npm start` puts its own PgBouncer in front, like the
+ * suite's pool. Durable Object and KV state go to a fresh directory, so rate-limit buckets,
+ * stats and cache left by earlier runs (or by `npm start` itself in .wrangler/) never leak
+ * into a test.
+ */
+export async function startLocalStack(wranglerArgs: string[] = []): Promise<LocalStack> {
+  const database = {
+    DATABASE_URL: inject("databaseDirectUrl"),
+    ...(inject("databaseKind") === "postgres" ? { DATABASE_POOL: "pgbouncer" } : {}),
+  };
+  const port = await freePort();
+  const state = await mkdtemp(join(tmpdir(), "devhub-stack-"));
+  const base = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, "scripts", "dev.ts"), "--persist-to", state, ...wranglerArgs],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), ...database, GITHUB_API_URL: inject("githubApiUrl") },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  await waitForHealth(base, 90_000);
+  return {
+    base,
+    async stop() {
+      if (server.exitCode === null) {
+        const exited = new Promise((resolve) => server.once("exit", resolve));
+        server.kill("SIGINT");
+        await exited;
+      }
+      await rm(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
