@@ -26,12 +26,7 @@ async function register(base: string, email: string): Promise<string> {
 
 describe.skipIf(!CHROMIUM)("status page behind admin-only /stats", () => {
   beforeAll(async () => {
-    stack = await startLocalStack([
-      "--var",
-      "STATS_ACCESS:admin",
-      "--var",
-      `ADMIN_EMAILS:${ADMIN}`,
-    ]);
+    stack = await startLocalStack(["--var", "STATS_ACCESS:admin", "--var", `ADMIN_EMAILS:${ADMIN}`]);
     browser = await launchChromium();
   }, 120_000);
 
