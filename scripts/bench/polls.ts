@@ -126,7 +126,8 @@ async function main() {
         connections: CONNECTIONS,
         durationSeconds: SECONDS,
       });
-      const row = (votes[name] ??= { rps: [], p50_ms: [], p99_ms: [], load: [] });
+      votes[name] ??= { rps: [], p50_ms: [], p99_ms: [], load: [] };
+      const row = votes[name];
       row.rps.push(Math.round(result.rps));
       row.p50_ms.push(result.p50);
       row.p99_ms.push(result.p99);

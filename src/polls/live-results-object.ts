@@ -11,7 +11,7 @@ import { buildResults } from "./results.ts";
 export type LiveAudience = "results" | "closed-only";
 export const LIVE_AUDIENCES: LiveAudience[] = ["results", "closed-only"];
 
-/** Votes within this window become one message: a burst of 1,000 votes is a handful of sends. */
+/** At most one message per window: a burst of votes is a handful of sends, not one per vote. */
 export const COALESCE_MS = 250;
 
 interface Snapshot {
@@ -38,6 +38,7 @@ export class PollLiveObject extends DurableObject<Env> {
   /** Bumped by every vote, so a read that raced a vote is sent but not kept as current. */
   private generation = 0;
   private lastSent: string | undefined;
+  private lastFlushAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -71,10 +72,11 @@ export class PollLiveObject extends DurableObject<Env> {
     this.generation += 1;
     this.snapshot = undefined;
     if (this.ctx.getWebSockets("results").length === 0) return;
+    // Leading edge: a vote after a quiet spell goes out at once; later ones wait for the
+    // window to end, so subscribers get at most one message per COALESCE_MS.
+    const at = Math.max(Date.now(), this.lastFlushAt + COALESCE_MS);
     const pending = await this.ctx.storage.getAlarm();
-    if (pending === null || pending > Date.now() + COALESCE_MS) {
-      await this.ctx.storage.setAlarm(Date.now() + COALESCE_MS);
-    }
+    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** Called (RPC) when the owner closes the poll: everyone gets the final result now. */
@@ -109,6 +111,7 @@ export class PollLiveObject extends DurableObject<Env> {
 
   /** Reads once and sends: updates to `results` subscribers, or the final result to all. */
   private async flush(): Promise<void> {
+    this.lastFlushAt = Date.now();
     const previous = this.lastSent;
     const snapshot = await this.read();
     if (snapshot === undefined) return this.pollDeleted();

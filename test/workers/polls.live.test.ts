@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { COALESCE_MS } from "../../src/polls/live-results-object.ts";
 import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
 import { sleep, subscribeLive } from "../helpers/live.ts";
@@ -57,13 +58,16 @@ describe("live results over a WebSocket", () => {
     const live = await subscribeLive(poll.id);
     await live.waitFor((message) => message.type === "results");
     const browsers = await Promise.all(Array.from({ length: 60 }, () => anonymousBrowser(poll.id)));
+    const started = Date.now();
     const statuses = await Promise.all(browsers.map((browser) => browser.vote(answersFor(poll))));
     expect(statuses.every((response) => response.status === 201)).toBe(true);
     const last = await live.waitFor((message) => message.results?.total_voters === 60);
+    const elapsed = Date.now() - started;
     expect(last.results).toEqual(await resultsOf(poll, owner));
-    await sleep(400);
-    // 1 snapshot + a few updates, never one per vote.
-    expect(live.messages.length).toBeLessThanOrEqual(6);
+    await sleep(2 * COALESCE_MS);
+    // The snapshot, then at most one update per window (plus the leading edge), never one per vote.
+    expect(live.messages.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / COALESCE_MS));
+    expect(live.messages.length).toBeLessThan(30);
     live.socket.close();
   });
 
