@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
 import {
   horizontalOverflow,

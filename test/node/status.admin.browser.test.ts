@@ -5,7 +5,7 @@
  * cookies). Runs its own `npm start` with STATS_ACCESS=admin.
  */
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
 
 const ADMIN = `status-admin-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
