@@ -80,8 +80,8 @@ export async function startPgbouncer(
     // The suite opens one client per request, many at once; the server has 300 slots.
     "max_client_conn = 2000",
     `default_pool_size = ${options.poolSize ?? 40}`,
-    // Some clients (postgres.js, psql's JDBC cousins) send it; nothing else is ignored, so a
-    // startup parameter such as statement_timeout is refused here as Hyperdrive-style poolers do.
+    // Some drivers (JDBC, older postgres.js) send it; nothing else is ignored, so a startup
+    // parameter such as statement_timeout is refused here, as transaction poolers do.
     "ignore_startup_parameters = extra_float_digits",
     // With the database unreachable, PgBouncer fails new logins at once (server_login_retry)
     // but by default keeps a client that is already waiting for a server connection queued
@@ -116,7 +116,8 @@ export async function startPgbouncer(
       stopped = true;
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGINT");
+        // SIGTERM: immediate shutdown (SIGINT would wait for clients, e.g. a hung worker).
+        child.kill("SIGTERM");
         await exited;
       }
       await rm(dir, { recursive: true, force: true });

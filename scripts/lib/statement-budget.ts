@@ -33,15 +33,3 @@ export async function applyStatementBudget(client: pg.Client, ms: number): Promi
      END $$`,
   );
 }
-
-/** What a fresh session of the current role gets (for tests and `provision` to verify). */
-export async function provisionedStatementBudget(client: pg.Client): Promise<string | undefined> {
-  const result = await client.query<{ setting: string }>(
-    `SELECT s.setting FROM pg_db_role_setting d
-       CROSS JOIN LATERAL unnest(d.setconfig) AS s(setting)
-      WHERE d.setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
-        AND d.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND s.setting LIKE 'statement_timeout=%'`,
-  );
-  return result.rows[0]?.setting.split("=")[1];
-}
