@@ -27,6 +27,8 @@ const SECONDS = Number(process.env.ABUSE_SECONDS ?? 8);
  * back to back, one local isolate on a small machine is also busy refusing requests.
  */
 const PACE_MS = Number(process.env.ABUSE_PACE_MS ?? 1000);
+/** The other user reads at about 6 a second: well inside its own 600/min budgets. */
+const VICTIM_PACE_MS = 150;
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 
 const percentile = (values: number[], p: number) => {
@@ -105,7 +107,9 @@ async function main() {
       while (Date.now() < until) {
         const started = performance.now();
         statuses.push(await call(`/notes/${victimNote}`, victim.token, "198.51.100.9"));
-        latencies.push(performance.now() - started);
+        const took = performance.now() - started;
+        latencies.push(took);
+        if (took < VICTIM_PACE_MS) await new Promise((resolve) => setTimeout(resolve, VICTIM_PACE_MS - took));
       }
       return { latencies, statuses };
     };
