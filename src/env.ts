@@ -25,6 +25,9 @@ export interface Bindings extends Env {
   GITHUB_MAX_PAGES?: string;
   GITHUB_DEADLINE_MS?: string;
   GITHUB_MAX_BODY_BYTES?: string;
+  RATE_LIMIT_BUDGETS?: string;
+  SEARCH_CONCURRENCY?: string;
+  SEARCH_STATEMENT_TIMEOUT_MS?: string;
   STATS_ACCESS?: string;
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;

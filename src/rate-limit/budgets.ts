@@ -41,10 +41,10 @@ export function parseBudgets(value: unknown): BudgetTable {
 }
 
 const tables = new WeakMap<object, BudgetTable>();
-function budgetTable(env: object): BudgetTable {
+function budgetTable(env: AppEnv["Bindings"]): BudgetTable {
   let table = tables.get(env);
   if (!table) {
-    table = parseBudgets((env as { RATE_LIMIT_BUDGETS?: string }).RATE_LIMIT_BUDGETS);
+    table = parseBudgets(env.RATE_LIMIT_BUDGETS);
     tables.set(env, table);
   }
   return table;

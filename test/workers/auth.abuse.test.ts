@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
+import { sha256 } from "../../src/lib/crypto.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import {
   adminTokens,
@@ -92,11 +93,15 @@ describe("refresh limits never spend the token", () => {
     }
     const limited = await refresh();
     await expectProblem(limited, 429, "rate-limited");
+    // The token the client still holds (the one refused) must not have been spent.
     const held = await runSql<{ used: boolean }>(
-      sql`SELECT used_at IS NOT NULL AS used FROM refresh_tokens
-          WHERE user_id = ${user.tokens.user.id} ORDER BY id DESC LIMIT 1`,
+      sql`SELECT used_at IS NOT NULL AS used FROM refresh_tokens WHERE token_hash = ${await sha256(token)}`,
     );
     expect(held[0]?.used).toBe(false);
+    const issued = await runSql<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = ${user.tokens.user.id}`,
+    );
+    expect(issued[0]?.n).toBe(3);
   });
 });
 

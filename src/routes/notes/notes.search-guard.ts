@@ -25,9 +25,8 @@ function positive(value: unknown, fallback: number): number {
 export async function guardedSearch<T>(c: Context<AppEnv>, run: (db: Database) => Promise<T>): Promise<T> {
   const userId = c.var.caller.userId;
   await spendBudget(c, "search", userId);
-  const vars = c.env as unknown as Record<string, unknown>;
-  const statementMs = positive(vars.SEARCH_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_MS);
-  const max = positive(vars.SEARCH_CONCURRENCY, DEFAULT_CONCURRENCY);
+  const statementMs = positive(c.env.SEARCH_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_MS);
+  const max = positive(c.env.SEARCH_CONCURRENCY, DEFAULT_CONCURRENCY);
   const slots = c.env.RATE_LIMITER.getByName(`search_slots:${await sha256(userId)}`);
   const lease = await slots.acquireSlot(max, statementMs + 5_000).catch((error: unknown) => {
     c.var.log.error("error", "rate_limiter.unavailable", { rule: "search_slots", error });

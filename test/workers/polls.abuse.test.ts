@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { apiJson, expectProblem } from "../helpers/api.ts";
+import { bearer, randomIp, registerUser } from "../helpers/auth.ts";
+import { answersFor, ownerWithPoll, resultsOf } from "../helpers/polls.ts";
+
+/** What README "Abuse resistance" promises about a determined voter, checked. */
+describe("a determined voter", () => {
+  it("anonymous poll: dropping the cookie is capped per address; rotating addresses is not", async () => {
+    const { owner, poll } = await ownerWithPoll({
+      title: "anon",
+      voters: "anonymous",
+      max_votes_per_ip: 2,
+      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+    });
+    const vote = (ip: string) =>
+      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const home = randomIp();
+    expect((await vote(home)).status).toBe(201);
+    expect((await vote(home)).status).toBe(201);
+    await expectProblem(await vote(home), 429, "vote-limit-reached");
+    for (let i = 0; i < 3; i += 1) expect((await vote(randomIp())).status).toBe(201);
+    expect((await resultsOf(poll, owner)).total_voters).toBe(5);
+  });
+
+  it("authenticated poll (the stricter mode): one ballot per account, whatever the addresses", async () => {
+    const { owner, poll } = await ownerWithPoll({
+      title: "members",
+      voters: "authenticated",
+      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+    });
+    const voter = await registerUser();
+    const vote = (ip: string) =>
+      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), {
+        ...bearer(voter.tokens.access_token),
+        "CF-Connecting-IP": ip,
+      });
+    expect((await vote(randomIp())).status).toBe(201);
+    for (let i = 0; i < 3; i += 1) await expectProblem(await vote(randomIp()), 409, "already-voted");
+    await expectProblem(
+      await apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": randomIp() }),
+      401,
+      "unauthorized",
+    );
+    expect((await resultsOf(poll, owner)).total_voters).toBe(1);
+  });
+});
