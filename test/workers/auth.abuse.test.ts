@@ -15,6 +15,7 @@ import {
   type TokenResponse,
 } from "../helpers/auth.ts";
 import { runSql } from "../helpers/db.ts";
+import { ownerWithPoll, twoQuestions } from "../helpers/polls.ts";
 
 const secret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET;
 const post = (path: string, token: string) => api(path, { method: "POST", headers: bearer(token) });
@@ -42,6 +43,28 @@ describe("admin power follows the account, not the token", () => {
     const admin = await extraAdmin();
     await runSql(sql`UPDATE users SET role = 'user' WHERE id = ${admin.user.id}`);
     await expectProblem(await getAs("/admin/users", admin.access_token), 403, "forbidden");
+  });
+
+  it("a disabled admin's old token loses every admin power, not only the admin routes", async () => {
+    const root = await adminTokens();
+    const d = await extraAdmin();
+    const { owner, poll } = await ownerWithPoll(twoQuestions({ results_visibility: "after_close" }));
+    expect((await post(`/admin/users/${d.user.id}/disable`, root.access_token)).status).toBe(200);
+
+    await expectProblem(await getAs(`/polls/${poll.id}/results`, d.access_token), 401, "unauthorized");
+    const deleted = await api(`/polls/${poll.id}`, { method: "DELETE", headers: bearer(d.access_token) });
+    await expectProblem(deleted, 401, "unauthorized");
+    expect((await getAs(`/polls/${poll.id}`, owner.tokens.access_token)).status).toBe(200);
+  });
+
+  it("a demoted admin's old token is treated as a user's", async () => {
+    const admin = await extraAdmin();
+    const { poll } = await ownerWithPoll(twoQuestions({ results_visibility: "after_close" }));
+    expect((await getAs(`/polls/${poll.id}/results`, admin.access_token)).status).toBe(200);
+    await runSql(sql`UPDATE users SET role = 'user' WHERE id = ${admin.user.id}`);
+    await expectProblem(await getAs(`/polls/${poll.id}/results`, admin.access_token), 403, "results-hidden");
+    const deleted = await api(`/polls/${poll.id}`, { method: "DELETE", headers: bearer(admin.access_token) });
+    expect(deleted.status).toBe(403);
   });
 
   it("an admin cannot disable itself", async () => {

@@ -1,7 +1,7 @@
-import { jwtSecret, verifyAccessToken } from "../../auth/tokens.ts";
 import type { Caller } from "../../env.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { callerFromJwt } from "../../middleware/auth.ts";
 import { bearerFromProtocols, connectLiveResults } from "../../polls/live.ts";
 import { resultsAccess } from "../../polls/visibility.ts";
 import { callerVoterKeys, readVoterCookie } from "../../polls/voter.ts";
@@ -34,6 +34,5 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
 async function callerFromProtocol(c: Parameters<typeof liveResults>[0]): Promise<Caller | undefined> {
   const token = bearerFromProtocols(c);
   if (!token) return undefined;
-  const claims = await verifyAccessToken(token, jwtSecret(c.env));
-  return { userId: claims.sub, role: claims.role, via: "jwt" };
+  return callerFromJwt(c, token);
 }
