@@ -41,7 +41,8 @@ export function declareRateLimits<T extends object>(document: T): T {
   const problem = { $ref: "#/components/schemas/Problem" };
   for (const operations of Object.values(doc.paths ?? {})) {
     for (const operation of Object.values(operations)) {
-      const responses = (operation.responses ??= {});
+      operation.responses ??= {};
+      const responses = operation.responses;
       responses["429"] ??= {
         description: "A rate limit budget is spent; see `Retry-After`.",
         content: { "application/problem+json": { schema: problem } },
