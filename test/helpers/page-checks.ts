@@ -126,8 +126,8 @@ export function canvasPixelsOf(page: Page, chart: string, hex: string): Promise<
     const { data } = element.getContext("2d").getImageData(0, 0, element.width, element.height);
     let count = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (data[i + 3] >= 250 && target.every((value, channel) => Math.abs(data[i + channel] - value) <= 8))
-        count += 1;
+      const near = (value: number, channel: number) => Math.abs((data[i + channel] ?? 0) - value) <= 8;
+      if ((data[i + 3] ?? 0) >= 250 && target.every(near)) count += 1;
     }
     return count;
   }, hex);
