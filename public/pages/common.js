@@ -45,5 +45,14 @@ window.devhub = (() => {
     };
   }
 
-  return { token, api, el, palette };
+  /**
+   * Calls `redraw` whenever the colour scheme flips: canvas charts paint with the colours read
+   * at draw time, so without this a chart drawn in light mode stays light-on-dark (and the
+   * reverse) after the system or the user switches scheme.
+   */
+  function onSchemeChange(redraw) {
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", redraw);
+  }
+
+  return { token, api, el, palette, onSchemeChange };
 })();

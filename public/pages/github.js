@@ -1,7 +1,7 @@
 // /gh/:username: sorts and filters the server-rendered repository table in place (the same
 // links work without script through ?sort= and ?language=), and draws the language chart.
 (() => {
-  const { palette } = window.devhub;
+  const { palette, onSchemeChange } = window.devhub;
   document.documentElement.classList.add("js");
   const table = document.getElementById("repos");
   const body = table.tBodies[0];
@@ -55,40 +55,46 @@
     container.textContent = "No languages to show.";
     return;
   }
-  const colours = palette();
-  const axis = { stroke: colours.text, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } };
-  const plot = new uPlot(
-    {
-      width: Math.max(280, container.clientWidth),
-      height: 220,
-      scales: {
-        x: { time: false, range: [-0.5, languages.length - 0.5] },
-        y: { range: (_u, _min, max) => [0, max + 1] },
+  let plot;
+  function draw() {
+    plot?.destroy();
+    const colours = palette();
+    const axis = { stroke: colours.text, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } };
+    plot = new uPlot(
+      {
+        width: Math.max(280, container.clientWidth),
+        height: 220,
+        scales: {
+          x: { time: false, range: [-0.5, languages.length - 0.5] },
+          y: { range: (_u, _min, max) => [0, max + 1] },
+        },
+        axes: [
+          {
+            ...axis,
+            splits: () => languages.map((_, index) => index),
+            values: (_u, ticks) => ticks.map((i) => languages[i]?.language ?? ""),
+          },
+          { ...axis, size: 40 },
+        ],
+        legend: { show: false },
+        cursor: { show: false },
+        series: [
+          {},
+          {
+            label: "Repositories",
+            fill: colours.series[0],
+            stroke: colours.series[0],
+            paths: uPlot.paths.bars({ size: [0.6, 80] }),
+            points: { show: false },
+          },
+        ],
       },
-      axes: [
-        {
-          ...axis,
-          splits: () => languages.map((_, index) => index),
-          values: (_u, ticks) => ticks.map((i) => languages[i]?.language ?? ""),
-        },
-        { ...axis, size: 40 },
-      ],
-      legend: { show: false },
-      cursor: { show: false },
-      series: [
-        {},
-        {
-          label: "Repositories",
-          fill: colours.series[0],
-          stroke: colours.series[0],
-          paths: uPlot.paths.bars({ size: [0.6, 80] }),
-          points: { show: false },
-        },
-      ],
-    },
-    [languages.map((_, index) => index), languages.map((entry) => entry.repositories)],
-    container,
-  );
+      [languages.map((_, index) => index), languages.map((entry) => entry.repositories)],
+      container,
+    );
+  }
+  draw();
+  onSchemeChange(draw);
   new ResizeObserver(() =>
     plot.setSize({ width: Math.max(280, container.clientWidth), height: 220 }),
   ).observe(container.parentElement);

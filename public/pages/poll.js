@@ -1,6 +1,8 @@
 // /p/:id: votes through the JSON API (anonymous with the voter cookie, or signed in with a
 // token kept in sessionStorage) and keeps the result bars current: over the live-results
-// WebSocket when the server has one, otherwise by polling GET /polls/:id/results.
+// WebSocket (signed-in viewers offer their token as a subprotocol, since a browser cannot set
+// Authorization on a socket), otherwise by polling GET /polls/:id/results. Which of the two
+// is running is shown to the reader (#live-status) and kept in its data-mode attribute.
 (() => {
   const { api, el, token } = window.devhub;
   const root = document.getElementById("poll");
@@ -9,8 +11,12 @@
   const results = $("results");
   const message = $("message");
   const POLL_MS = 3000;
+  const LIVE_PROTOCOL = "devhub.results.v1";
   let live = false;
+  let ended = false; // deleted: nothing more to fetch or subscribe to
+  let socket = null;
   let timer;
+  let retry;
   let me = null;
 
   function say(text, isError = false) {
@@ -68,14 +74,28 @@
   }
 
   function gone() {
+    ended = true;
     clearTimeout(timer);
+    clearTimeout(retry);
+    socket?.close(1000);
+    $("live-status").hidden = true;
     say("This poll has been deleted.", true);
     markClosed();
   }
 
+  function showMode(mode) {
+    live = mode === "live";
+    const status = $("live-status");
+    status.hidden = false;
+    status.dataset.mode = mode;
+    status.textContent = live
+      ? "Live: results update as votes arrive."
+      : `Refreshing every ${POLL_MS / 1000} s.`;
+  }
+
   function poll() {
     clearTimeout(timer);
-    if (live) return;
+    if (live || ended) return;
     loadResults()
       .catch(() => undefined)
       .finally(() => {
@@ -83,22 +103,40 @@
       });
   }
 
-  /** Live updates once the server offers them; any failure to open falls back to polling. */
+  /**
+   * Live updates over the WebSocket; a socket that cannot open (refused, e.g. results hidden
+   * until this viewer votes, or no WebSocket on the way) falls back to polling. Called again
+   * whenever who may see what changes (sign-in, sign-out, own vote): the server decides the
+   * audience when the socket opens.
+   */
   function subscribe() {
-    let socket;
+    clearTimeout(retry);
+    if (ended) return;
+    const previous = socket;
+    socket = null;
+    previous?.close(1000);
+    const protocols = [LIVE_PROTOCOL];
+    if (token.get()) protocols.push(`bearer.${token.get()}`);
+    let current;
     try {
-      socket = new WebSocket(
+      current = new WebSocket(
         `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/polls/${id}/results/live`,
+        protocols,
       );
     } catch {
+      showMode("polling");
       poll();
       return;
     }
-    socket.addEventListener("open", () => {
-      live = true;
+    socket = current;
+    // Events of a socket that has since been replaced are ignored.
+    current.addEventListener("open", () => {
+      if (socket !== current) return;
+      showMode("live");
       clearTimeout(timer);
     });
-    socket.addEventListener("message", (event) => {
+    current.addEventListener("message", (event) => {
+      if (socket !== current) return;
       let data;
       try {
         data = JSON.parse(event.data);
@@ -108,12 +146,14 @@
       if (data.type === "results" || data.type === "closed") render(data.results);
       if (data.type === "deleted") gone();
     });
-    socket.addEventListener("close", () => {
-      // Never opened (no such endpoint yet, or refused): poll. Dropped later: poll, retry in 30 s.
+    current.addEventListener("close", () => {
+      if (socket !== current || ended) return;
+      // Never opened: poll. Dropped later: poll, and try the socket again in 30 s.
+      socket = null;
       const wasLive = live;
-      live = false;
+      showMode("polling");
       poll();
-      if (wasLive) setTimeout(subscribe, 30_000);
+      if (wasLive) retry = setTimeout(subscribe, 30_000);
     });
   }
 
@@ -150,10 +190,12 @@
     token.set(body.access_token);
     await whoAmI();
     await loadResults();
+    subscribe();
   });
   $("sign-out").addEventListener("click", async () => {
     token.clear();
     await whoAmI();
+    subscribe();
   });
 
   // An owner's CSV may need the bearer token, which a plain link cannot send.
@@ -186,6 +228,8 @@
     if (status === 201) {
       say("Your vote was recorded.");
       for (const control of form.elements) control.disabled = true;
+      // Results hidden until this viewer voted may now be streamed to it.
+      if (!live) subscribe();
     } else {
       say(body?.detail ?? `The vote failed (HTTP ${status}).`, true);
       $("submit-vote").disabled = false;

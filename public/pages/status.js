@@ -2,7 +2,7 @@
 // (last hour, server-side); per-route rates are differences between successive reports,
 // so that chart covers the time since this page opened (the server keeps route totals only).
 (() => {
-  const { api, el, palette, token } = window.devhub;
+  const { api, el, palette, token, onSchemeChange } = window.devhub;
   const root = document.getElementById("status");
   const refreshMs = Number(root.dataset.refreshMs) || 3000;
   const $ = (id) => document.getElementById(id);
@@ -15,6 +15,20 @@
   const hhmm = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
   const hhmmss = (ts) => new Date(ts * 1000).toISOString().slice(11, 19);
   const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+  // uPlot's default 50 px between time ticks is narrower than "00:00:00": labels ran together.
+  // Ticks are spaced by the widest label in the axis font, plus a gap.
+  const AXIS_FONT = "12px system-ui, sans-serif";
+  const X_TICK_SPACE = (() => {
+    const context = document.createElement("canvas").getContext("2d");
+    context.font = AXIS_FONT;
+    return Math.ceil(context.measureText("00:00:00").width) + 24;
+  })();
+
+  function timeRange(u) {
+    const times = u.data[0];
+    const last = times.length ? times[times.length - 1] : Date.now() / 1000;
+    return [Math.min(times.length ? times[0] : last, last - 300), last];
+  }
 
   function chart(id, labels, data) {
     const container = $(id);
@@ -25,17 +39,33 @@
       existing.plot.setData(data);
     } else {
       existing?.plot.destroy();
-      const axis = { stroke: colours.text, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } };
+      const axis = {
+        font: AXIS_FONT,
+        stroke: colours.text,
+        grid: { stroke: colours.grid },
+        ticks: { stroke: colours.grid },
+      };
       const plot = new uPlot(
         {
           width: Math.max(280, container.clientWidth),
           height: 220,
           tzDate: utc,
           // At least a five-minute span, so a chart with one or two points still reads as time.
-          scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 300), max] } },
+          // Taken from the data: uPlot widens a one-point span by days before a range function
+          // sees it (every tick then read "00:00", and setData kept that scale).
+          scales: { x: { time: true, range: timeRange } },
           axes: [
             // Seconds only where ticks are closer than a minute (the since-opened route chart).
-            { ...axis, values: (_u, ticks) => ticks.map(ticks[1] - ticks[0] < 60 ? hhmmss : hhmm) },
+            {
+              ...axis,
+              space: X_TICK_SPACE,
+              values: (_u, ticks, _axis, space) => {
+                const labels = ticks.map(ticks[1] - ticks[0] < 60 ? hhmmss : hhmm);
+                // What the axis shows, for tests and DOM readers (a canvas has no text).
+                container.dataset.xAxis = JSON.stringify({ font: AXIS_FONT, space, labels });
+                return labels;
+              },
+            },
             { ...axis, size: 50 },
           ],
           series: [
@@ -202,7 +232,7 @@
     refresh();
   });
   // Chart colours come from the CSS variables: rebuild the charts when the scheme flips.
-  matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+  onSchemeChange(() => {
     for (const id of Object.keys(charts)) {
       charts[id].plot.destroy();
       delete charts[id];

@@ -144,17 +144,23 @@ export async function githubPage(c: Context<AppEnv>) {
               <dd>{profile.aggregates.total_forks}</dd>
             </div>
           </dl>
-          <p class="muted">
-            {[profile.company, profile.location].filter(Boolean).join(" · ")}
-            {profile.url ? (
-              <>
-                {" "}
-                <a href={profile.url} rel="noopener noreferrer">
-                  Profile on GitHub
-                </a>
-              </>
-            ) : null}
-          </p>
+          {profile.company || profile.location ? (
+            <p class="muted" id="profile-facts">
+              {[
+                profile.company ? `Company: ${profile.company}` : "",
+                profile.location ? `Location: ${profile.location}` : "",
+              ]
+                .filter(Boolean)
+                .join(" · ")}
+            </p>
+          ) : null}
+          {profile.url ? (
+            <p>
+              <a href={profile.url} rel="noopener noreferrer">
+                {profile.login}'s profile on GitHub
+              </a>
+            </p>
+          ) : null}
         </section>
         <figure class="card chart">
           <figcaption id="cap-languages">Repositories by language (own, not forks)</figcaption>

@@ -107,6 +107,7 @@ export async function pollPage(c: Context<AppEnv>) {
               <p class="muted">{hiddenResultsMessage(poll.results_visibility)}</p>
             )}
           </div>
+          <p id="live-status" class="muted" role="status" hidden />
           <p>
             <a id="csv" href={`/polls/${poll.id}/results.csv`} hidden>
               Download results as CSV

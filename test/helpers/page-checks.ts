@@ -103,3 +103,32 @@ export async function saveWeights(weights: PageWeight[]): Promise<void> {
   await writeFile(join(RESULTS_DIR, "weights.json"), `${JSON.stringify(weights, null, 2)}\n`);
   console.table(weights);
 }
+
+/** A CSS custom property of the page as it resolves now (it differs between colour schemes). */
+export function cssVariable(page: Page, name: string): Promise<string> {
+  return page.evaluate<string>(
+    `getComputedStyle(document.documentElement).getPropertyValue(${JSON.stringify(name)}).trim()`,
+  );
+}
+
+/**
+ * How many opaque pixels of the chart's canvas are painted in `hex` (±8 per channel): the
+ * canvas has no DOM to inspect, so this is how a test sees which colours a chart was drawn with.
+ */
+export function canvasPixelsOf(page: Page, chart: string, hex: string): Promise<number> {
+  return page.locator(`${chart} canvas`).evaluate((canvas, colour) => {
+    const target = [1, 3, 5].map((at) => Number.parseInt(colour.slice(at, at + 2), 16));
+    const element = canvas as unknown as {
+      width: number;
+      height: number;
+      getContext(kind: "2d"): { getImageData(...box: number[]): { data: Uint8ClampedArray } };
+    };
+    const { data } = element.getContext("2d").getImageData(0, 0, element.width, element.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const near = (value: number, channel: number) => Math.abs((data[i + channel] ?? 0) - value) <= 8;
+      if ((data[i + 3] ?? 0) >= 250 && target.every(near)) count += 1;
+    }
+    return count;
+  }, hex);
+}

@@ -11,6 +11,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
 import {
+  canvasPixelsOf,
+  cssVariable,
   horizontalOverflow,
   measurePage,
   type PageWeight,
@@ -19,6 +21,7 @@ import {
   screenshots,
   seriousViolations,
 } from "../helpers/page-checks.ts";
+import { countResultReads, liveMode, meterValue, voteFirstChoices } from "../helpers/poll-page.ts";
 
 if (!CHROMIUM) console.log("SKIPPED pages browser check: no Chromium (apt-get install -y chromium).");
 
@@ -27,8 +30,14 @@ let browser: Browser | undefined;
 let base = "";
 const weights: PageWeight[] = [];
 
+/** The part of a 2D canvas context used to measure text (this project has no DOM typings). */
+interface CanvasText {
+  font: string;
+  measureText(text: string): { width: number };
+}
+
 /** A page that records CSP refusals and script errors, so each test can assert there were none. */
-async function openPage(options: { javaScriptEnabled?: boolean } = {}) {
+async function openPage(options: { javaScriptEnabled?: boolean; colorScheme?: "dark" | "light" } = {}) {
   const context = await (browser as Browser).newContext({
     viewport: { width: 1280, height: 900 },
     ...options,
@@ -42,11 +51,26 @@ async function openPage(options: { javaScriptEnabled?: boolean } = {}) {
   return { page, problems, close: () => context.close() };
 }
 
-async function auditAndCapture(page: Page, name: string, path: string): Promise<void> {
+/**
+ * The chart is painted in the scheme's own grid and text colours and none of the other
+ * scheme's grid colour (a canvas keeps the colours it was drawn with until it is redrawn).
+ */
+async function expectChartInScheme(page: Page, chart: string, otherGrid: string): Promise<void> {
+  const [grid, text] = [await cssVariable(page, "--grid"), await cssVariable(page, "--text")];
+  await expect.poll(() => canvasPixelsOf(page, chart, grid), { timeout: 10_000 }).toBeGreaterThan(50);
+  await expect.poll(() => canvasPixelsOf(page, chart, otherGrid), { timeout: 10_000 }).toBe(0);
+  expect(await canvasPixelsOf(page, chart, text)).toBeGreaterThan(10);
+}
+
+async function auditAndCapture(page: Page, name: string, path: string, charts: string[] = []): Promise<void> {
   expect(await seriousViolations(page)).toEqual([]);
   await screenshots(page, name);
-  // Dark mode: contrast is audited again and a desktop screenshot kept.
+  const lightGrid = await cssVariable(page, "--grid");
+  // Dark mode, switched after load: charts redraw, contrast is audited again, a screenshot kept.
   await page.emulateMedia({ colorScheme: "dark" });
+  const darkGrid = await cssVariable(page, "--grid");
+  expect(darkGrid).not.toBe(lightGrid);
+  for (const chart of charts) await expectChartInScheme(page, chart, lightGrid);
   await page.waitForTimeout(300);
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: join(RESULTS_DIR, `${name}-1280-dark.png`), fullPage: true });
@@ -65,9 +89,6 @@ async function postJson(path: string, body: unknown, token?: string) {
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
-
-const meterValue = (page: Page, label: string) =>
-  page.locator(`#results li:has(.label:text-is("${label}")) meter`).getAttribute("value");
 
 describe.skipIf(!CHROMIUM)("pages in a browser", () => {
   beforeAll(async () => {
@@ -122,9 +143,21 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     expect(new Set(languages)).toEqual(new Set(["Go"]));
     await page.getByLabel("Language", { exact: true }).selectOption("");
 
-    await auditAndCapture(page, "github", "/gh/octocat");
+    // The location is labelled, not a stray word before the link.
+    expect(await page.locator("#profile-facts").textContent()).toBe("Location: Internet");
+    await expect.poll(() => page.getByRole("link", { name: "octocat's profile on GitHub" }).count()).toBe(1);
+
+    const lightGrid = await cssVariable(page, "--grid");
+    await auditAndCapture(page, "github", "/gh/octocat", ["#chart-languages"]);
     expect(problems).toEqual([]);
     await close();
+
+    // Loaded straight into dark mode: drawn in dark colours from the start.
+    const dark = await openPage({ colorScheme: "dark" });
+    await dark.page.goto(`${base}/gh/octocat`);
+    await dark.page.locator("#chart-languages canvas").first().waitFor();
+    await expectChartInScheme(dark.page, "#chart-languages", lightGrid);
+    await dark.close();
   }, 90_000);
 
   it("poll: a vote moves the bars, another voter's vote arrives without reload, and the form works without JS", async () => {
@@ -158,22 +191,25 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     await page.goto(`${base}/p/${poll.id}`);
     expect(await page.locator("h1").textContent()).toBe("Which editor? <b>bold</b>");
     expect(await meterValue(page, "Emacs")).toBe("0");
+    await expect.poll(() => liveMode(page)).toBe("live");
+    expect(await page.locator("#live-status").textContent()).toMatch(/^Live/);
     await page.getByLabel("Emacs", { exact: true }).check();
     await page.getByLabel("Plugins", { exact: true }).check();
+    const ownRead = page.waitForResponse((response) => response.url().endsWith(`/polls/${poll.id}/results`));
     await page.getByRole("button", { name: "Vote", exact: true }).click();
     await expect.poll(() => page.locator("#message").textContent()).toBe("Your vote was recorded.");
     await expect.poll(() => meterValue(page, "Emacs")).toBe("100");
+    await ownRead;
 
-    // Someone else votes through the API: the open page catches up by itself.
-    const [q1, q2] = poll.questions;
-    const other = await postJson(`/polls/${poll.id}/votes`, {
-      answers: [
-        { question_id: q1?.id, choice_ids: [q1?.choices[0]?.id] },
-        { question_id: q2?.id, choice_ids: [q2?.choices[0]?.id] },
-      ],
-    });
-    expect(other.status).toBe(201);
+    // Someone else votes through the API: the update reaches the open page over the socket,
+    // with no HTTP read of the results (the fallback would need one every 3 s).
+    const reads = await countResultReads(page, poll.id);
+    const sent = Date.now();
+    expect(await voteFirstChoices(base, poll)).toBe(201);
     await expect.poll(() => meterValue(page, "Vim"), { timeout: 15_000 }).toBe("50");
+    console.log(`poll page: another client's vote shown after ${Date.now() - sent} ms (socket)`);
+    expect(reads.count).toBe(0);
+    expect(await liveMode(page)).toBe("live");
     expect(await meterValue(page, "Emacs")).toBe("50");
     await auditAndCapture(page, "poll", `/p/${poll.id}`);
     expect(problems).toEqual([]);
@@ -189,6 +225,87 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     expect(await plain.page.locator("[data-total]").textContent()).toBe("3");
     expect(await meterValue(plain.page, "VS Code")).toBe("33.3");
     await plain.close();
+  }, 90_000);
+
+  it("poll, signed in: results hidden until the vote, then live over a socket that carries the token", async () => {
+    const password = "tangerine-Otter-42-skyline";
+    const account = async (name: string) => {
+      const email = `${name}-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
+      const registered = await postJson("/auth/register", { email, password, display_name: name });
+      return { email, token: registered.body.access_token as string };
+    };
+    const [owner, voter, other] = [await account("owner"), await account("voter"), await account("other")];
+    const created = await postJson(
+      "/polls",
+      {
+        title: "Signed-in live",
+        voters: "authenticated",
+        results_visibility: "after_vote",
+        questions: [{ prompt: "Tea or coffee?", choices: [{ label: "Tea" }, { label: "Coffee" }] }],
+      },
+      owner.token,
+    );
+    expect(created.status).toBe(201);
+    const poll = created.body as {
+      id: string;
+      questions: Array<{ id: string; choices: Array<{ id: string }> }>;
+    };
+
+    const { page, problems, close } = await openPage();
+    await page.goto(`${base}/p/${poll.id}`);
+    // Hidden until this viewer votes: the server refuses the socket, so the page polls.
+    await expect.poll(() => liveMode(page)).toBe("polling");
+    expect(await page.locator("#live-status").textContent()).toBe("Refreshing every 3 s.");
+    await page.getByLabel("Email").fill(voter.email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#signed-in").isVisible()).toBe(true);
+    await page.getByLabel("Coffee", { exact: true }).check();
+    await page.getByRole("button", { name: "Vote", exact: true }).click();
+    await expect.poll(() => page.locator("#message").textContent()).toBe("Your vote was recorded.");
+    // The socket opens only as this account: its token rides as the `bearer.<jwt>` subprotocol.
+    await expect.poll(() => liveMode(page), { timeout: 10_000 }).toBe("live");
+    await expect.poll(() => meterValue(page, "Coffee")).toBe("100");
+
+    const reads = await countResultReads(page, poll.id);
+    expect(await voteFirstChoices(base, poll, other.token)).toBe(201);
+    await expect.poll(() => meterValue(page, "Tea"), { timeout: 15_000 }).toBe("50");
+    expect(reads.count).toBe(0);
+    expect(problems).toEqual([]);
+    await close();
+  }, 90_000);
+
+  it("poll: without a WebSocket the page says so and polls, and another vote still arrives", async () => {
+    const owner = await postJson("/auth/register", {
+      email: `fallback-${crypto.randomUUID().slice(0, 8)}@devhub.test`,
+      password: "tangerine-Otter-42-skyline",
+      display_name: "Owner",
+    });
+    const created = await postJson(
+      "/polls",
+      {
+        title: "Fallback",
+        voters: "anonymous",
+        questions: [{ prompt: "Yes or no?", choices: [{ label: "Yes" }, { label: "No" }] }],
+      },
+      owner.body.access_token as string,
+    );
+    const poll = created.body as {
+      id: string;
+      questions: Array<{ id: string; choices: Array<{ id: string }> }>;
+    };
+    const { page, problems, close } = await openPage();
+    // As a proxy that refuses WebSockets would: every socket to the live endpoint is closed.
+    await page.routeWebSocket(/\/results\/live$/, (socket) => socket.close({ code: 1011 }));
+    await page.goto(`${base}/p/${poll.id}`);
+    await expect.poll(() => liveMode(page)).toBe("polling");
+    expect(await page.locator("#live-status").textContent()).toBe("Refreshing every 3 s.");
+    const reads = await countResultReads(page, poll.id);
+    expect(await voteFirstChoices(base, poll)).toBe(201);
+    await expect.poll(() => meterValue(page, "Yes"), { timeout: 15_000 }).toBe("100");
+    expect(reads.count).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await close();
   }, 90_000);
 
   it("status: a burst of requests shows up in the request chart without reloading", async () => {
@@ -208,7 +325,22 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
       .poll(() => page.locator("#chart-routes canvas").count(), { timeout: 15_000 })
       .toBeGreaterThan(0);
     expect(await page.locator("#environment").textContent()).toBe("local");
-    await auditAndCapture(page, "status", "/status");
+    // Time ticks sit at least a label's width (plus a gap) apart, so labels never run together.
+    const axis = JSON.parse((await page.locator("#chart-routes").getAttribute("data-x-axis")) ?? "null") as {
+      font: string;
+      space: number;
+      labels: string[];
+    };
+    expect(axis.labels.length).toBeGreaterThan(1);
+    // Real clock times since the page opened: distinct, none from a scale spanning decades.
+    expect(new Set(axis.labels).size).toBe(axis.labels.length);
+    const widest = await page.locator("#chart-routes canvas").evaluate((canvas, { font, labels }) => {
+      const context = (canvas as unknown as { getContext(kind: "2d"): CanvasText }).getContext("2d");
+      context.font = font;
+      return Math.max(...labels.map((label) => context.measureText(label).width));
+    }, axis);
+    expect(axis.space).toBeGreaterThanOrEqual(widest + 8);
+    await auditAndCapture(page, "status", "/status", ["#chart-requests", "#chart-routes"]);
     expect(problems).toEqual([]);
     await close();
   }, 90_000);
