@@ -5,13 +5,16 @@
  * recount query timed in SQL; (2) vote throughput with every voter on one choice vs spread;
  * (3) live fan-out to BENCH_SUBSCRIBERS (default 1,000) subscribers. Writes
  * bench/results/polls-latest.json. Environment: BENCH_SECONDS (default 5), BENCH_CONNECTIONS
- * (default 32), BENCH_SIZES (default 1000,100000,1000000), DATABASE_URL (else a throwaway server).
+ * (default 32), BENCH_SIZES (default 1000,100000,1000000), DATABASE_URL (else a throwaway server),
+ * BENCH_POOL=pgbouncer (the worker reaches the database through PgBouncer in transaction mode,
+ * as production goes through Hyperdrive; seeding and recounts stay direct).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { sign } from "hono/jwt";
 import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
+import { startPgbouncer } from "../lib/pgbouncer.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
 import { arrivals, percentile, subscribe, waitUntil, workerdCpuSeconds } from "./poll-live.ts";
@@ -37,8 +40,9 @@ async function main() {
     ? { url: process.env.DATABASE_URL, stop: async () => undefined }
     : await startPostgresServer({ maxConnections: 300 });
   await migrateDatabase(database.url);
+  const pool = process.env.BENCH_POOL === "pgbouncer" ? await startPgbouncer(database.url) : undefined;
   const worker = await startLocalWorker({
-    databaseUrl: database.url,
+    databaseUrl: pool?.url ?? database.url,
     bindings: { JWT_SECRET, LOG_LEVEL: "warn", RATE_LIMITS: "register_ip=100000/60" },
   });
   const base = worker.url.href.replace(/\/$/, "");
@@ -209,6 +213,7 @@ async function main() {
   console.log(JSON.stringify(live));
 
   await worker.stop();
+  await pool?.stop();
   await database.stop();
   const report = {
     at: new Date().toISOString(),
