@@ -52,8 +52,11 @@ export interface Variables {
   db: Database;
   /** Which binding the request's queries went through (access log; cache-policy.ts). */
   databaseUsage: () => DatabaseUsage;
-  /** Set by requireAuth/requireAdmin; optionalAuth leaves it unset for anonymous callers. */
-  caller: Caller;
+  /**
+   * Set by requireAuth/requireAdmin (handlers of those routes read it with `authedCaller`);
+   * optionalAuth leaves it unset for anonymous callers.
+   */
+  caller?: Caller;
   /** Set by GitHub routes so the metrics middleware can count cache hits. */
   cacheState: "hit" | "miss" | "stale" | "revalidated";
 }

@@ -117,11 +117,24 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
 }
 
 /**
+ * The caller of a route declared `authed` or `adminOnly` (route-auth.ts), whose middleware
+ * has set it. A typed read rather than a non-null assertion: should a route ever lose its
+ * declaration, this fails closed with the same 401 instead of running the handler
+ * anonymously (and the OpenAPI auth-coverage test names the route).
+ */
+export function authedCaller(c: Context<AppEnv>): Caller {
+  const caller = c.var.caller;
+  if (!caller)
+    throw new ApiError("unauthorized", { detail: "This endpoint needs a bearer token.", headers: CHALLENGE });
+  return caller;
+}
+
+/**
  * Minting credentials needs an interactive session (a JWT from /auth/login): a leaked
  * API key must not be able to mint more keys.
  */
-export function requireSession(c: Context<AppEnv>): void {
-  if (c.var.caller.via !== "jwt") {
+export function requireSession(caller: Caller): void {
+  if (caller.via !== "jwt") {
     throw new ApiError("forbidden", { detail: "This action needs a login session token, not an API key." });
   }
 }

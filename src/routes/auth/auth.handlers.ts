@@ -3,7 +3,7 @@ import { invalidCredentials } from "../../auth/tokens.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { requireSession } from "../../middleware/auth.ts";
+import { authedCaller, requireSession } from "../../middleware/auth.ts";
 import { clientIp, enforceRateLimits } from "../../rate-limit/enforce.ts";
 import type { RateLimitName } from "../../rate-limit/rules.ts";
 import type * as routes from "./auth.routes.ts";
@@ -107,37 +107,39 @@ export const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
 };
 
 export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
-  const user = await service.findUser(c.var.db, c.var.caller.userId);
+  const user = await service.findUser(c.var.db, authedCaller(c).userId);
   if (!user || user.disabledAt) throw invalidCredentials("The account no longer exists or is disabled.");
   return c.json(service.userDto(user), 200);
 };
 
 export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
-  requireSession(c);
+  const caller = authedCaller(c);
+  requireSession(caller);
   const { name, expires_at } = c.req.valid("json");
   const key = await service.createApiKey(
     c.var.db,
-    c.var.caller.userId,
+    caller.userId,
     name,
     expires_at ? new Date(expires_at) : null,
   );
   if (!key) throw invalidCredentials("The account no longer exists or is disabled.");
-  c.var.log.info("security", "api_key.created", { user_id: c.var.caller.userId, api_key_id: key.id });
+  c.var.log.info("security", "api_key.created", { user_id: caller.userId, api_key_id: key.id });
   c.header("Location", `/auth/api-keys/${key.id}`);
   return c.json(key, 201);
 };
 
 export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) => {
-  return c.json({ items: await service.listApiKeys(c.var.db, c.var.caller.userId) }, 200);
+  return c.json({ items: await service.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
 };
 
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
-  if (c.var.caller.apiKeyId !== id) requireSession(c);
-  const revoked = await service.revokeApiKey(c.var.db, c.var.caller.userId, id);
+  const caller = authedCaller(c);
+  if (caller.apiKeyId !== id) requireSession(caller);
+  const revoked = await service.revokeApiKey(c.var.db, caller.userId, id);
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
-  c.var.log.info("security", "api_key.revoked", { user_id: c.var.caller.userId, api_key_id: id });
+  c.var.log.info("security", "api_key.revoked", { user_id: caller.userId, api_key_id: id });
   return c.body(null, 204);
 };
 
@@ -149,7 +151,8 @@ export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
   return async (c) => {
     const { id } = c.req.valid("param");
-    if (disabled && id === c.var.caller.userId) {
+    const admin = authedCaller(c);
+    if (disabled && id === admin.userId) {
       throw new ApiError("conflict", {
         detail: "Administrators cannot disable their own account; ask another administrator.",
       });
@@ -157,7 +160,7 @@ function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserAc
     const user = await service.setUserDisabled(c.var.db, id, disabled);
     if (!user) throw new ApiError("not-found", { detail: `No user ${id}.` });
     const event = disabled ? "user.disabled" : "user.enabled";
-    const fields = { user_id: id, admin_id: c.var.caller.userId };
+    const fields = { user_id: id, admin_id: admin.userId };
     c.var.log.info("security", event, fields);
     c.var.log.info("admin", event, fields);
     return c.json(service.userDto(user), 200);

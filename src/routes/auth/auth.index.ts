@@ -1,25 +1,9 @@
 import { createRouter } from "../../lib/openapi.ts";
-import { requireAdmin, requireAuth } from "../../middleware/auth.ts";
 import * as handlers from "./auth.handlers.ts";
 import * as routes from "./auth.routes.ts";
 
-export const authRouter = createRouter();
-
-// Token responses, account data and key listings must never sit in a cache (RFC 6749 §5.1).
-for (const path of ["/auth/*", "/me", "/admin/*"]) {
-  authRouter.use(path, async function noStore(c, next) {
-    await next();
-    c.header("Cache-Control", "no-store");
-  });
-}
-
-// Middleware is bound per path so public auth endpoints stay public.
-authRouter.use("/me", requireAuth());
-authRouter.use("/auth/api-keys", requireAuth());
-authRouter.use("/auth/api-keys/*", requireAuth());
-authRouter.use("/admin/*", requireAdmin());
-
-authRouter
+/** Access (and `no-store`) is declared on each route in auth.routes.ts. */
+export const authRouter = createRouter()
   .openapi(routes.registerRoute, handlers.register)
   .openapi(routes.loginRoute, handlers.login)
   .openapi(routes.refreshRoute, handlers.refresh)

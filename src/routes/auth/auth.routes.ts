@@ -7,6 +7,8 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { noStore, uncached } from "../../middleware/no-store.ts";
+import { adminOnly, authed } from "../../middleware/route-auth.ts";
 import {
   ApiKeySchema,
   CreateApiKeyBodySchema,
@@ -21,11 +23,15 @@ import {
 
 const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
-export const bearer = [{ bearerAuth: [] }];
+/** Every auth response is `no-store` (see no-store.ts), so each route says so. */
+const uncachedPublic = { middleware: noStore };
+const uncachedAuthed = uncached(authed);
+const uncachedAdmin = uncached(adminOnly);
 
 export const registerRoute = createRoute({
   method: "post",
   path: "/auth/register",
+  ...uncachedPublic,
   tags: ["Auth"],
   summary: "Create an account and start a session",
   request: { body: jsonBody(RegisterBodySchema) },
@@ -40,6 +46,7 @@ export const registerRoute = createRoute({
 export const loginRoute = createRoute({
   method: "post",
   path: "/auth/login",
+  ...uncachedPublic,
   tags: ["Auth"],
   summary: "Exchange email and password for tokens",
   request: { body: jsonBody(LoginBodySchema) },
@@ -55,6 +62,7 @@ export const loginRoute = createRoute({
 export const refreshRoute = createRoute({
   method: "post",
   path: "/auth/refresh",
+  ...uncachedPublic,
   tags: ["Auth"],
   summary: "Rotate a refresh token (single use; reuse revokes the session)",
   request: { body: jsonBody(RefreshBodySchema) },
@@ -72,6 +80,7 @@ export const refreshRoute = createRoute({
 export const logoutRoute = createRoute({
   method: "post",
   path: "/auth/logout",
+  ...uncachedPublic,
   tags: ["Auth"],
   summary: "Revoke the session a refresh token belongs to",
   request: { body: jsonBody(RefreshBodySchema) },
@@ -83,7 +92,7 @@ export const meRoute = createRoute({
   path: "/me",
   tags: ["Auth"],
   summary: "The caller's profile and role",
-  security: bearer,
+  ...uncachedAuthed,
   responses: {
     200: { description: "The caller.", content: jsonContent(UserSchema) },
     ...unauthorizedResponse,
@@ -96,7 +105,7 @@ export const createApiKeyRoute = createRoute({
   path: "/auth/api-keys",
   tags: ["API keys"],
   summary: "Create a personal API key (needs a login session, not another key)",
-  security: bearer,
+  ...uncachedAuthed,
   request: { body: jsonBody(CreateApiKeyBodySchema) },
   responses: {
     201: { description: "The key, shown this once.", content: jsonContent(CreatedApiKeySchema) },
@@ -111,7 +120,7 @@ export const listApiKeysRoute = createRoute({
   path: "/auth/api-keys",
   tags: ["API keys"],
   summary: "List the caller's active API keys",
-  security: bearer,
+  ...uncachedAuthed,
   responses: {
     200: {
       description: "Active keys (never the keys themselves).",
@@ -127,7 +136,7 @@ export const revokeApiKeyRoute = createRoute({
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
   summary: "Revoke one of the caller's API keys",
-  security: bearer,
+  ...uncachedAuthed,
   request: { params: IdParamSchema },
   responses: {
     204: { description: "Revoked." },
@@ -142,7 +151,7 @@ export const listUsersRoute = createRoute({
   path: "/admin/users",
   tags: ["Admin"],
   summary: "List users (admin)",
-  security: bearer,
+  ...uncachedAdmin,
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -166,7 +175,7 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
     path: `/admin/users/{id}/${action}`,
     tags: ["Admin"],
     summary,
-    security: bearer,
+    ...uncachedAdmin,
     request: { params: IdParamSchema },
     responses: {
       200: { description: "The user after the change.", content: jsonContent(UserSchema) },

@@ -5,6 +5,7 @@ import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cu
 import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { authedCaller } from "../../middleware/auth.ts";
 import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
 import type * as routes from "./notes.routes.ts";
 import type { ListNotesQuery } from "./notes.schemas.ts";
@@ -32,7 +33,7 @@ async function explainMiss(
   requirement: Requirement,
   expected: number | undefined,
 ): Promise<never> {
-  const state = await service.noteState(c.var.db, c.var.caller.userId, id);
+  const state = await service.noteState(c.var.db, authedCaller(c).userId, id);
   if (!state) throw notFound(id);
   if (expected !== undefined && state.version !== expected) {
     throw new ApiError("precondition-failed", {
@@ -49,13 +50,13 @@ async function explainMiss(
 }
 
 function audit(c: Context<AppEnv>, msg: string, noteId: string | string[]) {
-  c.var.log.info("audit", msg, { user_id: c.var.caller.userId, note_id: noteId });
+  c.var.log.info("audit", msg, { user_id: authedCaller(c).userId, note_id: noteId });
 }
 
 export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => {
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
-  const userId = c.var.caller.userId;
+  const userId = authedCaller(c).userId;
   let note: service.NoteDto;
   let created = true;
   if (!key) {
@@ -89,7 +90,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
 
 export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const note = await service.getNote(c.var.db, c.var.caller.userId, id);
+  const note = await service.getNote(c.var.db, authedCaller(c).userId, id);
   if (!note) throw notFound(id);
   const etag = versionEtag(note.version);
   c.header("ETag", etag);
@@ -101,7 +102,7 @@ export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
 export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const note = await service.updateNote(c.var.db, c.var.caller.userId, id, c.req.valid("json"), expected);
+  const note = await service.updateNote(c.var.db, authedCaller(c).userId, id, c.req.valid("json"), expected);
   if (!note) return explainMiss(c, id, "live", expected);
   audit(c, "note.updated", id);
   c.header("ETag", versionEtag(note.version));
@@ -112,7 +113,7 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
   const { id } = c.req.valid("param");
   const { permanent } = c.req.valid("query");
   const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const userId = c.var.caller.userId;
+  const userId = authedCaller(c).userId;
   if (permanent) {
     if (!(await service.deleteNoteForever(c.var.db, userId, id, expected)))
       return explainMiss(c, id, "trashed", expected);
@@ -132,7 +133,7 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
 export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const note = await service.restoreNote(c.var.db, c.var.caller.userId, id, expected);
+  const note = await service.restoreNote(c.var.db, authedCaller(c).userId, id, expected);
   if (!note) return explainMiss(c, id, "trashed", expected);
   audit(c, "note.restored", id);
   c.header("ETag", versionEtag(note.version));
@@ -140,7 +141,7 @@ export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) =
 };
 
 export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => {
-  const purged = await service.emptyTrash(c.var.db, c.var.caller.userId);
+  const purged = await service.emptyTrash(c.var.db, authedCaller(c).userId);
   if (purged.length > 0) audit(c, "note.purged", purged);
   return c.json({ purged: purged.length }, 200);
 };
@@ -156,9 +157,10 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
   const query = c.req.valid("query");
   const order = resolveOrder(query);
   const secret = cursorSecret(c.env);
-  const scope = cursorScope(c.var.caller.userId, query);
+  const userId = authedCaller(c).userId;
+  const scope = cursorScope(userId, query);
   const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;
-  const list = (db: typeof c.var.db) => listNotes(db, c.var.caller.userId, query, order, after);
+  const list = (db: typeof c.var.db) => listNotes(db, userId, query, order, after);
   const page = query.q ? await guardedSearch(c, list) : await list(c.var.db);
   const nextCursor = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
   if (nextCursor) c.header("Link", nextLink(c.req.url, nextCursor));
@@ -167,5 +169,5 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
 };
 
 export const listTags: AppRouteHandler<routes.ListTagsRoute> = async (c) => {
-  return c.json({ items: await service.tagCounts(c.var.db, c.var.caller.userId) }, 200);
+  return c.json({ items: await service.tagCounts(c.var.db, authedCaller(c).userId) }, 200);
 };

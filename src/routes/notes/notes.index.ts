@@ -1,13 +1,9 @@
 import { createRouter } from "../../lib/openapi.ts";
-import { requireAuth } from "../../middleware/auth.ts";
 import * as handlers from "./notes.handlers.ts";
 import * as routes from "./notes.routes.ts";
 
-export const notesRouter = createRouter();
-
-for (const path of ["/notes", "/notes/*", "/trash", "/tags"]) notesRouter.use(path, requireAuth());
-
-notesRouter
+/** Every notes route is `authed` (declared in notes.routes.ts). */
+export const notesRouter = createRouter()
   .openapi(routes.createNoteRoute, handlers.createNote)
   .openapi(routes.listNotesRoute, handlers.listNotesHandler)
   .openapi(routes.getNoteRoute, handlers.getNote)

@@ -7,7 +7,7 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
-import { bearer } from "../auth/auth.routes.ts";
+import { authed } from "../../middleware/route-auth.ts";
 import {
   CreateNoteSchema,
   ListNotesQuerySchema,
@@ -41,7 +41,7 @@ export const createNoteRoute = createRoute({
   description:
     "Send `Idempotency-Key` to make retries safe: the same key and body within 24 h returns the created " +
     "note (with `Idempotent-Replayed: true`) instead of creating another; the same key with another body is 422.",
-  security: bearer,
+  ...authed,
   request: {
     headers: z.object({
       "idempotency-key": z
@@ -66,7 +66,7 @@ export const listNotesRoute = createRoute({
   path: "/notes",
   tags: ["Notes"],
   summary: "List, filter and search notes (keyset pagination)",
-  security: bearer,
+  ...authed,
   request: { query: ListNotesQuerySchema },
   responses: {
     200: {
@@ -84,7 +84,7 @@ export const getNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Get a note (supports If-None-Match)",
-  security: bearer,
+  ...authed,
   request: { params: NoteIdParamSchema },
   responses: {
     200: { description: "The note.", headers: etagHeader, content: jsonContent(NoteSchema) },
@@ -100,7 +100,7 @@ export const updateNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Change some fields of a note (supports If-Match)",
-  security: bearer,
+  ...authed,
   request: {
     params: NoteIdParamSchema,
     headers: IfMatchHeaders,
@@ -121,7 +121,7 @@ export const deleteNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Move a note to the trash, or delete it for good from the trash (?permanent=true)",
-  security: bearer,
+  ...authed,
   request: {
     params: NoteIdParamSchema,
     headers: IfMatchHeaders,
@@ -147,7 +147,7 @@ export const restoreNoteRoute = createRoute({
   path: "/notes/{id}/restore",
   tags: ["Notes"],
   summary: "Restore a note from the trash",
-  security: bearer,
+  ...authed,
   request: { params: NoteIdParamSchema, headers: IfMatchHeaders },
   responses: {
     200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
@@ -164,7 +164,7 @@ export const emptyTrashRoute = createRoute({
   path: "/trash",
   tags: ["Notes"],
   summary: "Delete every note in the caller's trash for good",
-  security: bearer,
+  ...authed,
   responses: {
     200: {
       description: "How many notes were purged.",
@@ -180,7 +180,7 @@ export const listTagsRoute = createRoute({
   path: "/tags",
   tags: ["Notes"],
   summary: "The caller's tags with note counts (trash excluded)",
-  security: bearer,
+  ...authed,
   responses: {
     200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
     ...unauthorizedResponse,

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { describeError } from "../../lib/describe-error.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { authedCaller } from "../../middleware/auth.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 
 /**
@@ -23,7 +24,7 @@ function positive(value: unknown, fallback: number): number {
 }
 
 export async function guardedSearch<T>(c: Context<AppEnv>, run: (db: Database) => Promise<T>): Promise<T> {
-  const userId = c.var.caller.userId;
+  const userId = authedCaller(c).userId;
   await spendBudget(c, "search", userId);
   const statementMs = positive(c.env.SEARCH_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_MS);
   const max = positive(c.env.SEARCH_CONCURRENCY, DEFAULT_CONCURRENCY);

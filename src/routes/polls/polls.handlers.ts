@@ -4,6 +4,7 @@ import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cu
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { authedCaller } from "../../middleware/auth.ts";
 import { notifyLiveResults } from "../../polls/live.ts";
 import { buildResults, resultsCsv } from "../../polls/results.ts";
 import { resultsAccess } from "../../polls/visibility.ts";
@@ -22,12 +23,9 @@ import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
-/** The caller, when optionalAuth found one (c.var.caller is unset for anonymous callers). */
-const callerOf = (c: Context<AppEnv>) => c.get("caller") as AppEnv["Variables"]["caller"] | undefined;
-
 async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
   const cookie = await readVoterCookie(c);
-  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(callerOf(c)?.userId, cookie), withCounts);
+  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), withCounts);
   if (!poll) throw notFound(id);
   return { poll, cookie };
 }
@@ -45,9 +43,10 @@ function pollDto(poll: NonNullable<Awaited<ReturnType<typeof service.getPoll>>>)
 
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
-  const id = await service.createPoll(c.var.db, c.var.caller.userId, input);
+  const caller = authedCaller(c);
+  const id = await service.createPoll(c.var.db, caller.userId, input);
   const { poll } = await loadPoll(c, id, false);
-  c.var.log.info("event", "poll.created", { poll_id: id, user_id: c.var.caller.userId });
+  c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
   return c.json(pollDto(poll), 201);
 };
@@ -64,7 +63,7 @@ export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
 
 export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   const query = c.req.valid("query");
-  const caller = callerOf(c);
+  const caller = c.var.caller;
   if (query.mine && !caller) {
     throw new ApiError("unauthorized", {
       detail: "mine=true needs a bearer token.",
@@ -86,7 +85,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const outcome = await service.updatePoll(c.var.db, id, c.var.caller.userId, c.req.valid("json"));
+  const outcome = await service.updatePoll(c.var.db, id, authedCaller(c).userId, c.req.valid("json"));
   if (outcome === "not_found") throw notFound(id);
   if (outcome === "forbidden")
     throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
@@ -103,11 +102,12 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const result = await service.closePoll(c.var.db, id, c.var.caller.userId);
+  const caller = authedCaller(c);
+  const result = await service.closePoll(c.var.db, id, caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
   if (result.newly_closed) {
-    c.var.log.info("event", "poll.closed", { poll_id: id, user_id: c.var.caller.userId });
+    c.var.log.info("event", "poll.closed", { poll_id: id, user_id: caller.userId });
     notifyLiveResults(c, id, "pollClosed");
   }
   const { poll } = await loadPoll(c, id, false);
@@ -116,7 +116,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
 
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = c.var.caller;
+  const caller = authedCaller(c);
   const result = await service.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
   if (!result?.found) throw notFound(id);
   if (!result.allowed)
@@ -180,7 +180,7 @@ export async function castVote(
   id: string,
   answers: Array<{ question_id: string; choice_ids: string[] }>,
 ): Promise<{ ballot_id: string; poll_id: string }> {
-  const caller = callerOf(c);
+  const caller = c.var.caller;
   await spendBudget(c, "vote", clientIp(c));
   const cookie = await readVoterCookie(c);
   const cookieVoterId =
@@ -237,7 +237,7 @@ export async function castVote(
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
   const { poll } = await loadPoll(c, id, true);
-  const access = resultsAccess(poll, callerOf(c));
+  const access = resultsAccess(poll, c.var.caller);
   if (access === "hidden-until-vote") {
     throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
   }
@@ -278,7 +278,7 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
 
 export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = callerOf(c);
+  const caller = c.var.caller;
   await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientIp(c)}`);
   return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
 };

@@ -20,7 +20,7 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
       headers: { Upgrade: "websocket" },
     });
   }
-  const caller = (c.get("caller") as Caller | undefined) ?? (await callerFromProtocol(c));
+  const caller = c.var.caller ?? (await callerFromProtocol(c));
   const keys = callerVoterKeys(caller?.userId, await readVoterCookie(c));
   const poll = await service.getPoll(c.var.db, id, keys, false);
   if (!poll) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });

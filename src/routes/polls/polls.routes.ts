@@ -8,7 +8,7 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
-import { bearer } from "../auth/auth.routes.ts";
+import { authed, optionallyAuthed } from "../../middleware/route-auth.ts";
 import {
   BallotSchema,
   CreatePollSchema,
@@ -21,14 +21,12 @@ import {
   VoteSchema,
 } from "./polls.schemas.ts";
 
-const optionalBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
-
 export const createPollRoute = createRoute({
   method: "post",
   path: "/polls",
   tags: ["Polls"],
   summary: "Create a poll with its questions and choices (one transaction)",
-  security: bearer,
+  ...authed,
   request: { body: { required: true, content: jsonContent(CreatePollSchema) } },
   responses: {
     201: { description: "The poll, nested.", content: jsonContent(PollSchema) },
@@ -42,7 +40,7 @@ export const listPollsRoute = createRoute({
   path: "/polls",
   tags: ["Polls"],
   summary: "List polls, newest first, or by vote totals with statistics (keyset pagination)",
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { query: ListPollsQuerySchema },
   responses: {
     200: { description: "A page of polls.", content: jsonContent(PollListSchema) },
@@ -57,7 +55,7 @@ export const getPollRoute = createRoute({
   tags: ["Polls"],
   summary: "A poll with questions and choices, and whether the caller has voted",
   description: "For anonymous polls this issues the signed `dh_voter` cookie on the first visit.",
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "The poll, with an `ETag` of its bytes.", content: jsonContent(PollSchema) },
@@ -73,7 +71,7 @@ export const updatePollRoute = createRoute({
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
-  security: bearer,
+  ...authed,
   request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
@@ -90,7 +88,7 @@ export const closePollRoute = createRoute({
   path: "/polls/{id}/close",
   tags: ["Polls"],
   summary: "Close a poll now (owner); closing a closed poll is a no-op",
-  security: bearer,
+  ...authed,
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "The closed poll.", content: jsonContent(PollSchema) },
@@ -106,7 +104,7 @@ export const deletePollRoute = createRoute({
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Delete a poll (owner or admin; soft delete)",
-  security: bearer,
+  ...authed,
   request: { params: PollIdParamSchema },
   responses: {
     204: { description: "Deleted." },
@@ -122,7 +120,7 @@ export const voteRoute = createRoute({
   path: "/polls/{id}/votes",
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(VoteSchema) } },
   responses: {
     201: { description: "Counted.", content: jsonContent(BallotSchema) },
@@ -140,7 +138,7 @@ export const resultsRoute = createRoute({
   path: "/polls/{id}/results",
   tags: ["Polls"],
   summary: "Results: per question voters, per choice votes and percent (JSON, or CSV with Accept: text/csv)",
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { params: PollIdParamSchema },
   responses: {
     200: {
@@ -160,7 +158,7 @@ export const resultsCsvRoute = createRoute({
   path: "/polls/{id}/results.csv",
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { params: PollIdParamSchema },
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
@@ -188,7 +186,7 @@ export const liveResultsRoute = createRoute({
     "`Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`.",
     "Send `ping` to get `pong` (keep-alive).",
   ].join(" "),
-  security: optionalBearer,
+  ...optionallyAuthed,
   request: { params: PollIdParamSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },

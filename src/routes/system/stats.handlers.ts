@@ -1,11 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Context } from "hono";
-import type { AppEnv } from "../../env.ts";
 import { readRateLimitState } from "../../github/rate-limit-state.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
-import { requireAdmin } from "../../middleware/auth.ts";
 import { emptyAggregate, mergeAggregate } from "../../stats/aggregate.ts";
 import { recorder, shardName } from "../../stats/recorder.ts";
 import { buildReport, type DependencyHealth, toPrometheus } from "../../stats/report.ts";
@@ -24,16 +21,8 @@ async function probe(work: () => Promise<unknown>): Promise<DependencyHealth> {
   }
 }
 
-/** Runs the admin check only where the configured access level demands it. */
-async function guard(c: Context<AppEnv>, access: "public" | "admin" | "off"): Promise<void> {
-  if (access === "off")
-    throw new ApiError("not-found", { detail: "This endpoint is disabled in this environment." });
-  if (access === "admin") await requireAdmin()(c, async () => undefined);
-}
-
 export const stats: AppRouteHandler<StatsRoute> = async (c) => {
   const config = c.var.config;
-  await guard(c, config.statsAccess);
   const target = { namespace: c.env.STATS, shards: config.statsShards, flushIntervalMs: config.statsFlushMs };
   // The reader's own isolate flushes first (when due), so its latest requests are in the figures.
   await recorder.flushIfDue(target);
@@ -84,7 +73,6 @@ class SimulatedException extends Error {
 }
 
 export const triggerError: AppRouteHandler<TriggerErrorRoute> = async (c) => {
-  await guard(c, c.var.config.triggerErrorAccess);
   const { type } = c.req.valid("query");
   c.var.log.warn("system", "trigger_error.requested", { type });
   if (type === "database") {

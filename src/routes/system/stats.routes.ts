@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { commonErrorResponses, problemResponseSpec } from "../../lib/openapi.ts";
+import { configuredAccess } from "../../middleware/route-auth.ts";
 
 const Latency = z.object({
   p50: z.number(),
@@ -14,8 +15,6 @@ const Window = z.object({
   requests_per_minute: z.number().optional(),
   latency_ms: Latency,
 });
-/** Anonymous or bearer: the access level is decided per environment at runtime. */
-const optionalBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
 const Health = z.object({ healthy: z.boolean(), latency_ms: z.number() });
 
 export const StatsSchema = z
@@ -80,7 +79,7 @@ export const statsRoute = createRoute({
   tags: ["System"],
   summary: "Live request, error and latency statistics (JSON or Prometheus text)",
   description: "Open in local/test/ci; admin-only in production by default (`STATS_ACCESS`).",
-  security: optionalBearer,
+  ...configuredAccess((config) => config.statsAccess),
   request: {
     query: z.object({ format: z.enum(["json", "prometheus"]).default("json") }),
   },
@@ -106,7 +105,7 @@ export const triggerErrorRoute = createRoute({
   summary: "Simulate a backend failure (to test monitoring); always answers 500",
   description:
     "Off in production, admin-only in staging, open elsewhere by default (`TRIGGER_ERROR_ACCESS`).",
-  security: optionalBearer,
+  ...configuredAccess((config) => config.triggerErrorAccess),
   request: {
     query: z.object({ type: z.enum(["exception", "database", "upstream_timeout"]).default("exception") }),
   },
