@@ -15,7 +15,11 @@ function answersFromForm(form: Record<string, string | File | (string | File)[]>
     }));
 }
 
-const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
+/**
+ * Only what the page's own form sends. Multipart is refused: nothing of ours sends it, and a
+ * malformed multipart body makes the body parser throw (which would be a 500, not a 4xx).
+ */
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 /**
  * Cross-site request forgery guard: the post must come from a page of this origin, as the
@@ -39,9 +43,9 @@ function assertSameOriginForm(c: Context<AppEnv>): void {
 
 /**
  * POST /polls/:id/ballot — the poll page's vote without JavaScript, for anonymous voters.
- * It lives under /polls so the browser sends the voter cookie (scoped there); `hono/csrf`
- * in front of it refuses posts whose Origin or Sec-Fetch-Site is not this site, so another
- * site cannot vote with a visitor's cookie. No bearer token is read here: signed-in voting
+ * It lives under /polls so the browser sends the voter cookie (scoped there);
+ * `assertSameOriginForm` refuses posts whose Sec-Fetch-Site or Origin is not this site, so
+ * another site cannot vote with a visitor's cookie. No bearer token is read here: signed-in voting
  * stays on the JSON API, which never relies on ambient credentials.
  */
 export async function formVote(c: Context<AppEnv>) {

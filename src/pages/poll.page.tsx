@@ -20,6 +20,7 @@ const FORM_OUTCOMES: Record<string, string> = {
   "validation-failed": "Please answer every question within its limits.",
   "vote-limit-reached": "This network address has cast the maximum number of ballots for this poll.",
   "invalid-voter-cookie": "Your voter cookie was not valid; a new one has been set. Please vote again.",
+  "rate-limited": "Too many votes from this network just now; please wait a minute and vote again.",
 };
 
 /**

@@ -132,6 +132,13 @@ describe("plain form vote POST /polls/:id/ballot", () => {
       body: "{}",
     });
     await expectProblem(json, 415, "unsupported-media-type");
+    // The page never sends multipart; a malformed one must be a 4xx, not a parser crash (500).
+    const multipart = await api(`/polls/${poll.id}/ballot`, {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data", "Sec-Fetch-Site": "same-origin" },
+      body: "x",
+    });
+    await expectProblem(multipart, 415, "unsupported-media-type");
     const results = (await (await api(`/polls/${poll.id}/results`)).json()) as Results;
     expect(results.total_voters).toBe(0);
   });
