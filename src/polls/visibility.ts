@@ -11,8 +11,13 @@ export function resultsAccess(
   poll: Pick<PollRecord, "owner_id" | "results_visibility" | "status"> & { has_voted: boolean },
   caller: Caller | undefined,
 ): ResultsAccess {
-  if (caller && (caller.userId === poll.owner_id || caller.role === "admin")) return "visible";
+  if (alwaysSeesResults(poll, caller)) return "visible";
   if (poll.results_visibility === "after_vote" && !poll.has_voted) return "hidden-until-vote";
   if (poll.results_visibility === "after_close" && poll.status !== "closed") return "hidden-until-close";
   return "visible";
+}
+
+/** The poll's owner and admins see results whatever `results_visibility` says. */
+export function alwaysSeesResults(poll: Pick<PollRecord, "owner_id">, caller: Caller | undefined): boolean {
+  return caller !== undefined && (caller.userId === poll.owner_id || caller.role === "admin");
 }

@@ -135,6 +135,31 @@ describe("live results over a WebSocket", () => {
     live.socket.close();
   });
 
+  it("after_close: a viewer let in after the close gets nothing more when the owner reopens the poll", async () => {
+    const closesAt = new Date(Date.now() + 1000).toISOString();
+    const { owner, poll } = await ownerWithPoll(
+      single({ results_visibility: "after_close", closes_at: closesAt }),
+    );
+    await sleep(1300);
+    const live = await subscribeLive(poll.id);
+    const final = await live.waitFor((message) => message.results?.status === "closed");
+    expect(final.results?.total_voters).toBe(0);
+
+    const reopened = await apiJson(
+      `/polls/${poll.id}`,
+      "PATCH",
+      { closes_at: null },
+      bearer(owner.tokens.access_token),
+    );
+    expect(reopened.status).toBe(200);
+    await expectProblem(await api(`/polls/${poll.id}/results`), 403, "results-hidden");
+    const seen = live.messages.length;
+    expect((await voteAs(await registerUser(), poll, answersFor(poll))).status).toBe(201);
+    await sleep(600);
+    expect(live.messages.slice(seen)).toEqual([]);
+    live.socket.close();
+  });
+
   it("a reconnecting client gets the current snapshot first", async () => {
     const { poll } = await ownerWithPoll(single());
     const first = await subscribeLive(poll.id);

@@ -3,8 +3,9 @@ import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { callerFromJwt } from "../../middleware/auth.ts";
 import { bearerFromProtocols, connectLiveResults } from "../../polls/live.ts";
-import { resultsAccess } from "../../polls/visibility.ts";
+import { alwaysSeesResults, resultsAccess } from "../../polls/visibility.ts";
 import { callerVoterKeys, readVoterCookie } from "../../polls/voter.ts";
+import { spendBudget } from "../../rate-limit/budgets.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
 
@@ -28,11 +29,19 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
   if (access === "hidden-until-vote") {
     throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
   }
-  return connectLiveResults(c, id, access === "visible" ? "results" : "closed-only");
+  // The audience is fixed when the socket opens, but an owner can reopen a closed poll (a new
+  // `closes_at`). So on an `after_close` poll only those who may always see results follow the
+  // counts; everyone else waits for a close, which the object sends them with the final result.
+  const follows =
+    access === "visible" && (poll.results_visibility !== "after_close" || alwaysSeesResults(poll, caller));
+  return connectLiveResults(c, id, follows ? "results" : "closed-only");
 };
 
 async function callerFromProtocol(c: Parameters<typeof liveResults>[0]): Promise<Caller | undefined> {
   const token = bearerFromProtocols(c);
   if (!token) return undefined;
-  return callerFromJwt(c, token);
+  const caller = await callerFromJwt(c, token);
+  // As for a header token: each upgrade is charged to the account, not only to the address.
+  await spendBudget(c, "account", caller.userId);
+  return caller;
 }
