@@ -79,6 +79,16 @@ export class PollLiveObject extends DurableObject<Env> {
     if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * Called (RPC) after the owner edits the poll: followers get the new title like any change,
+   * and a moved `closes_at` re-arms the close for everyone waiting on it (also when only
+   * `closed-only` subscribers listen, whom resultsChanged() alone would skip).
+   */
+  async pollEdited(): Promise<void> {
+    await this.resultsChanged();
+    if (this.ctx.getWebSockets().length > 0) await this.armDeadline(await this.read());
+  }
+
   /** Called (RPC) when the owner closes the poll: everyone gets the final result now. */
   async pollClosed(): Promise<void> {
     this.snapshot = undefined;
@@ -94,6 +104,10 @@ export class PollLiveObject extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // A deadline alarm must see the poll as the database has it now: a snapshot read before the
+    // deadline still says "open" and would withhold the final result until it ages out.
+    const closesAt = this.snapshot?.closesAt;
+    if (closesAt && Date.parse(closesAt) <= Date.now()) this.snapshot = undefined;
     await this.flush();
   }
 

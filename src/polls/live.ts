@@ -10,7 +10,7 @@ const BEARER_PROTOCOL = /^bearer\.([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]
 const liveObject = (env: AppEnv["Bindings"], pollId: string) =>
   env.POLL_LIVE.get(env.POLL_LIVE.idFromName(pollId));
 
-export type LiveEvent = "resultsChanged" | "pollClosed" | "pollDeleted";
+export type LiveEvent = "resultsChanged" | "pollEdited" | "pollClosed" | "pollDeleted";
 
 /**
  * Tells the poll's live object, after the response: the database already holds the change,

@@ -160,6 +160,23 @@ describe("live results over a WebSocket", () => {
     live.socket.close();
   });
 
+  it("after_close: a deadline set after viewers subscribed still brings them the final result", async () => {
+    const { owner, poll } = await ownerWithPoll(single({ results_visibility: "after_close" }));
+    const live = await subscribeLive(poll.id);
+    const closesAt = new Date(Date.now() + 1200).toISOString();
+    const edited = await apiJson(
+      `/polls/${poll.id}`,
+      "PATCH",
+      { closes_at: closesAt },
+      bearer(owner.tokens.access_token),
+    );
+    expect(edited.status).toBe(200);
+    const closed = await live.waitFor((message) => message.type === "closed", 0, 5000);
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(closesAt));
+    expect(closed.results?.status).toBe("closed");
+    live.socket.close();
+  });
+
   it("a reconnecting client gets the current snapshot first", async () => {
     const { poll } = await ownerWithPoll(single());
     const first = await subscribeLive(poll.id);

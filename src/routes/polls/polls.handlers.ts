@@ -95,7 +95,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
         "Questions and choices cannot change once someone has voted; title, description and closes_at still can.",
     });
   }
-  notifyLiveResults(c, id, "resultsChanged");
+  notifyLiveResults(c, id, "pollEdited");
   const { poll } = await loadPoll(c, id, false);
   return c.json(pollDto(poll), 200);
 };
