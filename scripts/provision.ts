@@ -4,7 +4,8 @@
  *   1. the Hyperdrive config `devhub-api-<env>`, caching disabled (README, "Hyperdrive cache
  *      policy"), its id written into wrangler.toml's [env.<env>] section;
  *   2. the KV namespace: nothing to do, its id is left out so `wrangler deploy` creates it;
- *   3. secrets JWT_SECRET (generated unless given) and GITHUB_TOKEN (when given);
+ *   3. secrets JWT_SECRET (kept when the worker has one; set when given; generated when missing
+ *      or on `--rotate-jwt-secret`) and GITHUB_TOKEN (when given);
  *   4. migrations and the role's statement budget, straight to DATABASE_URL.
  * `--dry-run` prints every command and changes nothing; `--check` only verifies that the
  * environment has its Hyperdrive id (run by `npm run deploy` first).
@@ -15,6 +16,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { jwtSecretAction, redactUrl, secretNamesIn } from "./lib/provision-secrets.ts";
 import { statementBudgetFromEnv } from "./lib/statement-budget.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -53,17 +55,22 @@ export function withHyperdriveId(toml: string, env: DeployEnvironment, id: strin
   return toml.slice(0, start) + updated + toml.slice(end);
 }
 
-/** Shows a connection string without its password. */
-const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+const CONNECTION_STRING = "--connection-string=";
 
 interface Step {
   args: string[];
   /** Written to wrangler's stdin (secret values); never printed. */
   input?: string;
+  /** Returns "" (no output) instead of throwing when the command fails with output matching this. */
+  absentWhen?: RegExp;
 }
 
 function wrangler(step: Step, dryRun: boolean): string {
-  const shown = step.args.map((arg) => (arg.startsWith("--connection-string=") ? redactUrl(arg) : arg));
+  const shown = step.args.map((arg) =>
+    arg.startsWith(CONNECTION_STRING)
+      ? CONNECTION_STRING + redactUrl(arg.slice(CONNECTION_STRING.length))
+      : arg,
+  );
   console.log(`$ wrangler ${shown.join(" ")}${step.input === undefined ? "" : "   (value on stdin)"}`);
   if (dryRun) return "";
   const result = spawnSync(
@@ -73,14 +80,47 @@ function wrangler(step: Step, dryRun: boolean): string {
       cwd: ROOT,
       input: step.input,
       encoding: "utf8",
-      stdio: [step.input === undefined ? "inherit" : "pipe", "pipe", "inherit"],
+      stdio: [step.input === undefined ? "inherit" : "pipe", "pipe", step.absentWhen ? "pipe" : "inherit"],
     },
   );
+  if (result.status !== 0 && step.absentWhen?.test(`${result.stdout}${result.stderr}`)) return "";
+  if (result.status !== 0) process.stderr.write(result.stderr ?? "");
   if (result.status !== 0) throw new Error(`wrangler ${step.args[0]} failed (exit ${result.status})`);
   return result.stdout;
 }
 
-async function provision(env: DeployEnvironment, dryRun: boolean, configPath: string): Promise<void> {
+/** Puts JWT_SECRET unless the worker already has one (see jwtSecretAction for why). */
+function provisionJwtSecret(env: DeployEnvironment, dryRun: boolean, rotate: boolean): void {
+  const given = process.env.JWT_SECRET;
+  let existing: string[] | undefined;
+  if (given === undefined && !rotate) {
+    const listed = wrangler(
+      // A worker that does not exist yet (first provision) has no secrets (API error 10007).
+      { args: ["secret", "list", "--env", env, "--format", "json"], absentWhen: /10007|does not exist/i },
+      dryRun,
+    );
+    if (dryRun) {
+      console.log("# would keep JWT_SECRET if that list has it, else `secret put` a new random one");
+      return;
+    }
+    existing = listed.trim() === "" ? [] : secretNamesIn(listed);
+  }
+  const action = jwtSecretAction({ given: given !== undefined, rotate, existing });
+  if (action === "keep") {
+    console.log(`# JWT_SECRET already set on [env.${env}]: kept (--rotate-jwt-secret replaces it)`);
+    return;
+  }
+  if (action === "rotate") console.log("# --rotate-jwt-secret: sessions, voter cookies and vote caps reset");
+  const value = given ?? randomBytes(32).toString("base64url");
+  wrangler({ args: ["secret", "put", "JWT_SECRET", "--env", env], input: value }, dryRun);
+}
+
+async function provision(
+  env: DeployEnvironment,
+  dryRun: boolean,
+  configPath: string,
+  rotateJwt: boolean,
+): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error("DATABASE_URL is required: the origin database Hyperdrive connects to.");
   const budgetMs = statementBudgetFromEnv();
@@ -115,8 +155,7 @@ async function provision(env: DeployEnvironment, dryRun: boolean, configPath: st
 
   console.log("# KV namespace CACHE: no id in wrangler.toml, so `wrangler deploy` creates and links it");
 
-  const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString("base64url");
-  wrangler({ args: ["secret", "put", "JWT_SECRET", "--env", env], input: jwtSecret }, dryRun);
+  provisionJwtSecret(env, dryRun, rotateJwt);
   if (process.env.GITHUB_TOKEN) {
     wrangler(
       { args: ["secret", "put", "GITHUB_TOKEN", "--env", env], input: process.env.GITHUB_TOKEN },
@@ -140,6 +179,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       env: { type: "string", default: "production" },
       "dry-run": { type: "boolean", default: false },
       check: { type: "boolean", default: false },
+      "rotate-jwt-secret": { type: "boolean", default: false },
       config: { type: "string", default: join(ROOT, "wrangler.toml") },
     },
   });
@@ -156,7 +196,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         );
       }
     } else {
-      await provision(env, values["dry-run"], values.config);
+      await provision(env, values["dry-run"], values.config, values["rotate-jwt-secret"]);
     }
   } catch (error) {
     console.error(`provision: ${(error as Error).message}`);

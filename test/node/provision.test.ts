@@ -10,6 +10,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
+import {
+  jwtSecretAction,
+  redactUrl,
+  secretNamesIn,
+  UNPARSABLE_URL,
+} from "../../scripts/lib/provision-secrets.ts";
 import { hyperdriveIdIn, withHyperdriveId } from "../../scripts/provision.ts";
 import { UNCACHED_BINDING } from "../../src/db/cache-policy.ts";
 
@@ -22,6 +28,10 @@ let dir: string;
 let config: string;
 
 function provision(...args: string[]) {
+  return provisionWith({}, ...args);
+}
+
+function provisionWith(env: Record<string, string | undefined>, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [join(ROOT, "scripts", "provision.ts"), "--config", config, ...args],
@@ -33,6 +43,7 @@ function provision(...args: string[]) {
         DATABASE_URL: `postgres://app:${DATABASE_PASSWORD}@db.example.com:5432/devhub`,
         JWT_SECRET,
         GITHUB_TOKEN,
+        ...env,
       },
     },
   );
@@ -65,6 +76,61 @@ describe("npm run provision", () => {
     expect(output).toContain("KV namespace CACHE");
     for (const secret of [DATABASE_PASSWORD, JWT_SECRET, GITHUB_TOKEN]) expect(output).not.toContain(secret);
     expect(await readFile(config, "utf8")).toBe(before);
+  });
+
+  it("--dry-run never prints a password containing raw @ signs or given as a query parameter", () => {
+    const { status, output } = provisionWith(
+      {
+        DATABASE_URL:
+          "postgres://app:p@ss@word-tail@db.example.com:5432/devhub?sslmode=require&password=qs-pw-x",
+      },
+      "--dry-run",
+      "--env",
+      "production",
+    );
+    expect(status, output).toBe(0);
+    for (const secret of ["p@ss", "ss@word", "word-tail", "qs-pw-x", "%40"])
+      expect(output).not.toContain(secret);
+    expect(output).toContain(
+      "--connection-string=postgres://app:***@db.example.com:5432/devhub?sslmode=require --caching-disabled",
+    );
+  });
+
+  it("redactUrl blanks the userinfo password and password-like parameters, and hides what it cannot parse", () => {
+    expect(redactUrl("postgres://app:p@ss@word@db:5432/x?password=a&sslpassword=b&sslmode=require")).toBe(
+      "postgres://app:***@db:5432/x?sslmode=require",
+    );
+    expect(redactUrl("postgres://app@db/x")).toBe("postgres://app@db/x");
+    expect(redactUrl("app:secret@db/x")).toBe(UNPARSABLE_URL);
+    expect(redactUrl("host=db password=secret")).toBe(UNPARSABLE_URL);
+  });
+
+  it("--dry-run without JWT_SECRET lists the worker's secrets instead of replacing JWT_SECRET", () => {
+    const { status, output } = provisionWith({ JWT_SECRET: undefined }, "--dry-run", "--env", "production");
+    expect(status, output).toBe(0);
+    expect(output).toContain("$ wrangler secret list --env production --format json");
+    expect(output).toContain("would keep JWT_SECRET if that list has it");
+    expect(output).not.toContain("secret put JWT_SECRET");
+    const rotated = provisionWith({ JWT_SECRET: undefined }, "--dry-run", "--rotate-jwt-secret");
+    expect(rotated.status, rotated.output).toBe(0);
+    expect(rotated.output).not.toContain("secret list");
+    expect(rotated.output).toContain("$ wrangler secret put JWT_SECRET --env production   (value on stdin)");
+  });
+
+  it("keeps an existing JWT_SECRET unless one is given or rotation is asked for", () => {
+    const listed = secretNamesIn(
+      JSON.stringify([
+        { name: "GITHUB_TOKEN", type: "secret_text" },
+        { name: "JWT_SECRET", type: "secret_text" },
+      ]),
+    );
+    expect(jwtSecretAction({ given: false, rotate: false, existing: listed })).toBe("keep");
+    expect(jwtSecretAction({ given: false, rotate: false, existing: secretNamesIn("[]") })).toBe("create");
+    expect(jwtSecretAction({ given: false, rotate: false, existing: ["GITHUB_TOKEN"] })).toBe("create");
+    expect(jwtSecretAction({ given: false, rotate: true, existing: listed })).toBe("rotate");
+    expect(jwtSecretAction({ given: true, rotate: false, existing: listed })).toBe("set-given");
+    expect(() => jwtSecretAction({ given: false, rotate: false })).toThrow(/secret list/);
+    expect(() => secretNamesIn('{"name":"JWT_SECRET"}')).toThrow(/JSON array/);
   });
 
   it("a provisioned environment is not created again", async () => {
