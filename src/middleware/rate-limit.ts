@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 import { appliedBudgets, rateLimitHeaders, spendBudget } from "../rate-limit/budgets.ts";
-import { clientIp } from "../rate-limit/enforce.ts";
+import { clientKey } from "../rate-limit/enforce.ts";
 
 /**
  * Charges every request to its client address's general budget (authenticated requests are
@@ -10,7 +10,7 @@ import { clientIp } from "../rate-limit/enforce.ts";
  */
 export function rateLimits(): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
-    if (c.req.method !== "OPTIONS") await spendBudget(c, "client", clientIp(c));
+    if (c.req.method !== "OPTIONS") await spendBudget(c, "client", clientKey(c));
     await next();
     const headers = rateLimitHeaders(appliedBudgets(c));
     for (const [name, value] of Object.entries(headers)) {

@@ -41,7 +41,7 @@ export async function issueVoterCookie(c: Context<AppEnv>, id: string): Promise<
   });
 }
 
-/** A keyed hash of the client address, different per poll: addresses are never stored or linkable. */
+/** A keyed hash of the client address key (IPv6: its /64), different per poll: never stored or linkable. */
 export async function clientAddressHash(c: Context<AppEnv>, pollId: string, ip: string): Promise<string> {
   return base64url(await hmacSha256(`ip:${jwtSecret(c.env)}`, `${pollId}:${ip}`));
 }

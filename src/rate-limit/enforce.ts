@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { clientAddressKey } from "./address.ts";
 import { appliedBudgets, rateLimitHeaders, recordApplied } from "./budgets.ts";
 import type { RateLimitName } from "./rules.ts";
 
@@ -64,4 +65,9 @@ export async function enforceRateLimits(
     detail: `Too many requests; retry in ${retryAfter} s.`,
     headers: { "Retry-After": String(retryAfter), ...rateLimitHeaders(appliedBudgets(c)) },
   });
+}
+
+/** `clientIp` reduced to the key per-address limits are charged to (IPv6: its /64). */
+export function clientKey(c: Context<AppEnv>): string {
+  return clientAddressKey(clientIp(c));
 }

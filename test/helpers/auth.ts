@@ -14,6 +14,12 @@ export function randomIp(): string {
   return `198.${octet()}.${octet()}.${octet()}`;
 }
 
+/** A random IPv6 /64 (as "2001:db8:x:y"); append an interface id, e.g. `${net}::1`. */
+export function randomIpv6Net(): string {
+  const hextet = () => Math.floor(Math.random() * 0x10000).toString(16);
+  return `2001:db8:${hextet()}:${hextet()}`;
+}
+
 export const GOOD_PASSWORD = "tangerine-Otter-42-skyline";
 
 export interface TokenResponse {

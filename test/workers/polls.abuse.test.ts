@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { apiJson, expectProblem } from "../helpers/api.ts";
-import { bearer, randomIp, registerUser } from "../helpers/auth.ts";
+import { bearer, randomIp, randomIpv6Net, registerUser } from "../helpers/auth.ts";
 import { answersFor, ownerWithPoll, resultsOf } from "../helpers/polls.ts";
 
 /** What README "Abuse resistance" promises about a determined voter, checked. */
@@ -20,6 +20,37 @@ describe("a determined voter", () => {
     await expectProblem(await vote(home), 429, "vote-limit-reached");
     for (let i = 0; i < 3; i += 1) expect((await vote(randomIp())).status).toBe(201);
     expect((await resultsOf(poll, owner)).total_voters).toBe(5);
+  });
+
+  it("anonymous poll over IPv6: every address of one /64 counts toward the same cap", async () => {
+    const { owner, poll } = await ownerWithPoll({
+      title: "anon v6",
+      voters: "anonymous",
+      max_votes_per_ip: 2,
+      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+    });
+    const vote = (ip: string) =>
+      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const net = randomIpv6Net();
+    expect((await vote(`${net}::1`)).status).toBe(201);
+    expect((await vote(`${net.toUpperCase()}:0:0:0:2`)).status).toBe(201);
+    await expectProblem(await vote(`${net}:dead:beef:cafe:f00d`), 429, "vote-limit-reached");
+    expect((await vote(`${randomIpv6Net()}::1`)).status).toBe(201);
+    expect((await resultsOf(poll, owner)).total_voters).toBe(3);
+  });
+
+  it("anonymous poll: an IPv4-mapped IPv6 address is the same client as the IPv4 address", async () => {
+    const { poll } = await ownerWithPoll({
+      title: "anon mapped",
+      voters: "anonymous",
+      max_votes_per_ip: 1,
+      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+    });
+    const vote = (ip: string) =>
+      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const ip = randomIp();
+    expect((await vote(ip)).status).toBe(201);
+    await expectProblem(await vote(`::ffff:${ip}`), 429, "vote-limit-reached");
   });
 
   it("authenticated poll (the stricter mode): one ballot per account, whatever the addresses", async () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { sha256 } from "../../src/lib/crypto.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import { bearer, getAs, randomIp, registerUser } from "../helpers/auth.ts";
+import { bearer, getAs, randomIp, randomIpv6Net, registerUser } from "../helpers/auth.ts";
 import { noteClient } from "../helpers/notes.ts";
 import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
 
@@ -108,6 +108,31 @@ describe("budgets answer 429 with Retry-After", () => {
       });
     });
     await expectBudget429(limited, "vote");
+  });
+
+  it("an IPv6 /64 is one address: rotating inside it shares the budget, another /64 does not", async () => {
+    const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+    const net = randomIpv6Net();
+    const voteFrom = async (ip: string) => {
+      const { poll } = await ownerWithPoll();
+      const voter = await registerUser();
+      return call(`/polls/${poll.id}/votes`, {
+        method: "POST",
+        headers: {
+          ...bearer(voter.tokens.access_token),
+          "Content-Type": "application/json",
+          "CF-Connecting-IP": ip,
+        },
+        body: JSON.stringify(answersFor(poll)),
+      });
+    };
+    let host = 0;
+    const { limited } = await untilLimited(() => {
+      host += 1;
+      return voteFrom(`${net}:${host.toString(16)}:${(host * 7).toString(16)}:0:${host}`);
+    });
+    await expectBudget429(limited, "vote");
+    expect((await voteFrom(`${randomIpv6Net()}::${host}`)).status).toBe(201);
   });
 });
 

@@ -4,7 +4,7 @@ import { sha256 } from "../../lib/crypto.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller, requireSession } from "../../middleware/auth.ts";
-import { clientIp, enforceRateLimits } from "../../rate-limit/enforce.ts";
+import { clientIp, clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
 import type { RateLimitName } from "../../rate-limit/rules.ts";
 import type * as routes from "./auth.routes.ts";
 import * as service from "./auth.service.ts";
@@ -14,7 +14,7 @@ const LOGIN_FAILED = "Invalid email or password.";
 export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   const { email, password, display_name } = c.req.valid("json");
   await enforceRateLimits(c, [
-    ["register_ip", clientIp(c)],
+    ["register_ip", clientKey(c)],
     ["register_account", email],
   ]);
   const violation = passwordPolicyViolation(password);
@@ -37,7 +37,7 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
 
 export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   const { email, password } = c.req.valid("json");
-  const ip = clientIp(c);
+  const ip = clientKey(c);
   const failureBudgets: Array<[RateLimitName, string]> = [
     ["login_failures_pair", `${email}\n${ip}`],
     ["login_failures_account", email],
@@ -74,7 +74,7 @@ export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
   // Both limits are checked before the token is spent: a 429 leaves it valid for the retry.
   const owner = await service.refreshTokenOwner(c.var.db, hash);
   await enforceRateLimits(c, [
-    ["refresh_ip", clientIp(c)],
+    ["refresh_ip", clientKey(c)],
     ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
   ]);
   const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, c.env, hash);

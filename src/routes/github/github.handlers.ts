@@ -10,7 +10,7 @@ import { ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientIp } from "../../rate-limit/enforce.ts";
+import { clientKey } from "../../rate-limit/enforce.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
 
 export function cacheContext(c: Context<AppEnv>): CacheContext {
@@ -21,7 +21,7 @@ export function cacheContext(c: Context<AppEnv>): CacheContext {
     deadlineAt: Date.now() + settings.deadlineMs,
     // Every upstream call this client causes is charged to its address: the GitHub token's
     // hourly quota is shared by everybody.
-    spendUpstream: () => spendBudget(c, "github", clientIp(c)),
+    spendUpstream: () => spendBudget(c, "github", clientKey(c)),
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     onEvent: (event, detail) => c.var.log.warn("system", `github.${event}`, detail),
   };

@@ -16,7 +16,7 @@ import {
   readVoterCookie,
 } from "../../polls/voter.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientIp } from "../../rate-limit/enforce.ts";
+import { clientKey } from "../../rate-limit/enforce.ts";
 import type * as routes from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
 import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
@@ -181,7 +181,7 @@ export async function castVote(
   answers: Array<{ question_id: string; choice_ids: string[] }>,
 ): Promise<{ ballot_id: string; poll_id: string }> {
   const caller = c.var.caller;
-  await spendBudget(c, "vote", clientIp(c));
+  await spendBudget(c, "vote", clientKey(c));
   const cookie = await readVoterCookie(c);
   const cookieVoterId =
     cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
@@ -189,7 +189,7 @@ export async function castVote(
     pollId: id,
     userId: caller?.userId,
     cookieVoterId,
-    ipHash: await clientAddressHash(c, id, clientIp(c)),
+    ipHash: await clientAddressHash(c, id, clientKey(c)),
     answers,
   });
   if (outcome.voters === "anonymous" && cookie.state !== "valid") {
@@ -279,6 +279,6 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
 export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const caller = c.var.caller;
-  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientIp(c)}`);
+  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientKey(c)}`);
   return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
 };
