@@ -32,6 +32,24 @@ async function expectBudget429(limited: Response, budget: string) {
   expect(limited.headers.get("ratelimit")).toMatch(new RegExp(`"${budget}";r=0;t=\\d+`));
 }
 
+/** Casts one ballot (a fresh poll, a fresh voter) from `ip` with the vote budget at 3 a minute. */
+function voterUnderTightBudget() {
+  const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+  return async (ip: string) => {
+    const { poll } = await ownerWithPoll();
+    const voter = await registerUser();
+    return call(`/polls/${poll.id}/votes`, {
+      method: "POST",
+      headers: {
+        ...bearer(voter.tokens.access_token),
+        "Content-Type": "application/json",
+        "CF-Connecting-IP": ip,
+      },
+      body: JSON.stringify(answersFor(poll)),
+    });
+  };
+}
+
 describe("RateLimit headers", () => {
   it("an anonymous request reports the client budget; an authenticated one adds the account", async () => {
     const anonymous = await api("/health", { headers: { "CF-Connecting-IP": randomIp() } });
@@ -92,40 +110,15 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("votes have their own budget per address", async () => {
-    const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+    const voteFrom = voterUnderTightBudget();
     const ip = randomIp();
-    const { limited } = await untilLimited(async () => {
-      const { poll } = await ownerWithPoll();
-      const voter = await registerUser();
-      return call(`/polls/${poll.id}/votes`, {
-        method: "POST",
-        headers: {
-          ...bearer(voter.tokens.access_token),
-          "Content-Type": "application/json",
-          "CF-Connecting-IP": ip,
-        },
-        body: JSON.stringify(answersFor(poll)),
-      });
-    });
+    const { limited } = await untilLimited(() => voteFrom(ip));
     await expectBudget429(limited, "vote");
   });
 
   it("an IPv6 /64 is one address: rotating inside it shares the budget, another /64 does not", async () => {
-    const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+    const voteFrom = voterUnderTightBudget();
     const net = randomIpv6Net();
-    const voteFrom = async (ip: string) => {
-      const { poll } = await ownerWithPoll();
-      const voter = await registerUser();
-      return call(`/polls/${poll.id}/votes`, {
-        method: "POST",
-        headers: {
-          ...bearer(voter.tokens.access_token),
-          "Content-Type": "application/json",
-          "CF-Connecting-IP": ip,
-        },
-        body: JSON.stringify(answersFor(poll)),
-      });
-    };
     let host = 0;
     const { limited } = await untilLimited(() => {
       host += 1;
