@@ -1,4 +1,5 @@
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
+import { type BudgetTable, parseBudgets } from "./rate-limit/budgets.ts";
 import { parseRateLimits, type RateLimitTable } from "./rate-limit/rules.ts";
 import { API_VERSION } from "./version.ts";
 
@@ -25,6 +26,12 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   logger: LoggerSettings;
   rateLimits: RateLimitTable;
+  /** Rate Limiting binding budgets as announced in the RateLimit headers (`RATE_LIMIT_BUDGETS`). */
+  rateLimitBudgets: BudgetTable;
+  /** At most this many searches of one account at once (`SEARCH_CONCURRENCY`, default 2). */
+  searchConcurrency: number;
+  /** Statement budget of a note search (`SEARCH_STATEMENT_TIMEOUT_MS`, default 2000). */
+  searchStatementTimeoutMs: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** Accounts registered with these emails get the admin role (bootstrap). */
@@ -102,6 +109,9 @@ export function loadConfig(source: object): AppConfig {
     // Tests keep the console readable; they capture channels they assert on explicitly.
     logger: parseLoggerSettings(vars.LOG_LEVEL, vars.LOG_CHANNELS, environment === "test" ? "warn" : "info"),
     rateLimits: parseRateLimits(vars.RATE_LIMITS),
+    rateLimitBudgets: parseBudgets(vars.RATE_LIMIT_BUDGETS),
+    searchConcurrency: positiveInteger(vars.SEARCH_CONCURRENCY, 2),
+    searchStatementTimeoutMs: positiveInteger(vars.SEARCH_STATEMENT_TIMEOUT_MS, 2_000),
     statementTimeoutMs: positiveInteger(vars.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
     accessTokenTtlSeconds: positiveInteger(vars.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     refreshTokenTtlSeconds: positiveInteger(vars.REFRESH_TOKEN_TTL_SECONDS, 30 * 24 * 3600),

@@ -40,16 +40,6 @@ export function parseBudgets(value: unknown): BudgetTable {
   return table;
 }
 
-const tables = new WeakMap<object, BudgetTable>();
-function budgetTable(env: AppEnv["Bindings"]): BudgetTable {
-  let table = tables.get(env);
-  if (!table) {
-    table = parseBudgets(env.RATE_LIMIT_BUDGETS);
-    tables.set(env, table);
-  }
-  return table;
-}
-
 /** One budget that applied to this request, as the RateLimit headers report it. */
 export interface AppliedBudget {
   name: string;
@@ -89,7 +79,7 @@ function countLocally(key: string): number {
  * (and is logged): an outage of the limiter must not take the API down with it.
  */
 export async function spendBudget(c: Context<AppEnv>, name: BudgetName, subject: string): Promise<void> {
-  const { limit, period } = budgetTable(c.env)[name];
+  const { limit, period } = c.var.config.rateLimitBudgets[name];
   const now = Date.now() / 1000;
   const epoch = Math.floor(now / period);
   const resetSeconds = Math.max(1, Math.ceil((epoch + 1) * period - now));

@@ -15,19 +15,10 @@ import { spendBudget } from "../../rate-limit/budgets.ts";
  * of one user at a time (a Durable Object semaphore, so it holds across isolates), and a
  * statement budget of SEARCH_STATEMENT_TIMEOUT_MS on the search query itself.
  */
-const DEFAULT_CONCURRENCY = 2;
-const DEFAULT_STATEMENT_MS = 2_000;
-
-function positive(value: unknown, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
-
 export async function guardedSearch<T>(c: Context<AppEnv>, run: (db: Database) => Promise<T>): Promise<T> {
   const userId = authedCaller(c).userId;
   await spendBudget(c, "search", userId);
-  const statementMs = positive(c.env.SEARCH_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_MS);
-  const max = positive(c.env.SEARCH_CONCURRENCY, DEFAULT_CONCURRENCY);
+  const { searchStatementTimeoutMs: statementMs, searchConcurrency: max } = c.var.config;
   const slots = c.env.RATE_LIMITER.getByName(`search_slots:${await sha256(userId)}`);
   const lease = await slots.acquireSlot(max, statementMs + 5_000).catch((error: unknown) => {
     c.var.log.error("error", "rate_limiter.unavailable", { rule: "search_slots", error });
