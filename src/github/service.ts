@@ -1,5 +1,6 @@
+import type { CleanRepo } from "../routes/github/github.schemas.ts";
 import { type CacheContext, type CacheState, cachedGithubGet } from "./cache.ts";
-import { type CleanRepo, cleanRepo, nextPagePath } from "./shape.ts";
+import { cleanRepo, nextPagePath } from "./shape.ts";
 import { UpstreamError } from "./upstream.ts";
 
 const SEVERITY: Record<CacheState, number> = { hit: 0, stale: 1, revalidated: 2, miss: 3 };

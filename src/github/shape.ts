@@ -1,26 +1,10 @@
-/** The clean repository shape clients get: GitHub's ~90 fields reduced to what a dashboard shows. */
-export interface CleanRepo {
-  name: string;
-  full_name: string;
-  description: string | null;
-  language: string | null;
-  stars: number;
-  forks: number;
-  open_issues: number;
-  url: string;
-  homepage: string | null;
-  topics: string[];
-  fork: boolean;
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-  pushed_at: string | null;
-}
+import type { CleanRepo, GithubProfile, RepoQuery } from "../routes/github/github.schemas.ts";
 
 type Raw = Record<string, unknown>;
 const str = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
 const num = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : 0);
 
+/** GitHub's ~90 repository fields reduced to what a dashboard shows (CleanRepoSchema). */
 export function cleanRepo(raw: Raw): CleanRepo {
   return {
     name: String(raw.name ?? ""),
@@ -41,14 +25,6 @@ export function cleanRepo(raw: Raw): CleanRepo {
     updated_at: String(raw.updated_at ?? ""),
     pushed_at: str(raw.pushed_at),
   };
-}
-
-export interface RepoQuery {
-  sort: "stars" | "updated" | "pushed" | "name";
-  direction?: "asc" | "desc";
-  language?: string;
-  include_forks: boolean;
-  limit: number;
 }
 
 export function selectRepos(repos: CleanRepo[], query: RepoQuery): CleanRepo[] {
@@ -75,7 +51,7 @@ export function selectRepos(repos: CleanRepo[], query: RepoQuery): CleanRepo[] {
   });
 }
 
-export function profileSummary(user: Raw, repos: CleanRepo[]) {
+export function profileSummary(user: Raw, repos: CleanRepo[]): Omit<GithubProfile, "truncated"> {
   const owned = repos.filter((repo) => !repo.fork);
   const byLanguage = new Map<string, number>();
   for (const repo of owned)

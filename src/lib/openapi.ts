@@ -23,6 +23,7 @@ export const ProblemSchema = z
   })
   .passthrough()
   .openapi("Problem", { description: "RFC 9457 problem details." });
+export type Problem = z.infer<typeof ProblemSchema>;
 
 const problem = (description: string) => ({
   description,

@@ -2,10 +2,10 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../github/service.ts";
-import { type CleanRepo, profileSummary, type RepoQuery, selectRepos } from "../github/shape.ts";
+import { profileSummary, selectRepos } from "../github/shape.ts";
 import { ApiError } from "../lib/problem.ts";
 import { cacheContext, upstreamProblem } from "../routes/github/github.handlers.ts";
-import { GITHUB_LOGIN } from "../routes/github/github.schemas.ts";
+import { type CleanRepo, GITHUB_LOGIN, type RepoQuery } from "../routes/github/github.schemas.ts";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { jsonForScript } from "./script-data.ts";
 

@@ -1,28 +1,13 @@
 import { toCsv } from "../lib/csv.ts";
-import type { PollRecord, QuestionRow } from "../routes/polls/polls.service.ts";
+import type { PollResults } from "../routes/polls/polls.schemas.ts";
+import type { PollRead } from "../routes/polls/polls.service.ts";
 import { largestRemainderPercentages, simplePercentages } from "./percentages.ts";
-
-export interface PollResults {
-  poll_id: string;
-  title: string;
-  status: "open" | "closed";
-  total_voters: number;
-  questions: Array<{
-    id: string;
-    prompt: string;
-    kind: "single" | "multiple";
-    voters: number;
-    choices: Array<{ id: string; label: string; votes: number; percent: number }>;
-  }>;
-}
 
 /**
  * Shares are of the question's voters. Single-choice shares sum to exactly 100.0 (largest
  * remainder); multiple-choice shares are independent (a voter may back several choices).
  */
-export function buildResults(
-  poll: PollRecord & { total_voters: number; questions: QuestionRow[] },
-): PollResults {
+export function buildResults(poll: PollRead): PollResults {
   return {
     poll_id: poll.id,
     title: poll.title,

@@ -1,5 +1,5 @@
 import type { Caller } from "../env.ts";
-import type { PollRecord } from "../routes/polls/polls.service.ts";
+import type { Poll } from "../routes/polls/polls.schemas.ts";
 
 export type ResultsAccess = "visible" | "hidden-until-vote" | "hidden-until-close";
 
@@ -8,7 +8,7 @@ export type ResultsAccess = "visible" | "hidden-until-vote" | "hidden-until-clos
  * channel: the owner and admins always; others as `results_visibility` says.
  */
 export function resultsAccess(
-  poll: Pick<PollRecord, "owner_id" | "results_visibility" | "status"> & { has_voted: boolean },
+  poll: Pick<Poll, "owner_id" | "results_visibility" | "status" | "has_voted">,
   caller: Caller | undefined,
 ): ResultsAccess {
   if (alwaysSeesResults(poll, caller)) return "visible";
@@ -18,6 +18,6 @@ export function resultsAccess(
 }
 
 /** The poll's owner and admins see results whatever `results_visibility` says. */
-export function alwaysSeesResults(poll: Pick<PollRecord, "owner_id">, caller: Caller | undefined): boolean {
+export function alwaysSeesResults(poll: Pick<Poll, "owner_id">, caller: Caller | undefined): boolean {
   return caller !== undefined && (caller.userId === poll.owner_id || caller.role === "admin");
 }

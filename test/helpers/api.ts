@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../../src/app.ts";
+import type { Problem } from "../../src/lib/openapi.ts";
 
 export const ORIGIN = "https://devhub.test";
 
@@ -15,17 +16,6 @@ export function apiJson(path: string, method: string, body: unknown, headers: Re
     headers: { "Content-Type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  request_id: string;
-  errors?: Array<{ path: string; message: string }>;
-  [extension: string]: unknown;
 }
 
 /** Asserts the RFC 9457 envelope every error must have, and returns the body. */

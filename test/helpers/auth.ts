@@ -1,3 +1,4 @@
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson } from "./api.ts";
 
 let counter = 0;
@@ -21,14 +22,6 @@ export function randomIpv6Net(): string {
 }
 
 export const GOOD_PASSWORD = "tangerine-Otter-42-skyline";
-
-export interface TokenResponse {
-  token_type: string;
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  user: { id: string; email: string; display_name: string; role: string; disabled: boolean };
-}
 
 export interface TestUser {
   email: string;

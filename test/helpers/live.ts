@@ -1,9 +1,9 @@
+import type { PollResults } from "../../src/routes/polls/polls.schemas.ts";
 import { api } from "./api.ts";
-import type { Results } from "./polls.ts";
 
 export interface LiveMessage {
   type: "results" | "closed" | "deleted";
-  results?: Results;
+  results?: PollResults;
 }
 
 /** A WebSocket subscriber to a poll's live results, recording every message it receives. */

@@ -1,15 +1,6 @@
-import type { NoteDto } from "../../src/routes/notes/notes.service.ts";
+import type { Note, NoteList } from "../../src/routes/notes/notes.schemas.ts";
 import { api, apiJson } from "./api.ts";
 import { bearer, registerUser, type TestUser } from "./auth.ts";
-
-/** The API's note shape, straight from the source so the two cannot drift. */
-export type Note = NoteDto;
-
-export interface NoteList {
-  items: Note[];
-  next_cursor: string | null;
-  total: number;
-}
 
 /** A user plus request helpers bound to their token. */
 export async function noteClient(existing?: TestUser) {

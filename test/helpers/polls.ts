@@ -1,37 +1,6 @@
+import type { Poll, PollResults } from "../../src/routes/polls/polls.schemas.ts";
 import { api, apiJson } from "./api.ts";
 import { bearer, randomIp, registerUser, type TestUser } from "./auth.ts";
-
-export interface Poll {
-  id: string;
-  owner_id: string;
-  title: string;
-  voters: string;
-  results_visibility: string;
-  status: "open" | "closed";
-  has_voted: boolean;
-  closes_at: string | null;
-  questions: Array<{
-    id: string;
-    prompt: string;
-    kind: string;
-    max_selections: number;
-    choices: Array<{ id: string; label: string }>;
-  }>;
-}
-
-export interface Results {
-  poll_id: string;
-  title: string;
-  status: string;
-  total_voters: number;
-  questions: Array<{
-    id: string;
-    prompt: string;
-    kind: string;
-    voters: number;
-    choices: Array<{ id: string; label: string; votes: number; percent: number }>;
-  }>;
-}
 
 export const twoQuestions = (overrides: Record<string, unknown> = {}) => ({
   title: "Team lunch",
@@ -98,8 +67,8 @@ export async function anonymousBrowser(pollId: string, ip = randomIp()) {
   };
 }
 
-export async function resultsOf(poll: Poll, owner: TestUser): Promise<Results> {
+export async function resultsOf(poll: Poll, owner: TestUser): Promise<PollResults> {
   const response = await api(`/polls/${poll.id}/results`, { headers: bearer(owner.tokens.access_token) });
   if (response.status !== 200) throw new Error(`results failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Results;
+  return (await response.json()) as PollResults;
 }

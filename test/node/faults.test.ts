@@ -12,6 +12,8 @@ import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-work
 import { findPgbouncer, type PooledDatabase, startPgbouncer } from "../../scripts/lib/pgbouncer.ts";
 import { findPostgresBinaries, startPostgresServer } from "../../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../../scripts/migrate.ts";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
+import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 
 const binaries = findPostgresBinaries() && findPgbouncer();
 if (!binaries) console.log("SKIPPED fault injection: needs postgresql-15 and pgbouncer.");
@@ -92,7 +94,7 @@ describe.skipIf(!binaries)("fault injection", () => {
         display_name: "F",
       }),
     });
-    token = ((await registered.json()) as { access_token: string }).access_token;
+    token = ((await registered.json()) as TokenResponse).access_token;
   }, 60_000);
 
   afterAll(async () => {
@@ -118,7 +120,7 @@ describe.skipIf(!binaries)("fault injection", () => {
 
   it("a slow database: through the pool, statements past the budget are cancelled by the server and answered 503 in time, without leaking connections", async () => {
     const created = await authed("/notes", { method: "POST", body: JSON.stringify({ title: "locked" }) });
-    const note = (await created.json()) as { id: string };
+    const note = (await created.json()) as Note;
     const baseline = await workerConnections();
     const blocker = new pg.Client({ connectionString: database.url });
     await blocker.connect();

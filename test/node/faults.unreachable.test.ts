@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningDatabase } from "../../scripts/lib/embedded-postgres.ts";
 import { type LocalWorker, ROOT, startLocalWorker } from "../../scripts/lib/local-worker.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../../scripts/lib/postgres-server.ts";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 
 const LOGIN: RequestInit = {
   method: "POST",
@@ -123,7 +124,7 @@ describe.skipIf(!binaries)("npm start with PostgreSQL stopped", () => {
         display_name: "D",
       }),
     });
-    const { access_token: token } = (await registered.json()) as { access_token: string };
+    const { access_token: token } = (await registered.json()) as TokenResponse;
     await database.stop();
     const requests: Array<[string, RequestInit]> = [
       ["/notes", { headers: { Authorization: `Bearer ${token}` } }],

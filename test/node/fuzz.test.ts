@@ -10,6 +10,9 @@ import addFormats from "ajv-formats";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.ts";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
+import type { Note } from "../../src/routes/notes/notes.schemas.ts";
+import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import { HOSTILE_VALUES, type JsonSchema, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
@@ -57,12 +60,12 @@ beforeAll(async () => {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ email, password: "fuzz-Password-2026", display_name: "Fuzz" }),
     })
-  ).json()) as { access_token: string };
+  ).json()) as TokenResponse;
   token = session.access_token;
   const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   const note = (await (
     await call("/notes", { method: "POST", headers: auth, body: JSON.stringify({ title: "fuzz" }) })
-  ).json()) as { id: string };
+  ).json()) as Note;
   const poll = (await (
     await call("/polls", {
       method: "POST",
@@ -73,7 +76,7 @@ beforeAll(async () => {
         questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
       }),
     })
-  ).json()) as { id: string };
+  ).json()) as Poll;
   Object.assign(known, { noteId: note.id, pollId: poll.id });
 }, 60_000);
 

@@ -6,6 +6,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
 
 const ADMIN = `status-admin-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
@@ -21,7 +22,7 @@ async function register(base: string, email: string): Promise<string> {
     body: JSON.stringify({ email, password: PASSWORD, display_name: "Status" }),
   });
   expect(response.status).toBe(201);
-  return ((await response.json()) as { access_token: string }).access_token;
+  return ((await response.json()) as TokenResponse).access_token;
 }
 
 describe.skipIf(!CHROMIUM)("status page behind admin-only /stats", () => {

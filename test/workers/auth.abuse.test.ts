@@ -3,17 +3,9 @@ import { sql } from "drizzle-orm";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../../src/lib/crypto.ts";
+import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import {
-  adminTokens,
-  bearer,
-  GOOD_PASSWORD,
-  getAs,
-  login,
-  randomIp,
-  registerUser,
-  type TokenResponse,
-} from "../helpers/auth.ts";
+import { adminTokens, bearer, GOOD_PASSWORD, getAs, login, randomIp, registerUser } from "../helpers/auth.ts";
 import { runSql } from "../helpers/db.ts";
 import { ownerWithPoll, twoQuestions } from "../helpers/polls.ts";
 
@@ -203,7 +195,7 @@ describe("token hygiene", () => {
     const create = async (name: string) =>
       (await (
         await apiJson("/auth/api-keys", "POST", { name }, bearer(user.tokens.access_token))
-      ).json()) as { id: string; key: string };
+      ).json()) as CreatedApiKey;
     const first = await create("first");
     const second = await create("second");
     const revoke = (id: string, token: string) =>
@@ -218,7 +210,7 @@ describe("token hygiene", () => {
     const user = await registerUser();
     const created = (await (
       await apiJson("/auth/api-keys", "POST", { name: "soon" }, bearer(user.tokens.access_token))
-    ).json()) as { id: string };
+    ).json()) as CreatedApiKey;
     await runSql(sql`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ${created.id}`);
     const listed = (await (await getAs("/auth/api-keys", user.tokens.access_token)).json()) as {
       items: Array<{ id: string }>;

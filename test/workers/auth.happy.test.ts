@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { CreatedApiKey, TokenResponse, User } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson } from "../helpers/api.ts";
 import {
   adminTokens,
@@ -8,7 +9,6 @@ import {
   login,
   randomIp,
   registerUser,
-  type TokenResponse,
   uniqueEmail,
 } from "../helpers/auth.ts";
 
@@ -79,14 +79,14 @@ describe("API keys", () => {
       bearer(user.tokens.access_token),
     );
     expect(created.status).toBe(201);
-    const key = (await created.json()) as { id: string; key: string; prefix: string; last_used_at: null };
+    const key = (await created.json()) as CreatedApiKey;
     expect(key.key).toMatch(/^dh_[A-Za-z0-9_-]{43}$/);
     expect(key.key.startsWith(key.prefix)).toBe(true);
     expect(created.headers.get("location")).toBe(`/auth/api-keys/${key.id}`);
 
     const me = await getAs("/me", key.key);
     expect(me.status).toBe(200);
-    expect(((await me.json()) as { id: string }).id).toBe(user.tokens.user.id);
+    expect(((await me.json()) as User).id).toBe(user.tokens.user.id);
 
     const list = await getAs("/auth/api-keys", user.tokens.access_token);
     const { items } = (await list.json()) as { items: Array<Record<string, unknown>> };
@@ -104,7 +104,7 @@ describe("API keys", () => {
       { name: "temp" },
       bearer(user.tokens.access_token),
     );
-    const key = (await created.json()) as { id: string; key: string };
+    const key = (await created.json()) as CreatedApiKey;
     const revoked = await api(`/auth/api-keys/${key.id}`, {
       method: "DELETE",
       headers: bearer(user.tokens.access_token),
@@ -128,7 +128,7 @@ describe("API keys", () => {
       bearer(user.tokens.access_token),
     );
     expect(created.status).toBe(201);
-    const key = (await created.json()) as { key: string; expires_at: string };
+    const key = (await created.json()) as CreatedApiKey;
     expect(key.expires_at).toBe(expires);
     expect((await getAs("/me", key.key)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1700));
@@ -163,7 +163,7 @@ describe("admin", () => {
     const admin = await adminTokens();
     const user = await registerUser();
     const created = await apiJson("/auth/api-keys", "POST", { name: "k" }, bearer(user.tokens.access_token));
-    const { key } = (await created.json()) as { key: string };
+    const { key } = (await created.json()) as CreatedApiKey;
     expect((await getAs("/me", key)).status).toBe(200);
 
     const disabled = await api(`/admin/users/${user.tokens.user.id}/disable`, {
@@ -171,7 +171,7 @@ describe("admin", () => {
       headers: bearer(admin.access_token),
     });
     expect(disabled.status).toBe(200);
-    expect(((await disabled.json()) as { disabled: boolean }).disabled).toBe(true);
+    expect(((await disabled.json()) as User).disabled).toBe(true);
 
     expect((await getAs("/me", key)).status).toBe(401);
     const refresh = await apiJson("/auth/refresh", "POST", { refresh_token: user.tokens.refresh_token });

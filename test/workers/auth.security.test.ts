@@ -2,8 +2,9 @@ import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "../../src/auth/passwords.ts";
+import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import { bearer, getAs, registerUser, type TokenResponse } from "../helpers/auth.ts";
+import { bearer, getAs, registerUser } from "../helpers/auth.ts";
 
 const secret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);
@@ -99,7 +100,7 @@ describe("API keys and roles", () => {
   it("refuses to mint API keys with an API key", async () => {
     const user = await registerUser();
     const created = await apiJson("/auth/api-keys", "POST", { name: "k" }, bearer(user.tokens.access_token));
-    const { key } = (await created.json()) as { key: string };
+    const { key } = (await created.json()) as CreatedApiKey;
     const response = await apiJson("/auth/api-keys", "POST", { name: "k2" }, bearer(key));
     await expectProblem(response, 403, "forbidden");
   });
@@ -119,7 +120,7 @@ describe("API keys and roles", () => {
       { name: "mine" },
       bearer(owner.tokens.access_token),
     );
-    const { id, key } = (await created.json()) as { id: string; key: string };
+    const { id, key } = (await created.json()) as CreatedApiKey;
     const response = await api(`/auth/api-keys/${id}`, {
       method: "DELETE",
       headers: bearer(other.tokens.access_token),
@@ -171,7 +172,7 @@ describe("secrets stay out of logs", () => {
     const tokens = (await registered.json()) as TokenResponse;
     await post("/auth/login", { email, password: "wrong-Password-1" });
     const created = await post("/auth/api-keys", { name: "k" }, bearer(tokens.access_token));
-    const { key } = (await created.json()) as { key: string };
+    const { key } = (await created.json()) as CreatedApiKey;
     await verbose("/me", { headers: bearer(key) });
     await post("/auth/refresh", { refresh_token: tokens.refresh_token });
     await post("/auth/refresh", { refresh_token: tokens.refresh_token });

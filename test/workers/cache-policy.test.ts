@@ -7,9 +7,12 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UNCACHED_BINDING } from "../../src/db/cache-policy.ts";
+import type { CreatedApiKey } from "../../src/routes/auth/auth.schemas.ts";
+import type { Note } from "../../src/routes/notes/notes.schemas.ts";
+import type { PollResults } from "../../src/routes/polls/polls.schemas.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
-import { answersFor, ownerWithPoll, type Results, voteAs } from "../helpers/polls.ts";
+import { answersFor, ownerWithPoll, voteAs } from "../helpers/polls.ts";
 
 interface AccessLine {
   request_id: string;
@@ -52,11 +55,11 @@ describe("Hyperdrive cache policy: read-your-writes through the uncached binding
     const user = await registerUser();
     const auth = bearer(user.tokens.access_token);
     const created = await call("/notes", json("POST", { title: "v1" }, auth));
-    const note = (await created.response.json()) as { id: string };
+    const note = (await created.response.json()) as Note;
     const patched = await call(`/notes/${note.id}`, json("PATCH", { title: "v2" }, auth));
     expect(patched.response.status).toBe(200);
     const read = await call(`/notes/${note.id}`, { headers: auth });
-    expect(((await read.response.json()) as { title: string }).title).toBe("v2");
+    expect(((await read.response.json()) as Note).title).toBe("v2");
     expect(read.response.headers.get("etag")).toBe(patched.response.headers.get("etag"));
     expectUncached(read.access);
   });
@@ -67,7 +70,7 @@ describe("Hyperdrive cache policy: read-your-writes through the uncached binding
     const voter = await registerUser();
     expect((await voteAs(voter, poll, answersFor(poll))).status).toBe(201);
     const results = await call(`/polls/${poll.id}/results`, { headers: bearer(owner.tokens.access_token) });
-    const counted = (await results.response.json()) as Results;
+    const counted = (await results.response.json()) as PollResults;
     expect(counted.total_voters).toBe(1);
     expect(counted.questions[0]?.choices[0]?.votes).toBe(1);
     expectUncached(results.access);
@@ -78,7 +81,7 @@ describe("Hyperdrive cache policy: read-your-writes through the uncached binding
     const user = await registerUser();
     const session = bearer(user.tokens.access_token);
     const created = await call("/auth/api-keys", json("POST", { name: "k" }, session));
-    const key = (await created.response.json()) as { id: string; key: string };
+    const key = (await created.response.json()) as CreatedApiKey;
     expect((await call("/me", { headers: bearer(key.key) })).response.status).toBe(200);
     expect(
       (await call(`/auth/api-keys/${key.id}`, { method: "DELETE", headers: session })).response.status,

@@ -1,17 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { GithubProfile, RepoList } from "../../src/routes/github/github.schemas.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { ageCacheEntry, cacheEntry, setUpstreamMode, uniqueLogin, upstreamStats } from "../helpers/github.ts";
-
-interface RepoList {
-  username: string;
-  total: number;
-  pages_fetched: number;
-  truncated: boolean;
-  items: Array<
-    Record<string, unknown> & { name: string; fork: boolean; stars: number; language: string | null }
-  >;
-}
 
 const firstPage = (login: string) => `/users/${login}/repos?per_page=100&page=1`;
 const token = (env as unknown as { GITHUB_TOKEN: string }).GITHUB_TOKEN;
@@ -195,16 +186,7 @@ describe("shaping and pagination", () => {
     const login = uniqueLogin(20);
     const response = await call(`/github/users/${login}`);
     expect(response.status).toBe(200);
-    const profile = (await response.json()) as {
-      login: string;
-      public_repos: number;
-      aggregates: {
-        repositories_counted: number;
-        total_stars: number;
-        total_forks: number;
-        top_languages: unknown[];
-      };
-    };
+    const profile = (await response.json()) as GithubProfile;
     const repos = (await (await call(`/github/users/${login}/repos?limit=1000`)).json()) as RepoList;
     expect(profile.login).toBe(login);
     expect(profile.public_repos).toBe(20);

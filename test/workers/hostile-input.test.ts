@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { websearchText } from "../../src/routes/notes/notes.list.ts";
+import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import { apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
 import { noteClient } from "../helpers/notes.ts";
@@ -62,6 +63,6 @@ describe("RFC 3339 date-times PostgreSQL cannot hold", () => {
       bearer(owner.tokens.access_token),
     );
     expect(patched.status).toBe(200);
-    expect(((await patched.json()) as { closes_at: string }).closes_at).toBe("2099-06-02T05:30:00.000Z");
+    expect(((await patched.json()) as Poll).closes_at).toBe("2099-06-02T05:30:00.000Z");
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { detectEnvironment, loadConfig } from "../../src/config.ts";
 import { Logger, parseLoggerSettings } from "../../src/lib/logger.ts";
 import { REDACTED, redact } from "../../src/lib/redact.ts";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, GOOD_PASSWORD, uniqueEmail } from "../helpers/auth.ts";
 import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
@@ -28,11 +29,7 @@ describe("log channels", () => {
       password: GOOD_PASSWORD,
       display_name: "Logs",
     });
-    const tokens = (await registered.json()) as {
-      access_token: string;
-      refresh_token: string;
-      user: { id: string };
-    };
+    const tokens = (await registered.json()) as TokenResponse;
     await json("POST", "/auth/login", { email, password: "wrong-Password-77" });
     await json("POST", "/notes", { title: "audited" }, bearer(tokens.access_token));
     await json("POST", `/polls/${poll.id}/votes`, answersFor(poll), bearer(tokens.access_token));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { type Note, noteClient } from "../helpers/notes.ts";
+import { noteClient } from "../helpers/notes.ts";
 
 describe("note validation", () => {
   it.each([

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import { runScheduledMaintenance } from "../../src/scheduled.ts";
 import { apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { runSql } from "../helpers/db.ts";
-import { type Note, noteClient, uniqueTag } from "../helpers/notes.ts";
+import { noteClient, uniqueTag } from "../helpers/notes.ts";
 
 describe("note lifecycle", () => {
   it("creates with 201, Location, ETag and normalised tags", async () => {

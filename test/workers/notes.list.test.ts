@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Note, NoteList } from "../../src/routes/notes/notes.schemas.ts";
 import { expectProblem } from "../helpers/api.ts";
-import { type Note, type NoteClient, noteClient } from "../helpers/notes.ts";
+import { type NoteClient, noteClient } from "../helpers/notes.ts";
 
 async function collectPages(client: NoteClient, query: string, onPage?: (page: number) => Promise<void>) {
   const seen: Note[] = [];
@@ -11,7 +12,7 @@ async function collectPages(client: NoteClient, query: string, onPage?: (page: n
       `/notes?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
     );
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { items: Note[]; next_cursor: string | null };
+    const body = (await response.json()) as NoteList;
     if (body.next_cursor) {
       expect(response.headers.get("link")).toContain('rel="next"');
       expect(response.headers.get("link")).toContain(encodeURIComponent(body.next_cursor).slice(0, 20));
@@ -204,7 +205,7 @@ describe("search", () => {
     ]) {
       const response = await client.get(`/notes?q=${encodeURIComponent(q)}`);
       expect(response.status, q).toBe(200);
-      expect(((await response.json()) as { total: number }).total, q).toBe(0);
+      expect(((await response.json()) as NoteList).total, q).toBe(0);
     }
     await expectProblem(
       await client.get(`/notes?q=${encodeURIComponent("a\u0000b")}`),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { PollResults } from "../../src/routes/polls/polls.schemas.ts";
+import type { Stats } from "../../src/routes/system/stats.routes.ts";
 import { api, apiWithEnv, expectProblem, ORIGIN } from "../helpers/api.ts";
 import { randomIp, registerUser } from "../helpers/auth.ts";
 import { uniqueLogin } from "../helpers/github.ts";
-import { createPoll, type Results, twoQuestions } from "../helpers/polls.ts";
+import { createPoll, twoQuestions } from "../helpers/polls.ts";
 
 const call = apiWithEnv({});
 
@@ -103,7 +105,7 @@ describe("plain form vote POST /polls/:id/ballot", () => {
       await api(`/polls/${poll.id}/results`, {
         headers: { Authorization: `Bearer ${owner.tokens.access_token}` },
       })
-    ).json()) as Results;
+    ).json()) as PollResults;
     expect(results.questions[0]?.choices[1]?.votes).toBe(1);
     const page = await (await api(`/p/${poll.id}?outcome=voted`)).text();
     expect(page).toContain("Your vote was recorded.");
@@ -139,7 +141,7 @@ describe("plain form vote POST /polls/:id/ballot", () => {
       body: "x",
     });
     await expectProblem(multipart, 415, "unsupported-media-type");
-    const results = (await (await api(`/polls/${poll.id}/results`)).json()) as Results;
+    const results = (await (await api(`/polls/${poll.id}/results`)).json()) as PollResults;
     expect(results.total_voters).toBe(0);
   });
 
@@ -202,9 +204,7 @@ describe("status page /status", () => {
 
   it("feeds its charts: /stats has one timeline point per minute of the last hour", async () => {
     for (let i = 0; i < 5; i += 1) await api("/health");
-    const report = (await (await api("/stats")).json()) as {
-      timeline: Array<{ at: string; requests: number; p95: number }>;
-    };
+    const report = (await (await api("/stats")).json()) as Stats;
     expect(report.timeline).toHaveLength(60);
     const last = report.timeline.at(-1);
     expect(Date.parse(last?.at ?? "")).toBeGreaterThan(Date.now() - 120_000);

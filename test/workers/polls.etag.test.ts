@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PollResults } from "../../src/routes/polls/polls.schemas.ts";
 import { api, apiJson } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
 import { answersFor, ownerWithPoll, voteAs } from "../helpers/polls.ts";
@@ -22,7 +23,7 @@ describe("conditional reads of polls", () => {
     const changed = await api(`/polls/${poll.id}/results`, { headers: { ...auth, "If-None-Match": etag } });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
-    expect(((await changed.json()) as { total_voters: number }).total_voters).toBe(1);
+    expect(((await changed.json()) as PollResults).total_voters).toBe(1);
   });
 
   it("results: the CSV has its own ETag and honours If-None-Match too", async () => {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { Poll, PollList } from "../../src/routes/polls/polls.schemas.ts";
 import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, getAs, registerUser } from "../helpers/auth.ts";
 import { runSql } from "../helpers/db.ts";
@@ -8,7 +9,6 @@ import {
   answersFor,
   createPoll,
   ownerWithPoll,
-  type Poll,
   resultsOf,
   twoQuestions,
   voteAs,
@@ -69,14 +69,14 @@ describe("creating and reading polls", () => {
         `/polls?mine=true&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
         owner.tokens.access_token,
       );
-      const page = (await response.json()) as { items: Poll[]; next_cursor: string | null };
+      const page = (await response.json()) as PollList;
       seen.push(...page.items.map((p) => p.id));
       cursor = page.next_cursor;
     } while (cursor);
     expect(seen).toEqual(created.map((p) => p.id).reverse());
     const closed = (await (
       await getAs("/polls?mine=true&status=closed", owner.tokens.access_token)
-    ).json()) as { items: Poll[] };
+    ).json()) as PollList;
     expect(closed.items.map((p) => p.id)).toEqual([created[0]?.id]);
     await expectProblem(await api("/polls?mine=true"), 401, "unauthorized");
   });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { Poll, PollList, PollSummary } from "../../src/routes/polls/polls.schemas.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser, type TestUser } from "../helpers/auth.ts";
-import { anonymousBrowser, answersFor, createPoll, type Poll, twoQuestions } from "../helpers/polls.ts";
+import { anonymousBrowser, answersFor, createPoll, twoQuestions } from "../helpers/polls.ts";
 
-interface StatsItem {
-  id: string;
-  title: string;
-  total_voters: number;
-  question_totals: Array<{ id: string; prompt: string; voters: number }>;
-  results_csv: string;
-}
-interface StatsPage {
-  items: StatsItem[];
-  next_cursor: string | null;
-}
+/** A statistics listing fills the fields a plain listing leaves out. */
+type StatsItem = Required<PollSummary>;
+type StatsPage = Omit<PollList, "items"> & { items: StatsItem[] };
 
 async function pollWithVotes(owner: TestUser, title: string, votes: number): Promise<Poll> {
   const poll = await createPoll(owner, twoQuestions({ title, voters: "anonymous", max_votes_per_ip: 1000 }));

@@ -1,32 +1,13 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Stats } from "../../src/routes/system/stats.routes.ts";
 import { addSample, emptyAggregate } from "../../src/stats/aggregate.ts";
 import { RELATIVE_ACCURACY } from "../../src/stats/histogram.ts";
 import { recorder } from "../../src/stats/recorder.ts";
 import { COMPATIBILITY_DATE } from "../../src/stats/report.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
-
-interface Stats {
-  environment: string;
-  platform: { runtime: string; compatibility_date: string };
-  requests: {
-    total: number;
-    by_status_class: Record<string, number>;
-    client_errors_by_status: Record<string, number>;
-  };
-  errors: { count: number; last: { type: string; message: string; route: string; at: string } | null };
-  latency_ms: { p50: number; p90: number; p95: number; p99: number; max: number };
-  routes: Record<
-    string,
-    { requests: number; errors: number; latency_ms: { p50: number; p99: number; max: number } }
-  >;
-  windows: Record<string, { requests: number }>;
-  database: { healthy: boolean; latency_ms: number };
-  cache: { kv: { healthy: boolean }; github: Record<string, number | null> };
-  dropped_samples: number;
-}
 
 const readStats = async (): Promise<Stats> => {
   const response = await api("/stats");

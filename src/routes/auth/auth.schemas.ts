@@ -98,3 +98,9 @@ export const CreateApiKeyBodySchema = z
 export const IdParamSchema = z.object({
   id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
 });
+
+/** The shapes clients see: inferred from the published schemas, never restated. */
+export type User = z.infer<typeof UserSchema>;
+export type TokenResponse = z.infer<typeof TokenResponseSchema>;
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;

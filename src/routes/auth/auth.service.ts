@@ -6,17 +6,15 @@ import { type Database, queryRows } from "../../db/client.ts";
 import { apiKeys, users } from "../../db/schema.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoString } from "../../lib/time.ts";
+import type { ApiKey, CreatedApiKey, TokenResponse, User } from "./auth.schemas.ts";
 
-export interface UserRecord {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  disabledAt: Date | null;
-  createdAt: Date;
-}
+/** A user as the service reads it (drizzle's camelCase row); never sent as is. */
+export type UserRecord = Pick<
+  typeof users.$inferSelect,
+  "id" | "email" | "displayName" | "role" | "disabledAt" | "createdAt"
+>;
 
-export function userDto(user: UserRecord) {
+export function userDto(user: UserRecord): User {
   return {
     id: user.id,
     email: user.email,
@@ -57,9 +55,9 @@ async function accessTokenFor(user: UserRecord, config: AppConfig, env: { JWT_SE
   return issueAccessToken({ sub: user.id, role: user.role }, jwtSecret(env), config.accessTokenTtlSeconds);
 }
 
-export function tokenResponse(user: UserRecord, session: Session, config: AppConfig) {
+export function tokenResponse(user: UserRecord, session: Session, config: AppConfig): TokenResponse {
   return {
-    token_type: "Bearer" as const,
+    token_type: "Bearer",
     access_token: session.access_token,
     expires_in: config.accessTokenTtlSeconds,
     refresh_token: session.refresh_token,
@@ -112,7 +110,7 @@ export async function findUserForLogin(db: Database, email: string) {
     .from(users)
     .where(eq(users.email, email))
     .limit(1);
-  return row as (UserRecord & { passwordHash: string }) | undefined;
+  return row;
 }
 
 export async function startSession(
@@ -226,7 +224,7 @@ export async function revokeSession(db: Database, tokenHash: string): Promise<st
 
 export async function findUser(db: Database, id: string): Promise<UserRecord | undefined> {
   const [row] = await db.select(userColumns).from(users).where(eq(users.id, id)).limit(1);
-  return row as UserRecord | undefined;
+  return row;
 }
 
 const apiKeyColumns = {
@@ -238,15 +236,9 @@ const apiKeyColumns = {
   lastUsedAt: apiKeys.lastUsedAt,
 };
 
-type ApiKeyRecord = {
-  [K in keyof typeof apiKeyColumns]: K extends "expiresAt" | "lastUsedAt"
-    ? Date | null
-    : K extends "createdAt"
-      ? Date
-      : string;
-};
+type ApiKeyRecord = Pick<typeof apiKeys.$inferSelect, keyof typeof apiKeyColumns>;
 
-export function apiKeyDto(key: ApiKeyRecord) {
+export function apiKeyDto(key: ApiKeyRecord): ApiKey {
   return {
     id: key.id,
     name: key.name,
@@ -262,7 +254,12 @@ export function apiKeyDto(key: ApiKeyRecord) {
  * user's still-valid access token cannot plant a key that would work after re-enabling.
  * Returns undefined when the account is disabled (or gone).
  */
-export async function createApiKey(db: Database, userId: string, name: string, expiresAt: Date | null) {
+export async function createApiKey(
+  db: Database,
+  userId: string,
+  name: string,
+  expiresAt: Date | null,
+): Promise<CreatedApiKey | undefined> {
   const key = await newApiKey();
   const rows = await queryRows(
     db,
@@ -300,7 +297,7 @@ export async function listApiKeys(db: Database, userId: string) {
       ),
     )
     .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id));
-  return rows.map((row) => apiKeyDto(row as ApiKeyRecord));
+  return rows.map(apiKeyDto);
 }
 
 export async function revokeApiKey(db: Database, userId: string, keyId: string): Promise<boolean> {
@@ -319,7 +316,7 @@ export async function listUsers(db: Database, limit: number, after: string | und
     .where(after ? gt(users.id, after) : undefined)
     .orderBy(asc(users.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit) as UserRecord[];
+  const page = rows.slice(0, limit);
   return { items: page.map(userDto), next_cursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
 }
 

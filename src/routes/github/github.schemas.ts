@@ -84,3 +84,9 @@ export const ProfileSchema = z
     }),
   })
   .openapi("GithubProfile");
+
+/** The shapes clients see: inferred from the published schemas, never restated. */
+export type CleanRepo = z.infer<typeof CleanRepoSchema>;
+export type RepoList = z.infer<typeof RepoListSchema>;
+export type GithubProfile = z.infer<typeof ProfileSchema>;
+export type RepoQuery = z.infer<typeof RepoListQuerySchema>;

@@ -8,7 +8,7 @@ import { ApiError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
 import type * as routes from "./notes.routes.ts";
-import type { ListNotesQuery } from "./notes.schemas.ts";
+import type { ListNotesQuery, Note } from "./notes.schemas.ts";
 import { guardedSearch } from "./notes.search-guard.ts";
 import * as service from "./notes.service.ts";
 
@@ -57,7 +57,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
   const userId = authedCaller(c).userId;
-  let note: service.NoteDto;
+  let note: Note;
   let created = true;
   if (!key) {
     note = await service.createNote(c.var.db, userId, body);

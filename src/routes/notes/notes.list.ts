@@ -1,8 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { toIsoString } from "../../lib/time.ts";
-import type { ListNotesQuery } from "./notes.schemas.ts";
-import { NOTE_COLUMNS, type NoteDto, noteDto } from "./notes.service.ts";
+import type { ListNotesQuery, Note } from "./notes.schemas.ts";
+import { NOTE_COLUMNS, noteDto } from "./notes.service.ts";
 
 /**
  * A page carries at most this much note content (the first note always, however large):
@@ -130,7 +130,7 @@ function searchSet(where: SQL[], q: string): SQL {
 }
 
 export interface NotesPage {
-  items: NoteDto[];
+  items: Note[];
   total: number;
   last?: NotesPosition;
   hasMore: boolean;

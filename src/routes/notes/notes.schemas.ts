@@ -158,3 +158,10 @@ export const NoteIdParamSchema = z.object({
 export const TagCountListSchema = z
   .object({ items: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
   .openapi("TagCounts");
+
+/** The shapes clients see and send: inferred from the published schemas, never restated. */
+export type Note = z.infer<typeof NoteSchema>;
+export type NoteList = z.infer<typeof NoteListSchema>;
+export type TagCounts = z.infer<typeof TagCountListSchema>;
+export type CreateNoteInput = z.infer<typeof CreateNoteSchema>;
+export type UpdateNoteInput = z.infer<typeof UpdateNoteSchema>;

@@ -2,27 +2,15 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
-
-/** What the API shows of a note. */
-export interface NoteDto {
-  id: string;
-  title: string;
-  content: string;
-  tags: string[];
-  pinned: boolean;
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-  version: number;
-}
+import type { CreateNoteInput, Note, UpdateNoteInput } from "./notes.schemas.ts";
 
 /** The columns every note response is built from, aliased `n`. */
 export const NOTE_COLUMNS = sql.raw(
   "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
 );
 
-export function noteDto(row: Record<string, unknown>): NoteDto {
+/** A row selected with NOTE_COLUMNS, as the API shows it. */
+export function noteDto(row: Record<string, unknown>): Note {
   return {
     id: String(row.id),
     title: String(row.title),
@@ -45,15 +33,7 @@ const textArray = (values: string[]) =>
         sql`, `,
       )}]::text[]`;
 
-export interface NewNote {
-  title: string;
-  content: string;
-  tags: string[];
-  pinned: boolean;
-  archived: boolean;
-}
-
-export async function createNote(db: Database, userId: string, note: NewNote): Promise<NoteDto> {
+export async function createNote(db: Database, userId: string, note: CreateNoteInput): Promise<Note> {
   const [row] = await queryRows(
     db,
     sql`INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
@@ -64,8 +44,8 @@ export async function createNote(db: Database, userId: string, note: NewNote): P
 }
 
 export type IdempotentCreate =
-  | { outcome: "created"; note: NoteDto }
-  | { outcome: "replayed"; note: NoteDto; requestHash: string }
+  | { outcome: "created"; note: Note }
+  | { outcome: "replayed"; note: Note; requestHash: string }
   | { outcome: "in_flight" };
 
 /**
@@ -76,7 +56,7 @@ export type IdempotentCreate =
 export async function createNoteIdempotently(
   db: Database,
   userId: string,
-  note: NewNote,
+  note: CreateNoteInput,
   key: string,
   requestHash: string,
 ): Promise<IdempotentCreate> {
@@ -111,7 +91,7 @@ export async function createNoteIdempotently(
   return { outcome: "replayed", note: noteDto(row), requestHash: String(row.request_hash) };
 }
 
-export async function getNote(db: Database, userId: string, id: string): Promise<NoteDto | undefined> {
+export async function getNote(db: Database, userId: string, id: string): Promise<Note | undefined> {
   const [row] = await queryRows(
     db,
     sql`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.id = ${id} AND n.user_id = ${userId}`,
@@ -135,9 +115,9 @@ export async function updateNote(
   db: Database,
   userId: string,
   id: string,
-  patch: Partial<NewNote>,
+  patch: UpdateNoteInput,
   expectedVersion: number | undefined,
-): Promise<NoteDto | undefined> {
+): Promise<Note | undefined> {
   const assignments: SQL[] = [sql`version = n.version + 1`, sql`updated_at = now()`];
   if (patch.title !== undefined) assignments.push(sql`title = ${patch.title}`);
   if (patch.content !== undefined) assignments.push(sql`content = ${patch.content}`);

@@ -18,6 +18,7 @@ import {
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
 import type * as routes from "./polls.routes.ts";
+import type { Ballot, Poll, VoteInput } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
 import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
@@ -30,7 +31,8 @@ async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
   return { poll, cookie };
 }
 
-function pollDto(poll: NonNullable<Awaited<ReturnType<typeof service.getPoll>>>) {
+/** The poll as the API shows it: the tallies read for results are not part of it. */
+function pollDto(poll: service.PollRead): Poll {
   const { total_voters: _total, ...rest } = poll;
   return {
     ...rest,
@@ -143,7 +145,7 @@ const PROBLEM_MESSAGES: Record<string, string> = {
 
 function ballotFieldErrors(
   errors: NonNullable<service.BallotOutcome["errors"]>,
-  answers: Array<{ question_id: string; choice_ids: string[] }>,
+  answers: VoteInput["answers"],
 ): FieldError[] {
   return errors.map((error) => {
     const index = answers.findIndex((answer) => answer.question_id === error.question_id);
@@ -178,8 +180,8 @@ export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
 export async function castVote(
   c: Context<AppEnv>,
   id: string,
-  answers: Array<{ question_id: string; choice_ids: string[] }>,
-): Promise<{ ballot_id: string; poll_id: string }> {
+  answers: VoteInput["answers"],
+): Promise<Ballot> {
   const caller = c.var.caller;
   await spendBudget(c, "vote", clientKey(c));
   const cookie = await readVoterCookie(c);

@@ -237,3 +237,12 @@ export const PollIdParamSchema = z.object({
 export type CreatePollInput = z.infer<typeof CreatePollSchema>;
 export type QuestionInput = z.infer<typeof QuestionInputSchema>;
 export type ListPollsQuery = z.infer<typeof ListPollsQuerySchema>;
+export type UpdatePollInput = z.infer<typeof UpdatePollSchema>;
+export type VoteInput = z.infer<typeof VoteSchema>;
+
+/** The shapes clients see: inferred from the published schemas, never restated. */
+export type Poll = z.infer<typeof PollSchema>;
+export type PollSummary = z.infer<typeof PollSummarySchema>;
+export type PollList = z.infer<typeof PollListSchema>;
+export type PollResults = z.infer<typeof ResultsSchema>;
+export type Ballot = z.infer<typeof BallotSchema>;

@@ -2,39 +2,26 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
-import type { CreatePollInput, ListPollsQuery, QuestionInput } from "./polls.schemas.ts";
+import type {
+  CreatePollInput,
+  ListPollsQuery,
+  Poll,
+  PollSummary,
+  QuestionInput,
+  UpdatePollInput,
+} from "./polls.schemas.ts";
 
-export interface ChoiceRow {
-  id: string;
-  position: number;
-  label: string;
-  votes?: number;
-}
+type PollQuestion = Poll["questions"][number];
+type PollChoice = PollQuestion["choices"][number];
 
-export interface QuestionRow {
-  id: string;
-  position: number;
-  prompt: string;
-  kind: "single" | "multiple";
-  max_selections: number;
+/** A question as read from the database: the response's fields, plus its tallies when counted. */
+export type CountedQuestion = Omit<PollQuestion, "choices"> & {
   voters?: number;
-  choices: ChoiceRow[];
-}
+  choices: Array<PollChoice & { votes?: number }>;
+};
 
-export interface PollRecord {
-  id: string;
-  owner_id: string;
-  title: string;
-  description: string;
-  voters: "authenticated" | "anonymous";
-  results_visibility: "always" | "after_vote" | "after_close";
-  max_votes_per_ip: number;
-  status: "open" | "closed";
-  closes_at: string | null;
-  closed_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** What getPoll reads: the poll as the API shows it, with the tallies results are built from. */
+export type PollRead = Omit<Poll, "questions"> & { total_voters: number; questions: CountedQuestion[] };
 
 /** Open/closed as the database clock sees it, so every reader agrees with the vote check. */
 export const STATUS_SQL = sql.raw(
@@ -43,16 +30,17 @@ export const STATUS_SQL = sql.raw(
 export const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
   p.closes_at, p.closed_at, p.created_at, p.updated_at, ${STATUS_SQL} AS status`;
 
-export function pollRecord(row: Record<string, unknown>): PollRecord {
+/** A row selected with POLL_COLUMNS, as the API lists it. */
+export function pollSummary(row: Record<string, unknown>): PollSummary {
   return {
     id: String(row.id),
     owner_id: String(row.owner_id),
     title: String(row.title),
     description: String(row.description),
-    voters: row.voters as PollRecord["voters"],
-    results_visibility: row.results_visibility as PollRecord["results_visibility"],
+    voters: row.voters as PollSummary["voters"],
+    results_visibility: row.results_visibility as PollSummary["results_visibility"],
     max_votes_per_ip: Number(row.max_votes_per_ip),
-    status: row.status as PollRecord["status"],
+    status: row.status as PollSummary["status"],
     closes_at: toIsoOrNull(row.closes_at),
     closed_at: toIsoOrNull(row.closed_at),
     created_at: toIsoString(row.created_at),
@@ -134,9 +122,7 @@ export async function getPoll(
   id: string,
   voterKeys: string[],
   withCounts: boolean,
-): Promise<
-  (PollRecord & { has_voted: boolean; total_voters: number; questions: QuestionRow[] }) | undefined
-> {
+): Promise<PollRead | undefined> {
   // Counts come from the shard rows cast_ballot maintains (migration 0007): a handful of
   // rows per choice whatever the number of ballots, never a recount of poll_answers.
   const counts = withCounts
@@ -164,10 +150,10 @@ export async function getPoll(
   );
   if (!row) return undefined;
   return {
-    ...pollRecord(row),
+    ...pollSummary(row),
     has_voted: Boolean(row.has_voted),
     total_voters: Number(row.total_voters),
-    questions: row.questions as QuestionRow[],
+    questions: row.questions as CountedQuestion[],
   };
 }
 
@@ -191,7 +177,7 @@ export async function listPolls(
     sql`SELECT ${POLL_COLUMNS} FROM polls p WHERE ${sql.join(where, sql` AND `)}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${query.limit + 1}`,
   );
-  const page = rows.slice(0, query.limit).map(pollRecord);
+  const page = rows.slice(0, query.limit).map(pollSummary);
   const last = page.at(-1);
   return {
     items: page,
@@ -211,7 +197,7 @@ export async function updatePoll(
   db: Database,
   id: string,
   ownerId: string,
-  patch: { title?: string; description?: string; closes_at?: string | null; questions?: QuestionInput[] },
+  patch: UpdatePollInput,
 ): Promise<UpdateOutcome> {
   const set: SQL[] = [sql`updated_at = now()`];
   if (patch.title !== undefined) set.push(sql`title = ${patch.title}`);

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
-import { POLL_COLUMNS, pollRecord, STATUS_SQL } from "./polls.service.ts";
+import { POLL_COLUMNS, pollSummary, STATUS_SQL } from "./polls.service.ts";
 
 /** The keyset position: the sort key (a total or a creation time) and the id as tie-break. */
 export interface StatsPosition {
@@ -49,7 +49,7 @@ export async function listPollsByVotes(
         ORDER BY ${order} LIMIT ${query.limit + 1}`,
   );
   const page = rows.slice(0, query.limit).map((row) => ({
-    ...pollRecord(row),
+    ...pollSummary(row),
     total_voters: Number(row.total_voters),
     question_totals: row.question_totals as Array<{ id: string; prompt: string; voters: number }>,
     results_csv: `/polls/${String(row.id)}/results.csv`,

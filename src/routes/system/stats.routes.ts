@@ -119,3 +119,5 @@ export const triggerErrorRoute = createRoute({
 
 export type StatsRoute = typeof statsRoute;
 export type TriggerErrorRoute = typeof triggerErrorRoute;
+/** The `/stats` JSON body, inferred from the published schema. */
+export type Stats = z.infer<typeof StatsSchema>;
