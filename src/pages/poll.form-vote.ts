@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/problem.ts";
-import { castVote } from "../routes/polls/polls.handlers.ts";
 import { VoteSchema } from "../routes/polls/polls.schemas.ts";
+import { castVote } from "../routes/polls/polls.votes.handlers.ts";
 import { UUID } from "./poll.page.tsx";
 
 /** Form fields are `q.<question id>` = choice id (several for checkboxes). */

@@ -1,15 +1,22 @@
+import type { Context } from "hono";
 import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
 import { invalidCredentials } from "../../auth/tokens.ts";
+import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller, requireSession } from "../../middleware/auth.ts";
 import { clientIp, clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
 import type { RateLimitName } from "../../rate-limit/rules.ts";
+import * as apiKeys from "./auth.api-keys.service.ts";
 import type * as routes from "./auth.routes.ts";
-import * as service from "./auth.service.ts";
+import * as accounts from "./auth.service.ts";
+import * as sessions from "./auth.sessions.service.ts";
 
 const LOGIN_FAILED = "Invalid email or password.";
+
+/** Sessions are issued with this request's settings: token lifetimes and the JWT secret. */
+const issuer = (c: Context<AppEnv>) => sessions.sessionIssuer(c.var.config, c.env);
 
 export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   const { email, password, display_name } = c.req.valid("json");
@@ -24,7 +31,7 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
       errors: [{ path: "body.password", message: violation }],
     });
   }
-  const created = await service.registerUser(c.var.db, c.var.config, c.env, {
+  const created = await sessions.registerUser(c.var.db, c.var.config, issuer(c), {
     email,
     password,
     displayName: display_name,
@@ -32,7 +39,7 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   if (!created) throw new ApiError("conflict", { detail: "An account with this email already exists." });
   c.var.log.info("security", "user.registered", { user_id: created.user.id, role: created.user.role });
   c.header("Location", "/me");
-  return c.json(service.tokenResponse(created.user, created.session, c.var.config), 201);
+  return c.json(sessions.tokenResponse(created.user, created.session, c.var.config), 201);
 };
 
 export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
@@ -46,7 +53,7 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   // other addresses cannot lock the owner out with a handful of requests.
   await enforceRateLimits(c, [["login_ip", ip]]);
   await enforceRateLimits(c, failureBudgets, "peek");
-  const user = await service.findUserForLogin(c.var.db, email);
+  const user = await accounts.findUserForLogin(c.var.db, email);
   // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
   let valid = false;
   if (user) valid = await verifyPassword(password, user.passwordHash);
@@ -63,24 +70,24 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
     c.var.log.warn("security", "login.refused_disabled", { user_id: user.id });
     throw new ApiError("forbidden", { detail: "This account is disabled." });
   }
-  const session = await service.startSession(c.var.db, c.var.config, c.env, user);
+  const session = await sessions.startSession(c.var.db, issuer(c), user);
   c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: clientIp(c) });
-  return c.json(service.tokenResponse(user, session, c.var.config), 200);
+  return c.json(sessions.tokenResponse(user, session, c.var.config), 200);
 };
 
 export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
   const { refresh_token } = c.req.valid("json");
   const hash = await sha256(refresh_token);
   // Both limits are checked before the token is spent: a 429 leaves it valid for the retry.
-  const owner = await service.refreshTokenOwner(c.var.db, hash);
+  const owner = await sessions.refreshTokenOwner(c.var.db, hash);
   await enforceRateLimits(c, [
     ["refresh_ip", clientKey(c)],
     ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
   ]);
-  const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, c.env, hash);
+  const outcome = await sessions.rotateRefreshToken(c.var.db, issuer(c), hash);
   switch (outcome.kind) {
     case "rotated":
-      return c.json(service.tokenResponse(outcome.user, outcome.session, c.var.config), 200);
+      return c.json(sessions.tokenResponse(outcome.user, outcome.session, c.var.config), 200);
     case "reused":
       c.var.log.warn("security", "refresh_token.reuse_detected", {
         user_id: outcome.userId,
@@ -101,22 +108,22 @@ export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
 
 export const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
   const { refresh_token } = c.req.valid("json");
-  const userId = await service.revokeSession(c.var.db, await sha256(refresh_token));
+  const userId = await sessions.revokeSession(c.var.db, await sha256(refresh_token));
   if (userId) c.var.log.info("security", "logout", { user_id: userId });
   return c.body(null, 204);
 };
 
 export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
-  const user = await service.findUser(c.var.db, authedCaller(c).userId);
+  const user = await accounts.findUser(c.var.db, authedCaller(c).userId);
   if (!user || user.disabledAt) throw invalidCredentials("The account no longer exists or is disabled.");
-  return c.json(service.userDto(user), 200);
+  return c.json(accounts.userDto(user), 200);
 };
 
 export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
   const caller = authedCaller(c);
   requireSession(caller);
   const { name, expires_at } = c.req.valid("json");
-  const key = await service.createApiKey(
+  const key = await apiKeys.createApiKey(
     c.var.db,
     caller.userId,
     name,
@@ -129,7 +136,7 @@ export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c)
 };
 
 export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) => {
-  return c.json({ items: await service.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
+  return c.json({ items: await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
 };
 
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
@@ -137,7 +144,7 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
   const caller = authedCaller(c);
   if (caller.apiKeyId !== id) requireSession(caller);
-  const revoked = await service.revokeApiKey(c.var.db, caller.userId, id);
+  const revoked = await apiKeys.revokeApiKey(c.var.db, caller.userId, id);
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
   c.var.log.info("security", "api_key.revoked", { user_id: caller.userId, api_key_id: id });
   return c.body(null, 204);
@@ -145,7 +152,7 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
 
 export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  return c.json(await service.listUsers(c.var.db, limit, cursor), 200);
+  return c.json(await accounts.listUsers(c.var.db, limit, cursor), 200);
 };
 
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
@@ -157,13 +164,13 @@ function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserAc
         detail: "Administrators cannot disable their own account; ask another administrator.",
       });
     }
-    const user = await service.setUserDisabled(c.var.db, id, disabled);
+    const user = await accounts.setUserDisabled(c.var.db, id, disabled);
     if (!user) throw new ApiError("not-found", { detail: `No user ${id}.` });
     const event = disabled ? "user.disabled" : "user.enabled";
     const fields = { user_id: id, admin_id: admin.userId };
     c.var.log.info("security", event, fields);
     c.var.log.info("admin", event, fields);
-    return c.json(service.userDto(user), 200);
+    return c.json(accounts.userDto(user), 200);
   };
 }
 

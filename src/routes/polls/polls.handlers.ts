@@ -3,28 +3,19 @@ import type { AppEnv } from "../../env.ts";
 import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
-import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { ApiError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { notifyLiveResults } from "../../polls/live.ts";
-import { buildResults, resultsCsv } from "../../polls/results.ts";
-import { resultsAccess } from "../../polls/visibility.ts";
-import {
-  callerVoterKeys,
-  clientAddressHash,
-  issueVoterCookie,
-  newVoterId,
-  readVoterCookie,
-} from "../../polls/voter.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
+import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "../../polls/voter.ts";
+import * as editService from "./polls.edit.service.ts";
 import type * as routes from "./polls.routes.ts";
-import type { Ballot, Poll, VoteInput } from "./polls.schemas.ts";
+import type { Poll } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
 import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
-const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
+export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
-async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
+export async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
   const cookie = await readVoterCookie(c);
   const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), withCounts);
   if (!poll) throw notFound(id);
@@ -43,10 +34,22 @@ function pollDto(poll: service.PollRead): Poll {
   };
 }
 
+/**
+ * Sets an ETag of the bytes about to be sent; true when the client already holds them (304).
+ * `private, no-cache`: the body depends on the caller (has_voted, visibility), and every
+ * reuse is revalidated, which costs one cheap read and no body.
+ */
+export async function notModified(c: Context<AppEnv>, body: string): Promise<boolean> {
+  const etag = await contentEtag(body);
+  c.header("ETag", etag);
+  c.header("Cache-Control", "private, no-cache");
+  return ifNoneMatchHits(c.req.header("If-None-Match"), etag);
+}
+
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
   const caller = authedCaller(c);
-  const id = await service.createPoll(c.var.db, caller.userId, input);
+  const id = await editService.createPoll(c.var.db, caller.userId, input);
   const { poll } = await loadPoll(c, id, false);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
@@ -87,7 +90,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const outcome = await service.updatePoll(c.var.db, id, authedCaller(c).userId, c.req.valid("json"));
+  const outcome = await editService.updatePoll(c.var.db, id, authedCaller(c).userId, c.req.valid("json"));
   if (outcome === "not_found") throw notFound(id);
   if (outcome === "forbidden")
     throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
@@ -105,7 +108,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const caller = authedCaller(c);
-  const result = await service.closePoll(c.var.db, id, caller.userId);
+  const result = await editService.closePoll(c.var.db, id, caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
   if (result.newly_closed) {
@@ -119,7 +122,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const caller = authedCaller(c);
-  const result = await service.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
+  const result = await editService.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
   if (!result?.found) throw notFound(id);
   if (!result.allowed)
     throw new ApiError("forbidden", { detail: "Only the poll's owner or an admin may delete it." });
@@ -133,154 +136,4 @@ export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => 
   c.var.log.info("event", "poll.deleted", { poll_id: id, user_id: caller.userId });
   notifyLiveResults(c, id, "pollDeleted");
   return c.body(null, 204);
-};
-
-const PROBLEM_MESSAGES: Record<string, string> = {
-  unanswered: "This question needs an answer.",
-  single_choice: "This question allows exactly one choice.",
-  too_many: "Too many choices for this question.",
-  unknown_question: "No such question in this poll.",
-  unknown_choice: "This choice does not belong to that question.",
-};
-
-function ballotFieldErrors(
-  errors: NonNullable<service.BallotOutcome["errors"]>,
-  answers: VoteInput["answers"],
-): FieldError[] {
-  return errors.map((error) => {
-    const index = answers.findIndex((answer) => answer.question_id === error.question_id);
-    const base = index >= 0 ? `body.answers.${index}` : "body.answers";
-    const choiceIndex = error.choice_id ? (answers[index]?.choice_ids.indexOf(error.choice_id) ?? -1) : -1;
-    const path =
-      error.problem === "unknown_choice" && choiceIndex >= 0
-        ? `${base}.choice_ids.${choiceIndex}`
-        : error.problem === "unknown_question"
-          ? `${base}.question_id`
-          : index >= 0
-            ? `${base}.choice_ids`
-            : "body.answers";
-    const suffix = error.problem === "too_many" ? ` (at most ${error.max_selections})` : "";
-    return {
-      path,
-      message: `${PROBLEM_MESSAGES[error.problem] ?? "Invalid answer."}${suffix} [question ${error.question_id}]`,
-    };
-  });
-}
-
-export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
-  const { id } = c.req.valid("param");
-  const { answers } = c.req.valid("json");
-  return c.json(await castVote(c, id, answers), 201);
-};
-
-/**
- * Casts one ballot for the caller (account and/or voter cookie) or throws the problem that
- * says why not. Shared by the JSON API and the poll page's plain form post.
- */
-export async function castVote(
-  c: Context<AppEnv>,
-  id: string,
-  answers: VoteInput["answers"],
-): Promise<Ballot> {
-  const caller = c.var.caller;
-  await spendBudget(c, "vote", clientKey(c));
-  const cookie = await readVoterCookie(c);
-  const cookieVoterId =
-    cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
-  const outcome = await service.castBallot(c.var.db, {
-    pollId: id,
-    userId: caller?.userId,
-    cookieVoterId,
-    ipHash: await clientAddressHash(c, id, clientKey(c)),
-    answers,
-  });
-  if (outcome.voters === "anonymous" && cookie.state !== "valid") {
-    await issueVoterCookie(c, cookieVoterId ?? newVoterId());
-  }
-  switch (outcome.status) {
-    case "voted":
-      c.var.log.info("event", "poll.voted", {
-        poll_id: id,
-        ballot_id: outcome.ballot_id,
-        user_id: caller?.userId,
-      });
-      notifyLiveResults(c, id, "resultsChanged");
-      return { ballot_id: outcome.ballot_id as string, poll_id: id };
-    case "not_found":
-      throw notFound(id);
-    case "closed":
-      throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
-    case "auth_required":
-      throw new ApiError("unauthorized", {
-        detail: "This poll takes votes from signed-in accounts only.",
-        headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-      });
-    case "cookie_required":
-      throw new ApiError("invalid-voter-cookie", {
-        detail: "The voter cookie was altered or forged. A new one has been set; vote again.",
-        headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
-      });
-    case "invalid":
-      throw new ApiError("validation-failed", {
-        detail: "Some answers do not fit the poll.",
-        errors: ballotFieldErrors(outcome.errors ?? [], answers),
-      });
-    case "ip_limit":
-      throw new ApiError("vote-limit-reached", {
-        detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
-      });
-    default:
-      throw new ApiError("already-voted", {
-        detail: "You have already voted in this poll; your ballot is unchanged.",
-      });
-  }
-}
-
-/** Results respect the poll's visibility rule; the owner and admins always see them. */
-async function visibleResults(c: Context<AppEnv>, id: string) {
-  const { poll } = await loadPoll(c, id, true);
-  const access = resultsAccess(poll, c.var.caller);
-  if (access === "hidden-until-vote") {
-    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
-  }
-  if (access === "hidden-until-close") {
-    throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
-  }
-  return buildResults(poll);
-}
-
-/**
- * Sets an ETag of the bytes about to be sent; true when the client already holds them (304).
- * `private, no-cache`: the body depends on the caller (has_voted, visibility), and every
- * reuse is revalidated, which costs one cheap read and no body.
- */
-async function notModified(c: Context<AppEnv>, body: string): Promise<boolean> {
-  const etag = await contentEtag(body);
-  c.header("ETag", etag);
-  c.header("Cache-Control", "private, no-cache");
-  return ifNoneMatchHits(c.req.header("If-None-Match"), etag);
-}
-
-async function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
-  c.header("Content-Disposition", `attachment; filename="poll-${id}-results.csv"`);
-  if (await notModified(c, csv)) return c.body(null, 304);
-  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8; header=present" });
-}
-
-export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
-  const { id } = c.req.valid("param");
-  const data = await visibleResults(c, id);
-  const accept = c.req.header("Accept") ?? "";
-  c.header("Vary", "Accept");
-  if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
-    return csvResponse(c, id, resultsCsv(data));
-  if (await notModified(c, JSON.stringify(data))) return c.body(null, 304);
-  return c.json(data, 200);
-};
-
-export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
-  const { id } = c.req.valid("param");
-  const caller = c.var.caller;
-  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientKey(c)}`);
-  return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
 };

@@ -1,7 +1,9 @@
 import { createRouter } from "../../lib/openapi.ts";
 import * as handlers from "./polls.handlers.ts";
 import { liveResults } from "./polls.live.ts";
+import { results, resultsCsvHandler } from "./polls.results.handlers.ts";
 import * as routes from "./polls.routes.ts";
+import { vote } from "./polls.votes.handlers.ts";
 
 /**
  * Reading and (anonymous-poll) voting work without a token, writes to polls need one:
@@ -10,11 +12,11 @@ import * as routes from "./polls.routes.ts";
 export const pollsRouter = createRouter()
   .openapi(routes.createPollRoute, handlers.createPoll)
   .openapi(routes.listPollsRoute, handlers.listPolls)
-  .openapi(routes.resultsCsvRoute, handlers.resultsCsvHandler)
+  .openapi(routes.resultsCsvRoute, resultsCsvHandler)
   .openapi(routes.liveResultsRoute, liveResults)
-  .openapi(routes.resultsRoute, handlers.results)
+  .openapi(routes.resultsRoute, results)
   .openapi(routes.getPollRoute, handlers.getPoll)
   .openapi(routes.updatePollRoute, handlers.updatePoll)
   .openapi(routes.closePollRoute, handlers.closePoll)
   .openapi(routes.deletePollRoute, handlers.deletePoll)
-  .openapi(routes.voteRoute, handlers.vote);
+  .openapi(routes.voteRoute, vote);

@@ -1,0 +1,164 @@
+/** Polls, their questions and choices, ballots and answers, and the vote counters. */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./schema.accounts.ts";
+
+const ms = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
+
+export const polls = pgTable(
+  "polls",
+  {
+    id: uuid("id").primaryKey(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    voters: text("voters", { enum: ["authenticated", "anonymous"] }).notNull(),
+    resultsVisibility: text("results_visibility", {
+      enum: ["always", "after_vote", "after_close"],
+    }).notNull(),
+    /** Anonymous polls: at most this many ballots per (hashed) client address. */
+    maxVotesPerIp: integer("max_votes_per_ip").notNull().default(10),
+    closesAt: ms("closes_at"),
+    /** Set by an early close; a poll is closed once this is set or closes_at has passed. */
+    closedAt: ms("closed_at"),
+    createdAt: ms("created_at").notNull().defaultNow(),
+    updatedAt: ms("updated_at").notNull().defaultNow(),
+    deletedAt: ms("deleted_at"),
+  },
+  (table) => [
+    index("polls_created_idx").on(table.createdAt, table.id).where(sql`deleted_at IS NULL`),
+    index("polls_owner_idx").on(table.ownerId, table.createdAt, table.id),
+  ],
+);
+
+export const pollQuestions = pgTable(
+  "poll_questions",
+  {
+    id: uuid("id").primaryKey(),
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    prompt: text("prompt").notNull(),
+    kind: text("kind", { enum: ["single", "multiple"] }).notNull(),
+    maxSelections: integer("max_selections").notNull(),
+  },
+  // Not unique: replacing a poll's questions deletes and inserts in one statement.
+  (table) => [index("poll_questions_poll_idx").on(table.pollId, table.position)],
+);
+
+export const pollChoices = pgTable(
+  "poll_choices",
+  {
+    id: uuid("id").primaryKey(),
+    questionId: uuid("question_id")
+      .notNull()
+      .references(() => pollQuestions.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    label: text("label").notNull(),
+  },
+  (table) => [
+    uniqueIndex("poll_choices_question_position_key").on(table.questionId, table.position),
+    // Target of the answers' composite foreign key: a choice must belong to the answered question.
+    uniqueIndex("poll_choices_question_id_key").on(table.questionId, table.id),
+  ],
+);
+
+/** One row per voter per poll; the unique key is what makes "one vote per voter" race-free. */
+export const pollBallots = pgTable(
+  "poll_ballots",
+  {
+    id: uuid("id").primaryKey(),
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    /** `user:<id>` or `cookie:<id>`; never an address. */
+    voterKey: text("voter_key").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** HMAC of the client address keyed per poll; the raw address is never stored. */
+    ipHash: text("ip_hash"),
+    createdAt: ms("created_at").notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("poll_ballots_voter_key").on(table.pollId, table.voterKey),
+    index("poll_ballots_ip_idx").on(table.pollId, table.ipHash),
+  ],
+);
+
+export const pollAnswers = pgTable(
+  "poll_answers",
+  {
+    ballotId: uuid("ballot_id")
+      .notNull()
+      .references(() => pollBallots.id, { onDelete: "cascade" }),
+    pollId: uuid("poll_id").notNull(),
+    questionId: uuid("question_id").notNull(),
+    choiceId: uuid("choice_id").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.ballotId, table.choiceId] }),
+    foreignKey({
+      columns: [table.questionId, table.choiceId],
+      foreignColumns: [pollChoices.questionId, pollChoices.id],
+    }).onDelete("cascade"),
+    index("poll_answers_choice_idx").on(table.choiceId),
+    index("poll_answers_question_idx").on(table.questionId, table.ballotId),
+  ],
+);
+
+/**
+ * Vote counters kept by `cast_ballot` in the same statement as the ballot (migration 0007).
+ * Each ballot adds 1 to one of COUNT_SHARDS rows per key, picked per ballot, so a poll where
+ * everyone picks the same choice spreads its writes over several rows; readers sum the shards.
+ */
+const countShard = (name: string) => smallint(name).notNull();
+
+export const pollCountShards = pgTable(
+  "poll_count_shards",
+  {
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    ballots: bigint("ballots", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.pollId, table.shard] })],
+);
+
+export const pollQuestionCountShards = pgTable(
+  "poll_question_count_shards",
+  {
+    questionId: uuid("question_id")
+      .notNull()
+      .references(() => pollQuestions.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    voters: bigint("voters", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.questionId, table.shard] })],
+);
+
+export const pollChoiceCountShards = pgTable(
+  "poll_choice_count_shards",
+  {
+    choiceId: uuid("choice_id")
+      .notNull()
+      .references(() => pollChoices.id, { onDelete: "cascade" }),
+    shard: countShard("shard"),
+    votes: bigint("votes", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.choiceId, table.shard] })],
+);

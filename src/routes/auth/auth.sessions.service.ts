@@ -1,0 +1,186 @@
+import { sql } from "drizzle-orm";
+import { hashPassword } from "../../auth/passwords.ts";
+import { issueAccessToken, jwtSecret, newRefreshToken, type Role } from "../../auth/tokens.ts";
+import type { AppConfig } from "../../config.ts";
+import { type Database, queryRows } from "../../db/client.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { TokenResponse } from "./auth.schemas.ts";
+import { type UserRecord, userDto, userFromRow } from "./auth.service.ts";
+
+/** The two secrets of a session, as the token response carries them. */
+export type Session = Pick<TokenResponse, "access_token" | "refresh_token">;
+
+/** A refresh token ready to be stored (its hash and expiry) and the session it opens once its row is in. */
+export interface PendingSession {
+  hash: string;
+  expiresAt: string;
+  open(user: UserRecord): Promise<Session>;
+}
+
+/**
+ * Prepares sessions with the configured lifetimes and the JWT secret. Register, login and
+ * refresh each store the refresh token in their own single statement; this is everything
+ * else they have in common.
+ */
+export function sessionIssuer(config: AppConfig, env: { JWT_SECRET?: string }) {
+  return async function prepareSession(): Promise<PendingSession> {
+    const refresh = await newRefreshToken();
+    return {
+      hash: refresh.hash,
+      expiresAt: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString(),
+      open: async (user) => ({
+        access_token: await issueAccessToken(
+          { sub: user.id, role: user.role },
+          jwtSecret(env),
+          config.accessTokenTtlSeconds,
+        ),
+        refresh_token: refresh.secret,
+      }),
+    };
+  };
+}
+
+export type SessionIssuer = ReturnType<typeof sessionIssuer>;
+
+export function tokenResponse(user: UserRecord, session: Session, config: AppConfig): TokenResponse {
+  return {
+    token_type: "Bearer",
+    access_token: session.access_token,
+    expires_in: config.accessTokenTtlSeconds,
+    refresh_token: session.refresh_token,
+    refresh_expires_in: config.refreshTokenTtlSeconds,
+    user: userDto(user),
+  };
+}
+
+/**
+ * Creates the account and its first refresh token in one statement (one round trip,
+ * atomic). Returns undefined when the email is taken.
+ */
+export async function registerUser(
+  db: Database,
+  config: AppConfig,
+  prepareSession: SessionIssuer,
+  input: { email: string; password: string; displayName: string },
+): Promise<{ user: UserRecord; session: Session } | undefined> {
+  const role: Role = config.adminEmails.has(input.email) ? "admin" : "user";
+  const [passwordHash, pending] = await Promise.all([hashPassword(input.password), prepareSession()]);
+  const result = await queryRows(
+    db,
+    sql`
+    WITH created AS (
+      INSERT INTO users (id, email, password_hash, display_name, role)
+      VALUES (${uuidv7()}, ${input.email}, ${passwordHash}, ${input.displayName}, ${role})
+      ON CONFLICT (email) DO NOTHING
+      RETURNING id, email, display_name, role, disabled_at, created_at
+    ), session AS (
+      INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+      SELECT ${uuidv7()}, id, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt} FROM created
+      RETURNING id
+    )
+    SELECT created.* FROM created, session`,
+  );
+  const row = result[0];
+  if (!row) return undefined;
+  const user = userFromRow(row);
+  return { user, session: await pending.open(user) };
+}
+
+export async function startSession(db: Database, prepareSession: SessionIssuer, user: UserRecord) {
+  const pending = await prepareSession();
+  await queryRows(
+    db,
+    sql`
+    INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+    VALUES (${uuidv7()}, ${user.id}, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt})`,
+  );
+  return pending.open(user);
+}
+
+export type RefreshOutcome =
+  | { kind: "rotated"; user: UserRecord; session: Session }
+  | { kind: "disabled"; userId: string }
+  | { kind: "reused"; userId: string; revoked: number }
+  | { kind: "expired" | "revoked" | "unknown" };
+
+/**
+ * Rotates a refresh token. The exchange is a single conditional UPDATE, so of two
+ * concurrent uses exactly one wins; any later presentation of a used token is reuse,
+ * which revokes the whole family (the thief and the victim both have to log in again).
+ */
+export async function rotateRefreshToken(
+  db: Database,
+  prepareSession: SessionIssuer,
+  tokenHash: string,
+): Promise<RefreshOutcome> {
+  const next = await prepareSession();
+  const rotated = await queryRows(
+    db,
+    sql`
+    WITH used AS (
+      UPDATE refresh_tokens SET used_at = now()
+      WHERE token_hash = ${tokenHash} AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+      RETURNING user_id, family_id
+    ), owner AS (
+      SELECT u.id, u.email, u.display_name, u.role, u.disabled_at, u.created_at, used.family_id
+      FROM users u JOIN used ON used.user_id = u.id
+    ), fresh AS (
+      INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+      SELECT ${uuidv7()}, id, family_id, ${next.hash}, ${next.expiresAt}
+      FROM owner WHERE disabled_at IS NULL
+      RETURNING id
+    )
+    SELECT owner.*, (SELECT count(*) FROM fresh)::int AS issued FROM owner`,
+  );
+  const row = rotated[0];
+  if (row) {
+    const user = userFromRow(row);
+    if (row.issued !== 1) return { kind: "disabled", userId: user.id };
+    return { kind: "rotated", user, session: await next.open(user) };
+  }
+  const diagnosis = await queryRows<{
+    user_id: string;
+    used: boolean;
+    revoked: boolean;
+    revoked_count: number;
+  }>(
+    db,
+    sql`
+    WITH token AS (
+      SELECT user_id, family_id, used_at IS NOT NULL AS used, revoked_at IS NOT NULL AS revoked,
+             expires_at <= now() AS expired
+      FROM refresh_tokens WHERE token_hash = ${tokenHash}
+    ), revoked AS (
+      UPDATE refresh_tokens SET revoked_at = now()
+      WHERE family_id = (SELECT family_id FROM token WHERE used) AND revoked_at IS NULL
+      RETURNING id
+    )
+    SELECT token.*, (SELECT count(*) FROM revoked)::int AS revoked_count FROM token`,
+  );
+  const token = diagnosis[0];
+  if (!token) return { kind: "unknown" };
+  if (token.used) return { kind: "reused", userId: token.user_id, revoked: token.revoked_count };
+  return { kind: token.revoked ? "revoked" : "expired" };
+}
+
+/** Whose refresh token this is (used or not), so the per-account limit can run before rotation. */
+export async function refreshTokenOwner(db: Database, tokenHash: string): Promise<string | undefined> {
+  const rows = await queryRows<{ user_id: string }>(
+    db,
+    sql`SELECT user_id FROM refresh_tokens WHERE token_hash = ${tokenHash}`,
+  );
+  return rows[0]?.user_id;
+}
+
+/** Revokes the session (token family) the refresh token belongs to. */
+export async function revokeSession(db: Database, tokenHash: string): Promise<string | undefined> {
+  const result = await queryRows<{ user_id: string }>(
+    db,
+    sql`
+    UPDATE refresh_tokens SET revoked_at = now()
+    WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})
+      AND revoked_at IS NULL
+    RETURNING user_id`,
+  );
+  return result[0]?.user_id;
+}

@@ -1,0 +1,47 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { buildResults, resultsCsv } from "../../polls/results.ts";
+import { resultsAccess } from "../../polls/visibility.ts";
+import { spendBudget } from "../../rate-limit/budgets.ts";
+import { clientKey } from "../../rate-limit/enforce.ts";
+import { loadPoll, notModified } from "./polls.handlers.ts";
+import type * as routes from "./polls.routes.ts";
+
+/** Results respect the poll's visibility rule; the owner and admins always see them. */
+async function visibleResults(c: Context<AppEnv>, id: string) {
+  const { poll } = await loadPoll(c, id, true);
+  const access = resultsAccess(poll, c.var.caller);
+  if (access === "hidden-until-vote") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
+  }
+  if (access === "hidden-until-close") {
+    throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
+  }
+  return buildResults(poll);
+}
+
+async function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
+  c.header("Content-Disposition", `attachment; filename="poll-${id}-results.csv"`);
+  if (await notModified(c, csv)) return c.body(null, 304);
+  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8; header=present" });
+}
+
+export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const data = await visibleResults(c, id);
+  const accept = c.req.header("Accept") ?? "";
+  c.header("Vary", "Accept");
+  if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
+    return csvResponse(c, id, resultsCsv(data));
+  if (await notModified(c, JSON.stringify(data))) return c.body(null, 304);
+  return c.json(data, 200);
+};
+
+export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const caller = c.var.caller;
+  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientKey(c)}`);
+  return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
+};

@@ -1,0 +1,113 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import type { AppRouteHandler } from "../../lib/handler.ts";
+import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { notifyLiveResults } from "../../polls/live.ts";
+import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "../../polls/voter.ts";
+import { spendBudget } from "../../rate-limit/budgets.ts";
+import { clientKey } from "../../rate-limit/enforce.ts";
+import { notFound } from "./polls.handlers.ts";
+import type * as routes from "./polls.routes.ts";
+import type { Ballot, VoteInput } from "./polls.schemas.ts";
+import { type BallotOutcome, castBallot } from "./polls.votes.service.ts";
+
+const PROBLEM_MESSAGES: Record<string, string> = {
+  unanswered: "This question needs an answer.",
+  single_choice: "This question allows exactly one choice.",
+  too_many: "Too many choices for this question.",
+  unknown_question: "No such question in this poll.",
+  unknown_choice: "This choice does not belong to that question.",
+};
+
+function ballotFieldErrors(
+  errors: NonNullable<BallotOutcome["errors"]>,
+  answers: VoteInput["answers"],
+): FieldError[] {
+  return errors.map((error) => {
+    const index = answers.findIndex((answer) => answer.question_id === error.question_id);
+    const base = index >= 0 ? `body.answers.${index}` : "body.answers";
+    const choiceIndex = error.choice_id ? (answers[index]?.choice_ids.indexOf(error.choice_id) ?? -1) : -1;
+    const path =
+      error.problem === "unknown_choice" && choiceIndex >= 0
+        ? `${base}.choice_ids.${choiceIndex}`
+        : error.problem === "unknown_question"
+          ? `${base}.question_id`
+          : index >= 0
+            ? `${base}.choice_ids`
+            : "body.answers";
+    const suffix = error.problem === "too_many" ? ` (at most ${error.max_selections})` : "";
+    return {
+      path,
+      message: `${PROBLEM_MESSAGES[error.problem] ?? "Invalid answer."}${suffix} [question ${error.question_id}]`,
+    };
+  });
+}
+
+export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { answers } = c.req.valid("json");
+  return c.json(await castVote(c, id, answers), 201);
+};
+
+/**
+ * Casts one ballot for the caller (account and/or voter cookie) or throws the problem that
+ * says why not. Shared by the JSON API and the poll page's plain form post.
+ */
+export async function castVote(
+  c: Context<AppEnv>,
+  id: string,
+  answers: VoteInput["answers"],
+): Promise<Ballot> {
+  const caller = c.var.caller;
+  await spendBudget(c, "vote", clientKey(c));
+  const cookie = await readVoterCookie(c);
+  const cookieVoterId =
+    cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
+  const outcome = await castBallot(c.var.db, {
+    pollId: id,
+    userId: caller?.userId,
+    cookieVoterId,
+    ipHash: await clientAddressHash(c, id, clientKey(c)),
+    answers,
+  });
+  if (outcome.voters === "anonymous" && cookie.state !== "valid") {
+    await issueVoterCookie(c, cookieVoterId ?? newVoterId());
+  }
+  switch (outcome.status) {
+    case "voted":
+      c.var.log.info("event", "poll.voted", {
+        poll_id: id,
+        ballot_id: outcome.ballot_id,
+        user_id: caller?.userId,
+      });
+      notifyLiveResults(c, id, "resultsChanged");
+      return { ballot_id: outcome.ballot_id as string, poll_id: id };
+    case "not_found":
+      throw notFound(id);
+    case "closed":
+      throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
+    case "auth_required":
+      throw new ApiError("unauthorized", {
+        detail: "This poll takes votes from signed-in accounts only.",
+        headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
+      });
+    case "cookie_required":
+      throw new ApiError("invalid-voter-cookie", {
+        detail: "The voter cookie was altered or forged. A new one has been set; vote again.",
+        headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
+      });
+    case "invalid":
+      throw new ApiError("validation-failed", {
+        detail: "Some answers do not fit the poll.",
+        errors: ballotFieldErrors(outcome.errors ?? [], answers),
+      });
+    case "ip_limit":
+      throw new ApiError("vote-limit-reached", {
+        detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
+      });
+    default:
+      throw new ApiError("already-voted", {
+        detail: "You have already voted in this poll; your ballot is unchanged.",
+      });
+  }
+}

@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { VoteInput } from "./polls.schemas.ts";
+
+export interface BallotOutcome {
+  status:
+    | "voted"
+    | "not_found"
+    | "closed"
+    | "auth_required"
+    | "cookie_required"
+    | "invalid"
+    | "ip_limit"
+    | "already_voted";
+  voters?: "authenticated" | "anonymous";
+  ballot_id?: string;
+  limit?: number;
+  errors?: Array<{
+    question_id: string;
+    choice_id?: string;
+    position?: number;
+    problem: string;
+    max_selections?: number;
+  }>;
+}
+
+/** One statement: see migrations/0007_poll_vote_counters.sql (cast_ballot) for the checks and their order. */
+export async function castBallot(
+  db: Database,
+  input: {
+    pollId: string;
+    userId: string | undefined;
+    cookieVoterId: string | null;
+    ipHash: string;
+    answers: VoteInput["answers"];
+  },
+): Promise<BallotOutcome> {
+  const questions = input.answers.flatMap((answer) => answer.choice_ids.map(() => answer.question_id));
+  const choices = input.answers.flatMap((answer) => answer.choice_ids);
+  const [row] = await queryRows<{ result: BallotOutcome }>(
+    db,
+    sql`SELECT cast_ballot(${input.pollId}::uuid, ${uuidv7()}::uuid, ${input.userId ?? null}::uuid,
+                           ${input.cookieVoterId}::text, ${input.ipHash}::text,
+                           ${sql.param(questions)}::uuid[], ${sql.param(choices)}::uuid[]) AS result`,
+  );
+  return row?.result ?? { status: "not_found" };
+}
