@@ -112,6 +112,17 @@ describe("/stats", () => {
     expect(stats.routes[`POST ${route}`]).toMatchObject({ requests: 1, errors: 1 });
   });
 
+  it("keeps its count of received flushes when the Durable Object is evicted", async () => {
+    const stub = env.STATS.getByName(`flushes-${crypto.randomUUID()}`);
+    await stub.record(emptyAggregate());
+    await stub.record(emptyAggregate());
+    expect((await stub.snapshot()).flushes).toBe(2);
+    await evictDurableObject(stub);
+    expect((await stub.snapshot()).flushes).toBe(2);
+    await stub.record(emptyAggregate());
+    expect((await stub.snapshot()).flushes).toBe(3);
+  });
+
   it("merges every shard when STATS_SHARDS > 1", async () => {
     const routes = [1, 2].map((shard) => `/shard-${shard}-${crypto.randomUUID().slice(0, 6)}`);
     for (const [index, route] of routes.entries()) {

@@ -23,7 +23,8 @@ import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
-async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
+/** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
+async function loadPoll(c: Context<AppEnv>, id: string, { withCounts = false } = {}) {
   const cookie = await readVoterCookie(c);
   const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), withCounts);
   if (!poll) throw notFound(id);
@@ -45,7 +46,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
   const input = c.req.valid("json");
   const caller = authedCaller(c);
   const id = await service.createPoll(c.var.db, caller.userId, input);
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
   return c.json(pollDto(poll), 201);
@@ -53,7 +54,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
 
 export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const { poll, cookie } = await loadPoll(c, id, false);
+  const { poll, cookie } = await loadPoll(c, id);
   // "One vote per browser" needs the browser marked before it votes.
   if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
   const dto = pollDto(poll);
@@ -96,7 +97,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
     });
   }
   notifyLiveResults(c, id, "pollEdited");
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   return c.json(pollDto(poll), 200);
 };
 
@@ -110,7 +111,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
     c.var.log.info("event", "poll.closed", { poll_id: id, user_id: caller.userId });
     notifyLiveResults(c, id, "pollClosed");
   }
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   return c.json(pollDto(poll), 200);
 };
 
@@ -227,16 +228,21 @@ export async function castVote(
       throw new ApiError("vote-limit-reached", {
         detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
       });
-    default:
+    case "already_voted":
       throw new ApiError("already-voted", {
         detail: "You have already voted in this poll; your ballot is unchanged.",
       });
+    default: {
+      // A status cast_ballot can return but this switch does not know is a bug here, not a vote.
+      const unknown: never = outcome.status;
+      throw new Error(`cast_ballot returned an unknown status: ${String(unknown)}`);
+    }
   }
 }
 
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
-  const { poll } = await loadPoll(c, id, true);
+  const { poll } = await loadPoll(c, id, { withCounts: true });
   const access = resultsAccess(poll, c.var.caller);
   if (access === "hidden-until-vote") {
     throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
