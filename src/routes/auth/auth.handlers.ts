@@ -1,7 +1,9 @@
 import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
-import { invalidCredentials } from "../../auth/tokens.ts";
+import { invalidCredentials, jwtSecret } from "../../auth/tokens.ts";
 import { sha256 } from "../../lib/crypto.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller, requireSession } from "../../middleware/auth.ts";
 import { clientIp, clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
@@ -145,7 +147,11 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
 
 export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  return c.json(await service.listUsers(c.var.db, limit, cursor), 200);
+  const request = { secret: cursorSecret(jwtSecret(c.env)), scope: { kind: "users" }, cursor };
+  const { page, next_cursor } = await paginate(c, request, (after?: service.UsersPosition) =>
+    service.listUsers(c.var.db, limit, after),
+  );
+  return c.json({ items: page.items, next_cursor }, 200);
 };
 
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {

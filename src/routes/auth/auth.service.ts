@@ -5,6 +5,7 @@ import type { AppConfig } from "../../config.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { apiKeys, users } from "../../db/schema.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import { toIsoString } from "../../lib/time.ts";
 
 export interface UserRecord {
@@ -312,15 +313,19 @@ export async function revokeApiKey(db: Database, userId: string, keyId: string):
   return rows.length === 1;
 }
 
-export async function listUsers(db: Database, limit: number, after: string | undefined) {
+export interface UsersPosition {
+  id: string;
+}
+
+export async function listUsers(db: Database, limit: number, after: UsersPosition | undefined) {
   const rows = await db
     .select(userColumns)
     .from(users)
-    .where(after ? gt(users.id, after) : undefined)
+    .where(after ? gt(users.id, after.id) : undefined)
     .orderBy(asc(users.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit) as UserRecord[];
-  return { items: page.map(userDto), next_cursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const page = pageOf(rows as UserRecord[], limit, (last): UsersPosition => ({ id: last.id }));
+  return { ...page, items: page.items.map(userDto) };
 }
 
 /**

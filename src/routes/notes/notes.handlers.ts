@@ -1,9 +1,11 @@
 import type { Context } from "hono";
+import { jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
@@ -147,25 +149,26 @@ export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => 
 };
 
 /** Everything but the cursor and limit: a cursor is only valid for the query it came from. */
-function cursorScope(userId: string, query: ListNotesQuery): string {
+function cursorScope(userId: string, query: ListNotesQuery) {
   const { cursor: _cursor, limit: _limit, ...shape } = query;
-  const order = resolveOrder(query);
-  return JSON.stringify({ userId, ...shape, ...order });
+  return { userId, ...shape, ...resolveOrder(query) };
 }
 
 export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
   const query = c.req.valid("query");
   const order = resolveOrder(query);
-  const secret = cursorSecret(c.env);
   const userId = authedCaller(c).userId;
-  const scope = cursorScope(userId, query);
-  const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;
-  const list = (db: typeof c.var.db) => listNotes(db, userId, query, order, after);
-  const page = query.q ? await guardedSearch(c, list) : await list(c.var.db);
-  const nextCursor = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
-  if (nextCursor) c.header("Link", nextLink(c.req.url, nextCursor));
+  const cursor = {
+    secret: cursorSecret(jwtSecret(c.env)),
+    scope: cursorScope(userId, query),
+    cursor: query.cursor,
+  };
+  const { page, next_cursor } = await paginate(c, cursor, (after?: NotesPosition) => {
+    const list = (db: typeof c.var.db) => listNotes(db, userId, query, order, after);
+    return query.q ? guardedSearch(c, list) : list(c.var.db);
+  });
   c.header("Cache-Control", "private, no-store");
-  return c.json({ items: page.items, next_cursor: nextCursor, total: page.total }, 200);
+  return c.json({ items: page.items, next_cursor, total: page.total }, 200);
 };
 
 export const listTags: AppRouteHandler<routes.ListTagsRoute> = async (c) => {

@@ -1,8 +1,10 @@
 import type { Context } from "hono";
+import { jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { notifyLiveResults } from "../../polls/live.ts";
@@ -73,15 +75,12 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   }
   if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
-  const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
-  const secret = cursorSecret(c.env);
-  const after = query.cursor
-    ? await decodeCursor<service.PollsPosition>(secret, scope, query.cursor)
-    : undefined;
-  const page = await service.listPolls(c.var.db, query, owner, after);
-  const next = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
-  if (next) c.header("Link", nextLink(c.req.url, next));
-  return c.json({ items: page.items, next_cursor: next }, 200);
+  const scope = { kind: "polls", owner, status: query.status };
+  const cursor = { secret: cursorSecret(jwtSecret(c.env)), scope, cursor: query.cursor };
+  const { page, next_cursor } = await paginate(c, cursor, (after?: service.PollsPosition) =>
+    service.listPolls(c.var.db, query, owner, after),
+  );
+  return c.json({ items: page.items, next_cursor }, 200);
 };
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { CreatePollInput, ListPollsQuery, QuestionInput } from "./polls.schemas.ts";
 
@@ -191,13 +192,7 @@ export async function listPolls(
     sql`SELECT ${POLL_COLUMNS} FROM polls p WHERE ${sql.join(where, sql` AND `)}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${query.limit + 1}`,
   );
-  const page = rows.slice(0, query.limit).map(pollRecord);
-  const last = page.at(-1);
-  return {
-    items: page,
-    hasMore: rows.length > query.limit,
-    last: last && { created_at: last.created_at, id: last.id },
-  };
+  return pageOf(rows.map(pollRecord), query.limit, (last) => ({ created_at: last.created_at, id: last.id }));
 }
 
 export type UpdateOutcome = "updated" | "not_found" | "forbidden" | "has_votes";

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
 import { POLL_COLUMNS, pollRecord, STATUS_SQL } from "./polls.service.ts";
 
@@ -48,16 +49,18 @@ export async function listPollsByVotes(
         WHERE ${sql.join(where, sql` AND `)}
         ORDER BY ${order} LIMIT ${query.limit + 1}`,
   );
-  const page = rows.slice(0, query.limit).map((row) => ({
+  const polls = rows.map((row) => ({
     ...pollRecord(row),
     total_voters: Number(row.total_voters),
     question_totals: row.question_totals as Array<{ id: string; prompt: string; voters: number }>,
     results_csv: `/polls/${String(row.id)}/results.csv`,
   }));
-  const last = page.at(-1);
-  return {
-    items: page,
-    hasMore: rows.length > query.limit,
-    last: last && { key: byVotes ? last.total_voters : last.created_at, id: last.id },
-  };
+  return pageOf(
+    polls,
+    query.limit,
+    (last): StatsPosition => ({
+      key: byVotes ? last.total_voters : last.created_at,
+      id: last.id,
+    }),
+  );
 }
