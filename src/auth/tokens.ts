@@ -38,11 +38,19 @@ export async function issueAccessToken(
   );
 }
 
+/** RFC 6750 §3: the challenge names an error only when a token was sent and refused. */
+function bearerChallenge(error?: "invalid_token"): Record<string, string> {
+  return { "WWW-Authenticate": `Bearer realm="${TOKEN_ISSUER}"${error ? `, error="${error}"` : ""}` };
+}
+
+/** 401 for a request that needs a bearer credential and sent none. */
+export function bearerRequired(detail: string): ApiError {
+  return new ApiError("unauthorized", { detail, headers: bearerChallenge() });
+}
+
+/** 401 for a credential that was sent but is invalid, expired or revoked. */
 function unauthorized(detail: string): ApiError {
-  return new ApiError("unauthorized", {
-    detail,
-    headers: { "WWW-Authenticate": `Bearer realm="${TOKEN_ISSUER}", error="invalid_token"` },
-  });
+  return new ApiError("unauthorized", { detail, headers: bearerChallenge("invalid_token") });
 }
 
 /**

@@ -23,7 +23,7 @@ async function expectRejected(token: string, detail = /invalid/) {
   const response = await getAs("/me", token);
   const problem = await expectProblem(response, 401, "unauthorized");
   expect(problem.detail).toMatch(detail);
-  expect(response.headers.get("www-authenticate")).toContain("Bearer");
+  expect(response.headers.get("www-authenticate")).toBe('Bearer realm="devhub-api", error="invalid_token"');
 }
 
 describe("JWT validation", () => {

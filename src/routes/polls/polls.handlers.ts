@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { jwtSecret } from "../../auth/tokens.ts";
+import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { cursorSecret } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
@@ -68,10 +68,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   const query = c.req.valid("query");
   const caller = c.var.caller;
   if (query.mine && !caller) {
-    throw new ApiError("unauthorized", {
-      detail: "mine=true needs a bearer token.",
-      headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-    });
+    throw bearerRequired("mine=true needs a bearer token.");
   }
   if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
@@ -209,10 +206,7 @@ export async function castVote(
     case "closed":
       throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
     case "auth_required":
-      throw new ApiError("unauthorized", {
-        detail: "This poll takes votes from signed-in accounts only.",
-        headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-      });
+      throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
         detail: "The voter cookie was altered or forged. A new one has been set; vote again.",

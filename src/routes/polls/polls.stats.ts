@@ -1,9 +1,8 @@
 import type { Context } from "hono";
-import { jwtSecret } from "../../auth/tokens.ts";
+import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv, Caller } from "../../env.ts";
 import { cursorSecret } from "../../lib/cursor.ts";
 import { paginate } from "../../lib/pagination.ts";
-import { ApiError } from "../../lib/problem.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
 import { listPollsByVotes, type StatsPosition } from "./polls.stats.service.ts";
 
@@ -17,10 +16,7 @@ export const isStatsListing = (query: ListPollsQuery) =>
  */
 export async function pollStatsPage(c: Context<AppEnv>, query: ListPollsQuery, caller: Caller | undefined) {
   if (!caller) {
-    throw new ApiError("unauthorized", {
-      detail: "Vote statistics (sort=votes, min_votes) need a bearer token.",
-      headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-    });
+    throw bearerRequired("Vote statistics (sort=votes, min_votes) need a bearer token.");
   }
   const owner = caller.role === "admin" && !query.mine ? undefined : caller.userId;
   const scope = { kind: "poll-stats", owner, status: query.status, sort: query.sort, min: query.min_votes };
