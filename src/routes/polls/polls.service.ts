@@ -177,15 +177,21 @@ export interface PollsPosition {
   id: string;
 }
 
+/** What every poll listing filters on: not deleted, the owner (`mine`, stats) and the status. */
+export function pollListFilters(query: ListPollsQuery, ownerId: string | undefined): SQL[] {
+  const where: SQL[] = [sql`p.deleted_at IS NULL`];
+  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
+  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  return where;
+}
+
 export async function listPolls(
   db: Database,
   query: ListPollsQuery,
   ownerId: string | undefined,
   after: PollsPosition | undefined,
 ) {
-  const where: SQL[] = [sql`p.deleted_at IS NULL`];
-  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
-  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  const where = pollListFilters(query, ownerId);
   if (after) where.push(sql`(p.created_at, p.id) < (${after.created_at}::timestamptz, ${after.id}::uuid)`);
   const rows = await queryRows(
     db,

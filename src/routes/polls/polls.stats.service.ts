@@ -1,8 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { pageOf } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
-import { POLL_COLUMNS, pollRecord, STATUS_SQL } from "./polls.service.ts";
+import { POLL_COLUMNS, pollListFilters, pollRecord } from "./polls.service.ts";
 
 /** The keyset position: the sort key (a total or a creation time) and the id as tie-break. */
 export interface StatsPosition {
@@ -20,9 +20,7 @@ export async function listPollsByVotes(
   ownerId: string | undefined,
   after: StatsPosition | undefined,
 ) {
-  const where: SQL[] = [sql`p.deleted_at IS NULL`];
-  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
-  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  const where = pollListFilters(query, ownerId);
   if (query.min_votes !== undefined) where.push(sql`t.total_voters >= ${query.min_votes}`);
   const byVotes = query.sort === "votes";
   if (after) {
