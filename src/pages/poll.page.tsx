@@ -29,7 +29,9 @@ const FORM_OUTCOMES: Record<string, string> = {
  */
 export async function pollPage(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
-  const poll = UUID_PATTERN.test(id) ? await service.getPoll(c.var.db, id, [], true) : undefined;
+  const poll = UUID_PATTERN.test(id)
+    ? await service.getPoll(c.var.db, id, [], { withCounts: true })
+    : undefined;
   if (!poll) return notFoundPage(c, "Poll not found", "There is no poll at this address.");
   const publicResults =
     poll.results_visibility === "always" ||

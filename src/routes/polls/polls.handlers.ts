@@ -28,7 +28,9 @@ const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id}
 /** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
 async function loadPoll(c: Context<AppEnv>, id: string, { withCounts = false } = {}) {
   const cookie = await readVoterCookie(c);
-  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), withCounts);
+  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), {
+    withCounts,
+  });
   if (!poll) throw notFound(id);
   return { poll, cookie };
 }

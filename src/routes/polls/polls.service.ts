@@ -134,7 +134,7 @@ export async function getPoll(
   db: Database,
   id: string,
   voterKeys: string[],
-  withCounts: boolean,
+  { withCounts = false }: { withCounts?: boolean } = {},
 ): Promise<
   (PollRecord & { has_voted: boolean; total_voters: number; questions: QuestionRow[] }) | undefined
 > {
