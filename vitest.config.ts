@@ -1,9 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 
-/** Tests read it back from `env.JWT_SECRET` to sign their own (expired, wrong-audience…) tokens. */
 /** A fake token: tests assert it reaches the upstream and never a response or a log line. */
 const TEST_GITHUB_TOKEN = "ghp_testOnlyToken0123456789abcdefABCDEF";
+/** Tests read it back from `env.JWT_SECRET` to sign their own (expired, wrong-audience…) tokens. */
 const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdef";
 
 /**

@@ -1,13 +1,13 @@
 import { sign, verify } from "hono/jwt";
 import { JwtTokenExpired } from "hono/utils/jwt/types";
 import { base64url, randomBytes, sha256 } from "../lib/crypto.ts";
+import { UUID_PATTERN } from "../lib/ids.ts";
 import { ApiError } from "../lib/problem.ts";
 
 export const TOKEN_ISSUER = "devhub-api";
 export const TOKEN_AUDIENCE = "devhub-api";
 export const API_KEY_PREFIX = "dh_";
 export const REFRESH_TOKEN_PREFIX = "dhr_";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How much of a key is kept in clear to tell keys apart in listings. */
 const API_KEY_DISPLAY_CHARS = 10;
 
@@ -38,11 +38,19 @@ export async function issueAccessToken(
   );
 }
 
+/** RFC 6750 §3: the challenge names an error only when a token was sent and refused. */
+function bearerChallenge(error?: "invalid_token"): Record<string, string> {
+  return { "WWW-Authenticate": `Bearer realm="${TOKEN_ISSUER}"${error ? `, error="${error}"` : ""}` };
+}
+
+/** 401 for a request that needs a bearer credential and sent none. */
+export function bearerRequired(detail: string): ApiError {
+  return new ApiError("unauthorized", { detail, headers: bearerChallenge() });
+}
+
+/** 401 for a credential that was sent but is invalid, expired or revoked. */
 function unauthorized(detail: string): ApiError {
-  return new ApiError("unauthorized", {
-    detail,
-    headers: { "WWW-Authenticate": `Bearer realm="${TOKEN_ISSUER}", error="invalid_token"` },
-  });
+  return new ApiError("unauthorized", { detail, headers: bearerChallenge("invalid_token") });
 }
 
 /**
@@ -64,7 +72,7 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   if (
     typeof exp !== "number" ||
     typeof sub !== "string" ||
-    !UUID.test(sub) ||
+    !UUID_PATTERN.test(sub) ||
     (role !== "user" && role !== "admin")
   ) {
     throw unauthorized("The access token is invalid.");

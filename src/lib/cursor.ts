@@ -1,4 +1,3 @@
-import { jwtSecret } from "../auth/tokens.ts";
 import { base64url, constantTimeEqual, fromBase64url, hmacSha256 } from "./crypto.ts";
 import { ApiError } from "./problem.ts";
 
@@ -49,9 +48,12 @@ export async function decodeCursor<P>(secret: string, scope: string, cursor: str
   return envelope.position;
 }
 
-/** Derives a purpose-bound key so cursor signatures can never double as anything else. */
-export function cursorSecret(env: { JWT_SECRET?: string }): string {
-  return `cursor:${jwtSecret(env)}`;
+/**
+ * Derives a purpose-bound key from the signing secret (the validated JWT secret), so cursor
+ * signatures can never double as tokens or anything else signed with it.
+ */
+export function cursorSecret(signingSecret: string): string {
+  return `cursor:${signingSecret}`;
 }
 
 /** Sets `Link: <…>; rel="next"` for the next page, keeping every other query parameter. */

@@ -58,5 +58,4 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: jsonContent(schema),
 });
-export const unavailableResponse = { 503: problem("A dependency is unavailable; retry later.") } as const;
 export { problem as problemResponseSpec };

@@ -1,13 +1,18 @@
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
-import { API_KEY_PREFIX, invalidCredentials, jwtSecret, verifyAccessToken } from "../auth/tokens.ts";
+import {
+  API_KEY_PREFIX,
+  bearerRequired,
+  invalidCredentials,
+  jwtSecret,
+  verifyAccessToken,
+} from "../auth/tokens.ts";
 import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
 import { spendBudget } from "../rate-limit/budgets.ts";
 
-const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="devhub-api"' };
 /** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
 const LAST_USED_GRANULARITY = "60 seconds";
 /** No legitimate bearer credential is this long; longer input is rejected before any work. */
@@ -54,15 +59,12 @@ async function callerFromApiKey(c: Context<AppEnv>, key: string): Promise<Caller
 async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const header = c.req.header("Authorization");
   if (!header) {
-    throw new ApiError("unauthorized", { detail: "This endpoint needs a bearer token.", headers: CHALLENGE });
+    throw bearerRequired("This endpoint needs a bearer token.");
   }
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   const credential = match?.[1];
   if (!credential || credential.length > MAX_CREDENTIAL_LENGTH) {
-    throw new ApiError("unauthorized", {
-      detail: "The Authorization header must be `Bearer <token>`.",
-      headers: CHALLENGE,
-    });
+    throw bearerRequired("The Authorization header must be `Bearer <token>`.");
   }
   const caller: Caller = credential.startsWith(API_KEY_PREFIX)
     ? await callerFromApiKey(c, credential)
@@ -124,8 +126,7 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
  */
 export function authedCaller(c: Context<AppEnv>): Caller {
   const caller = c.var.caller;
-  if (!caller)
-    throw new ApiError("unauthorized", { detail: "This endpoint needs a bearer token.", headers: CHALLENGE });
+  if (!caller) throw bearerRequired("This endpoint needs a bearer token.");
   return caller;
 }
 

@@ -1,12 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
+import { UUID_PATTERN } from "../lib/ids.ts";
 import { buildResults } from "../polls/results.ts";
 import * as service from "../routes/polls/polls.service.ts";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Outcomes of the plain form post, shown after its redirect. Only these fixed texts are
@@ -30,7 +29,9 @@ const FORM_OUTCOMES: Record<string, string> = {
  */
 export async function pollPage(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
-  const poll = UUID.test(id) ? await service.getPoll(c.var.db, id, [], true) : undefined;
+  const poll = UUID_PATTERN.test(id)
+    ? await service.getPoll(c.var.db, id, [], { withCounts: true })
+    : undefined;
   if (!poll) return notFoundPage(c, "Poll not found", "There is no poll at this address.");
   const publicResults =
     poll.results_visibility === "always" ||

@@ -171,7 +171,7 @@ export class PollLiveObject extends DurableObject<Env> {
     const generation = this.generation;
     const database = createDatabase(loadConfig(this.env), this.env.HYPERDRIVE);
     try {
-      const poll = await getPoll(database.db, pollId, [], true);
+      const poll = await getPoll(database.db, pollId, [], { withCounts: true });
       if (!poll) return undefined;
       const results = buildResults(poll);
       const type = poll.status === "closed" ? "closed" : "results";

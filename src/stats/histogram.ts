@@ -53,7 +53,3 @@ export function quantile(histogram: Histogram, q: number): number {
   }
   return representative(buckets.at(-1)?.[0] ?? ZERO_BUCKET);
 }
-
-export function countOf(histogram: Histogram): number {
-  return Object.values(histogram).reduce((sum, count) => sum + count, 0);
-}

@@ -26,8 +26,6 @@ export class StatsRecorder {
   private pending: Promise<void> | undefined;
   /** Samples lost to a failing Durable Object, reported with the next successful flush. */
   droppedUnreported = 0;
-  /** Delivery attempts, for the benchmark's "calls per second" figure. */
-  flushCalls = 0;
   /** Each isolate writes to one shard, picked at random once: spreads load, keeps flushes single. */
   private readonly shard = Math.random();
 
@@ -60,7 +58,7 @@ export class StatsRecorder {
     if (Date.now() - this.lastFlushAt >= interval) await this.flush(target);
   }
 
-  /** Sends the buffer now (used by /stats so a reader sees its own isolate's latest). */
+  /** Sends the buffer now: the scheduled send, and tests that must see their samples delivered. */
   async flush(target: StatsTarget): Promise<void> {
     if (this.buffered === 0 && this.droppedUnreported === 0) return;
     const delta = this.buffer;
@@ -71,7 +69,6 @@ export class StatsRecorder {
     delta.dropped += this.droppedUnreported;
     const reported = this.droppedUnreported;
     this.droppedUnreported = 0;
-    this.flushCalls += 1;
     try {
       const index = Math.floor(this.shard * target.shards);
       await target.namespace.getByName(shardName(index)).record(delta);

@@ -1,15 +1,14 @@
 import type { AppConfig } from "../config.ts";
 import type { GithubRateLimitState } from "../github/rate-limit-state.ts";
+import type { DependencyCheck } from "../lib/probe.ts";
 import { emptySummary, mergeSummary, type StatsAggregate, type Summary } from "./aggregate.ts";
 import { quantile } from "./histogram.ts";
 
 /** Must match wrangler.toml; a test keeps the two in step. */
 export const COMPATIBILITY_DATE = "2026-11-01";
 
-export interface DependencyHealth {
-  healthy: boolean;
-  latency_ms: number;
-}
+/** /stats shows a probe as `healthy` (its published field since the first version). */
+const health = ({ status, latency_ms }: DependencyCheck) => ({ healthy: status === "up", latency_ms });
 
 export interface ReportInputs {
   config: AppConfig;
@@ -18,8 +17,8 @@ export interface ReportInputs {
   unreportedDropped: number;
   flushes: number;
   colo: string | null;
-  database: DependencyHealth;
-  kv: DependencyHealth;
+  database: DependencyCheck;
+  kv: DependencyCheck;
   github: GithubRateLimitState;
 }
 
@@ -125,9 +124,9 @@ export function buildReport(inputs: ReportInputs) {
       all: windowView(aggregate.total, null),
     },
     timeline: timeline(aggregate),
-    database: inputs.database,
+    database: health(inputs.database),
     cache: {
-      kv: inputs.kv,
+      kv: health(inputs.kv),
       github: { ...aggregate.cache, hit_ratio: cacheTotal ? round(cacheHits / cacheTotal) : null },
     },
     github: {

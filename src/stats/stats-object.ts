@@ -23,6 +23,7 @@ interface Meta {
   cache: StatsAggregate["cache"];
   lastError: StatsAggregate["lastError"];
   dropped: number;
+  /** Optional: meta written before the counter was persisted has none. */
   flushes?: number;
 }
 
@@ -74,6 +75,7 @@ export class StatsObject extends DurableObject<Env> {
       cache,
       lastError,
       dropped,
+      flushes: this.flushes,
     } satisfies Meta);
   }
 

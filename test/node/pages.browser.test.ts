@@ -90,6 +90,13 @@ async function postJson(path: string, body: unknown, token?: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Creates a poll through the API as `token`'s account; the ids are what the page tests vote with. */
+async function createPollAs(token: string, body: Record<string, unknown>) {
+  const created = await postJson("/polls", body, token);
+  expect(created.status).toBe(201);
+  return created.body as { id: string; questions: Array<{ id: string; choices: Array<{ id: string }> }> };
+}
+
 describe.skipIf(!CHROMIUM)("pages in a browser", () => {
   beforeAll(async () => {
     stack = await startLocalStack();
@@ -167,25 +174,16 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
       password: "tangerine-Otter-42-skyline",
       display_name: "Owner",
     });
-    const created = await postJson(
-      "/polls",
-      {
-        title: "Which editor? <b>bold</b>",
-        description: "Pick one, and any extras.",
-        voters: "anonymous",
-        results_visibility: "always",
-        questions: [
-          { prompt: "Editor", choices: [{ label: "Vim" }, { label: "Emacs" }, { label: "VS Code" }] },
-          { prompt: "Extras", kind: "multiple", choices: [{ label: "Themes" }, { label: "Plugins" }] },
-        ],
-      },
-      owner.body.access_token as string,
-    );
-    expect(created.status).toBe(201);
-    const poll = created.body as {
-      id: string;
-      questions: Array<{ id: string; choices: Array<{ id: string }> }>;
-    };
+    const poll = await createPollAs(owner.body.access_token as string, {
+      title: "Which editor? <b>bold</b>",
+      description: "Pick one, and any extras.",
+      voters: "anonymous",
+      results_visibility: "always",
+      questions: [
+        { prompt: "Editor", choices: [{ label: "Vim" }, { label: "Emacs" }, { label: "VS Code" }] },
+        { prompt: "Extras", kind: "multiple", choices: [{ label: "Themes" }, { label: "Plugins" }] },
+      ],
+    });
 
     const { page, problems, close } = await openPage();
     await page.goto(`${base}/p/${poll.id}`);
@@ -235,21 +233,12 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
       return { email, token: registered.body.access_token as string };
     };
     const [owner, voter, other] = [await account("owner"), await account("voter"), await account("other")];
-    const created = await postJson(
-      "/polls",
-      {
-        title: "Signed-in live",
-        voters: "authenticated",
-        results_visibility: "after_vote",
-        questions: [{ prompt: "Tea or coffee?", choices: [{ label: "Tea" }, { label: "Coffee" }] }],
-      },
-      owner.token,
-    );
-    expect(created.status).toBe(201);
-    const poll = created.body as {
-      id: string;
-      questions: Array<{ id: string; choices: Array<{ id: string }> }>;
-    };
+    const poll = await createPollAs(owner.token, {
+      title: "Signed-in live",
+      voters: "authenticated",
+      results_visibility: "after_vote",
+      questions: [{ prompt: "Tea or coffee?", choices: [{ label: "Tea" }, { label: "Coffee" }] }],
+    });
 
     const { page, problems, close } = await openPage();
     await page.goto(`${base}/p/${poll.id}`);
@@ -281,19 +270,11 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
       password: "tangerine-Otter-42-skyline",
       display_name: "Owner",
     });
-    const created = await postJson(
-      "/polls",
-      {
-        title: "Fallback",
-        voters: "anonymous",
-        questions: [{ prompt: "Yes or no?", choices: [{ label: "Yes" }, { label: "No" }] }],
-      },
-      owner.body.access_token as string,
-    );
-    const poll = created.body as {
-      id: string;
-      questions: Array<{ id: string; choices: Array<{ id: string }> }>;
-    };
+    const poll = await createPollAs(owner.body.access_token as string, {
+      title: "Fallback",
+      voters: "anonymous",
+      questions: [{ prompt: "Yes or no?", choices: [{ label: "Yes" }, { label: "No" }] }],
+    });
     const { page, problems, close } = await openPage();
     // As a proxy that refuses WebSockets would: every socket to the live endpoint is closed.
     await page.routeWebSocket(/\/results\/live$/, (socket) => socket.close({ code: 1011 }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CreatedApiKey, TokenResponse, User } from "../../src/routes/auth/auth.schemas.ts";
-import { api, apiJson } from "../helpers/api.ts";
+import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import {
   adminTokens,
   bearer,
@@ -11,6 +11,7 @@ import {
   registerUser,
   uniqueEmail,
 } from "../helpers/auth.ts";
+import { ownerWithPoll } from "../helpers/polls.ts";
 
 describe("register and login", () => {
   it("registers with a normalised email and returns tokens", async () => {
@@ -157,6 +158,29 @@ describe("admin", () => {
     } while (cursor);
     expect(seen).toContain(user.tokens.user.id);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it("pages users with the signed cursor every list uses: a raw user id or another list's cursor is a 400", async () => {
+    const admin = await adminTokens();
+    await registerUser();
+    await registerUser();
+    const first = await getAs("/admin/users?limit=1", admin.access_token);
+    const { items, next_cursor } = (await first.json()) as {
+      items: Array<{ id: string }>;
+      next_cursor: string;
+    };
+    expect(next_cursor).toMatch(/^[\w-]+\.[\w-]+$/);
+    expect(first.headers.get("link")).toBe(`</admin/users?limit=1&cursor=${next_cursor}>; rel="next"`);
+    const second = await getAs(`/admin/users?limit=1&cursor=${next_cursor}`, admin.access_token);
+    const page = (await second.json()) as { items: Array<{ id: string }> };
+    expect(String(page.items[0]?.id) > String(items[0]?.id)).toBe(true);
+    const rawId = await getAs(`/admin/users?limit=1&cursor=${items[0]?.id}`, admin.access_token);
+    await expectProblem(rawId, 400, "bad-request");
+    await ownerWithPoll();
+    await ownerWithPoll();
+    const polls = (await (await api("/polls?limit=1")).json()) as { next_cursor: string };
+    const foreign = await getAs(`/admin/users?limit=1&cursor=${polls.next_cursor}`, admin.access_token);
+    await expectProblem(foreign, 400, "bad-request");
   });
 
   it("disabling a user stops their API keys and refresh tokens at once; enabling does not revive them", async () => {

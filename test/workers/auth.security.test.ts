@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { sign } from "hono/jwt";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "../../src/auth/passwords.ts";
 import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { bearer, getAs, registerUser } from "../helpers/auth.ts";
+import { captureLogs, logEntries } from "../helpers/logs.ts";
 
 const secret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET;
 const now = () => Math.floor(Date.now() / 1000);
@@ -24,7 +25,7 @@ async function expectRejected(token: string, detail = /invalid/) {
   const response = await getAs("/me", token);
   const problem = await expectProblem(response, 401, "unauthorized");
   expect(problem.detail).toMatch(detail);
-  expect(response.headers.get("www-authenticate")).toContain("Bearer");
+  expect(response.headers.get("www-authenticate")).toBe('Bearer realm="devhub-api", error="invalid_token"');
 }
 
 describe("JWT validation", () => {
@@ -154,11 +155,8 @@ describe("refresh token reuse", () => {
 });
 
 describe("secrets stay out of logs", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("never logs passwords, tokens or keys on the security channel", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lines = captureLogs();
     const verbose = apiWithEnv({ LOG_LEVEL: "debug" });
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       verbose(path, {
@@ -177,7 +175,7 @@ describe("secrets stay out of logs", () => {
     await post("/auth/refresh", { refresh_token: tokens.refresh_token });
     await post("/auth/refresh", { refresh_token: tokens.refresh_token });
     const user = { password, tokens };
-    const security = lines.map((line) => JSON.parse(line)).filter((entry) => entry.channel === "security");
+    const security = logEntries(lines, "security");
     const messages = security.map((entry) => entry.msg);
     expect(messages).toEqual(
       expect.arrayContaining([

@@ -5,13 +5,14 @@
  * queries used (test/node/provision.test.ts checks it is the only Hyperdrive binding in
  * every environment, and that provisioning creates it with caching disabled).
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { UNCACHED_BINDING } from "../../src/db/cache-policy.ts";
 import type { CreatedApiKey } from "../../src/routes/auth/auth.schemas.ts";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import type { PollResults } from "../../src/routes/polls/polls.schemas.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
+import { captureLogs } from "../helpers/logs.ts";
 import { answersFor, ownerWithPoll, voteAs } from "../helpers/polls.ts";
 
 interface AccessLine {
@@ -22,8 +23,7 @@ interface AccessLine {
 
 /** Calls the app with access logging on and returns the response with its access line. */
 function observedApi() {
-  const lines: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+  const lines = captureLogs();
   const call = apiWithEnv({ LOG_LEVEL: "info" });
   return async (path: string, init: RequestInit = {}) => {
     const response = await call(path, init);
@@ -48,8 +48,6 @@ function expectUncached(access: AccessLine) {
 }
 
 describe("Hyperdrive cache policy: read-your-writes through the uncached binding", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("a note read right after PATCH", async () => {
     const call = observedApi();
     const user = await registerUser();

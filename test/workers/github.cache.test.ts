@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GithubProfile, RepoList } from "../../src/routes/github/github.schemas.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { ageCacheEntry, cacheEntry, setUpstreamMode, uniqueLogin, upstreamStats } from "../helpers/github.ts";
+import { captureLogs } from "../helpers/logs.ts";
 
 const firstPage = (login: string) => `/users/${login}/repos?per_page=100&page=1`;
 const token = (env as unknown as { GITHUB_TOKEN: string }).GITHUB_TOKEN;
@@ -224,11 +225,8 @@ describe("input and secrets", () => {
     }
   });
 
-  afterEach(() => vi.restoreAllMocks());
-
   it("sends the token, User-Agent and API version upstream and never echoes the token", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lines = captureLogs();
     const login = uniqueLogin();
     await setUpstreamMode(login, { mode: "error500" });
     const verbose = apiWithEnv({ LOG_LEVEL: "debug" });

@@ -1,16 +1,9 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Logger } from "../../src/lib/logger.ts";
 import { REDACTED, redactText } from "../../src/lib/redact.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { registerUser } from "../helpers/auth.ts";
-
-afterEach(() => vi.restoreAllMocks());
-
-function captureLines(): string[] {
-  const lines: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
-  return lines;
-}
+import { captureLogs } from "../helpers/logs.ts";
 
 describe("secrets in paths and free text", () => {
   it.each([
@@ -23,7 +16,7 @@ describe("secrets in paths and free text", () => {
   });
 
   it("the access log of GET /notes/dh_… never carries the key", async () => {
-    const lines = captureLines();
+    const lines = captureLogs();
     const key = `dh_ZQaig-Sozj${"Q".repeat(38)}`;
     await apiWithEnv({ LOG_LEVEL: "info" })(`/notes/${key}`);
     const access = lines.filter((line) => line.includes('"channel":"access"'));
@@ -35,7 +28,7 @@ describe("secrets in paths and free text", () => {
 describe("client address in logs", () => {
   it("a 20,000-character CF-Connecting-IP is logged as 'invalid', not as 20 KB", async () => {
     const user = await registerUser();
-    const lines = captureLines();
+    const lines = captureLogs();
     await apiWithEnv({ LOG_LEVEL: "warn" })("/auth/login", {
       method: "POST",
       headers: { "Content-Type": "application/json", "CF-Connecting-IP": "9".repeat(20_000) },

@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { detectEnvironment, loadConfig } from "../../src/config.ts";
 import { Logger, parseLoggerSettings } from "../../src/lib/logger.ts";
 import { REDACTED, redact } from "../../src/lib/redact.ts";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, GOOD_PASSWORD, uniqueEmail } from "../helpers/auth.ts";
+import { captureLogs, logEntries } from "../helpers/logs.ts";
 import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
 
 describe("log channels", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("every channel writes one valid JSON line per event, with no secret in any line", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lines = captureLogs();
     const { owner, poll } = await ownerWithPoll();
     const admin = await adminTokens();
     const call = apiWithEnv({ LOG_LEVEL: "debug" });
@@ -43,7 +41,7 @@ describe("log channels", () => {
     });
     await readinessFailure("/health/ready");
 
-    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const entries = logEntries(lines);
     for (const entry of entries) {
       expect(typeof entry.ts).toBe("string");
       expect(Number.isNaN(Date.parse(entry.ts as string))).toBe(false);

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import { runScheduledMaintenance } from "../../src/scheduled.ts";
 import { apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { runSql } from "../helpers/db.ts";
+import { captureLogs, logEntries } from "../helpers/logs.ts";
 import { noteClient, uniqueTag } from "../helpers/notes.ts";
 
 describe("note lifecycle", () => {
@@ -257,13 +258,10 @@ describe("retention", () => {
 });
 
 describe("audit log", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("records create, update, delete, restore and purge with note, user and request ids", async () => {
     const client = await noteClient();
     const call = apiWithEnv({ LOG_LEVEL: "info" });
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lines = captureLogs();
     const send = (method: string, path: string, body?: unknown) =>
       call(path, {
         method,
@@ -278,7 +276,7 @@ describe("audit log", () => {
     await send("POST", `/notes/${created.id}/restore`);
     await send("DELETE", `/notes/${created.id}`);
     await send("DELETE", `/notes/${created.id}?permanent=true`);
-    const audit = lines.map((line) => JSON.parse(line)).filter((entry) => entry.channel === "audit");
+    const audit = logEntries(lines, "audit");
     expect(audit.map((entry) => entry.msg)).toEqual([
       "note.created",
       "note.updated",

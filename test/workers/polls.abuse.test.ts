@@ -3,17 +3,23 @@ import { apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, randomIp, randomIpv6Net, registerUser } from "../helpers/auth.ts";
 import { answersFor, ownerWithPoll, resultsOf } from "../helpers/polls.ts";
 
+/** An anonymous poll that takes at most `cap` ballots per address, and a vote from an address. */
+async function cappedAnonymousPoll(title: string, cap: number) {
+  const { owner, poll } = await ownerWithPoll({
+    title,
+    voters: "anonymous",
+    max_votes_per_ip: cap,
+    questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
+  });
+  const vote = (ip: string) =>
+    apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+  return { owner, poll, vote };
+}
+
 /** What README "Abuse resistance" promises about a determined voter, checked. */
 describe("a determined voter", () => {
   it("anonymous poll: dropping the cookie is capped per address; rotating addresses is not", async () => {
-    const { owner, poll } = await ownerWithPoll({
-      title: "anon",
-      voters: "anonymous",
-      max_votes_per_ip: 2,
-      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
-    });
-    const vote = (ip: string) =>
-      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const { owner, poll, vote } = await cappedAnonymousPoll("anon", 2);
     const home = randomIp();
     expect((await vote(home)).status).toBe(201);
     expect((await vote(home)).status).toBe(201);
@@ -23,14 +29,7 @@ describe("a determined voter", () => {
   });
 
   it("anonymous poll over IPv6: every address of one /64 counts toward the same cap", async () => {
-    const { owner, poll } = await ownerWithPoll({
-      title: "anon v6",
-      voters: "anonymous",
-      max_votes_per_ip: 2,
-      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
-    });
-    const vote = (ip: string) =>
-      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const { owner, poll, vote } = await cappedAnonymousPoll("anon v6", 2);
     const net = randomIpv6Net();
     expect((await vote(`${net}::1`)).status).toBe(201);
     expect((await vote(`${net.toUpperCase()}:0:0:0:2`)).status).toBe(201);
@@ -40,14 +39,7 @@ describe("a determined voter", () => {
   });
 
   it("anonymous poll: an IPv4-mapped IPv6 address is the same client as the IPv4 address", async () => {
-    const { poll } = await ownerWithPoll({
-      title: "anon mapped",
-      voters: "anonymous",
-      max_votes_per_ip: 1,
-      questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
-    });
-    const vote = (ip: string) =>
-      apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+    const { vote } = await cappedAnonymousPoll("anon mapped", 1);
     const ip = randomIp();
     expect((await vote(ip)).status).toBe(201);
     await expectProblem(await vote(`::ffff:${ip}`), 429, "vote-limit-reached");

@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
+import { captureLogs, logEntries } from "../helpers/logs.ts";
 import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
 
 describe("poll log channels", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("writes votes and closes to `event`, and an admin's deletion to `admin`", async () => {
     const { owner, poll } = await ownerWithPoll();
     const voter = await registerUser();
     const admin = await adminTokens();
     const call = apiWithEnv({ LOG_LEVEL: "info" });
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => void lines.push(String(line)));
+    const lines = captureLogs();
     const post = (path: string, token: string, body?: unknown) =>
       call(path, {
         method: "POST",
@@ -28,10 +26,9 @@ describe("poll log channels", () => {
       headers: bearer(admin.access_token),
     });
     expect(deleted.status).toBe(204);
-    const entries = lines.map((line) => JSON.parse(line));
-    const events = entries.filter((e) => e.channel === "event").map((e) => e.msg);
+    const events = logEntries(lines, "event").map((e) => e.msg);
     expect(events).toEqual(expect.arrayContaining(["poll.voted", "poll.closed", "poll.deleted"]));
-    const adminEntry = entries.find((e) => e.channel === "admin");
+    const adminEntry = logEntries(lines, "admin")[0];
     expect(adminEntry).toMatchObject({
       msg: "poll.deleted_by_admin",
       poll_id: poll.id,

@@ -53,6 +53,9 @@ describe("/stats", () => {
     expect(stats.platform).toMatchObject({ runtime: "workerd", compatibility_date: COMPATIBILITY_DATE });
     expect(stats.database.healthy).toBe(true);
     expect(stats.cache.kv.healthy).toBe(true);
+    // One probe serves /health/ready and /stats: latency to a tenth of a millisecond.
+    const tenths = (ms: number) => Math.round(ms * 10) / 10;
+    expect(stats.database.latency_ms).toBe(tenths(stats.database.latency_ms));
   });
 
   it("gives percentiles within the histogram's 2% error", async () => {
@@ -91,6 +94,17 @@ describe("/stats", () => {
     await evictDurableObject(stub);
     const stats = await readStats();
     expect(stats.routes[`POST ${route}`]).toMatchObject({ requests: 1, errors: 1 });
+  });
+
+  it("keeps its count of received flushes when the Durable Object is evicted", async () => {
+    const stub = env.STATS.getByName(`flushes-${crypto.randomUUID()}`);
+    await stub.record(emptyAggregate());
+    await stub.record(emptyAggregate());
+    expect((await stub.snapshot()).flushes).toBe(2);
+    await evictDurableObject(stub);
+    expect((await stub.snapshot()).flushes).toBe(2);
+    await stub.record(emptyAggregate());
+    expect((await stub.snapshot()).flushes).toBe(3);
   });
 
   it("merges every shard when STATS_SHARDS > 1", async () => {

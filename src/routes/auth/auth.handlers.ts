@@ -1,9 +1,11 @@
 import type { Context } from "hono";
 import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
-import { invalidCredentials } from "../../auth/tokens.ts";
+import { invalidCredentials, jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller, requireSession } from "../../middleware/auth.ts";
 import { clientIp, clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
@@ -152,7 +154,11 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
 
 export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  return c.json(await accounts.listUsers(c.var.db, limit, cursor), 200);
+  const request = { secret: cursorSecret(jwtSecret(c.env)), scope: { kind: "users" }, cursor };
+  const { page, next_cursor } = await paginate(c, request, (after?: accounts.UsersPosition) =>
+    accounts.listUsers(c.var.db, limit, after),
+  );
+  return c.json({ items: page.items, next_cursor }, 200);
 };
 
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {

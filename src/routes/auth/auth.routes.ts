@@ -155,7 +155,11 @@ export const listUsersRoute = createRoute({
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.uuid().optional().openapi({ description: "`next_cursor` from the previous page." }),
+      cursor: z
+        .string()
+        .max(2048)
+        .optional()
+        .openapi({ description: "`next_cursor` from the previous page." }),
     }),
   },
   responses: {

@@ -1,6 +1,7 @@
 import { asc, eq, gt, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import { toIsoString } from "../../lib/time.ts";
 import type { User } from "./auth.schemas.ts";
 
@@ -56,15 +57,19 @@ export async function findUser(db: Database, id: string): Promise<UserRecord | u
   return row;
 }
 
-export async function listUsers(db: Database, limit: number, after: string | undefined) {
+export interface UsersPosition {
+  id: string;
+}
+
+export async function listUsers(db: Database, limit: number, after: UsersPosition | undefined) {
   const rows = await db
     .select(userColumns)
     .from(users)
-    .where(after ? gt(users.id, after) : undefined)
+    .where(after ? gt(users.id, after.id) : undefined)
     .orderBy(asc(users.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { items: page.map(userDto), next_cursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+  const page = pageOf(rows, limit, (last): UsersPosition => ({ id: last.id }));
+  return { ...page, items: page.items.map(userDto) };
 }
 
 /**

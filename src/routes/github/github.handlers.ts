@@ -109,7 +109,7 @@ export const userRepos: AppRouteHandler<UserReposRoute> = async (c) => {
       items: selected.slice(0, query.limit),
     });
   });
-  return respond(c, rendered, outcome) as never;
+  return respond(c, rendered, outcome);
 };
 
 export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
@@ -126,7 +126,7 @@ export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
     ...profileSummary(user, collected.repos),
     truncated: collected.truncated,
   });
-  return respond(c, rendered, outcome) as never;
+  return respond(c, rendered, outcome);
 };
 
 export const repository: AppRouteHandler<RepoRoute> = async (c) => {
@@ -138,5 +138,5 @@ export const repository: AppRouteHandler<RepoRoute> = async (c) => {
     outcome,
     forceRevalidate(c),
   ).catch((error) => upstreamProblem(error, `repository ${owner}/${repo}`));
-  return respond(c, await render(cleanRepo(raw)), outcome) as never;
+  return respond(c, await render(cleanRepo(raw)), outcome);
 };

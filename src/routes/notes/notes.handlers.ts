@@ -1,9 +1,11 @@
 import type { Context } from "hono";
+import { jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
@@ -21,6 +23,11 @@ function expectedVersion(header: string | undefined): number | undefined {
   return wanted === "any" ? undefined : wanted;
 }
 
+/** The caller's note `id`, guarded by the request's `If-Match`. */
+function noteTarget(c: Context<AppEnv>, id: string, ifMatch: string | undefined): service.NoteTarget {
+  return { userId: authedCaller(c).userId, id, version: expectedVersion(ifMatch) };
+}
+
 type Requirement = "live" | "trashed";
 
 /**
@@ -29,11 +36,10 @@ type Requirement = "live" | "trashed";
  */
 async function explainMiss(
   c: Context<AppEnv>,
-  id: string,
+  { userId, id, version: expected }: service.NoteTarget,
   requirement: Requirement,
-  expected: number | undefined,
 ): Promise<never> {
-  const state = await service.noteState(c.var.db, authedCaller(c).userId, id);
+  const state = await service.noteState(c.var.db, userId, id);
   if (!state) throw notFound(id);
   if (expected !== undefined && state.version !== expected) {
     throw new ApiError("precondition-failed", {
@@ -100,11 +106,10 @@ export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
 };
 
 export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => {
-  const { id } = c.req.valid("param");
-  const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const note = await service.updateNote(c.var.db, authedCaller(c).userId, id, c.req.valid("json"), expected);
-  if (!note) return explainMiss(c, id, "live", expected);
-  audit(c, "note.updated", id);
+  const target = noteTarget(c, c.req.valid("param").id, c.req.valid("header")["if-match"]);
+  const note = await service.updateNote(c.var.db, target, c.req.valid("json"));
+  if (!note) return explainMiss(c, target, "live");
+  audit(c, "note.updated", target.id);
   c.header("ETag", versionEtag(note.version));
   return c.json(note, 200);
 };
@@ -112,19 +117,18 @@ export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => 
 export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const { permanent } = c.req.valid("query");
-  const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const userId = authedCaller(c).userId;
+  const target = noteTarget(c, id, c.req.valid("header")["if-match"]);
   if (permanent) {
-    if (!(await service.deleteNoteForever(c.var.db, userId, id, expected)))
-      return explainMiss(c, id, "trashed", expected);
+    if (!(await service.deleteNoteForever(c.var.db, target))) return explainMiss(c, target, "trashed");
     audit(c, "note.purged", id);
     return c.body(null, 204);
   }
-  if (!(await service.trashNote(c.var.db, userId, id, expected))) {
-    const state = await service.noteState(c.var.db, userId, id);
+  if (!(await service.trashNote(c.var.db, target))) {
+    const state = await service.noteState(c.var.db, target.userId, id);
+    const expected = target.version;
     // Trashing twice is the same outcome as trashing once.
     if (state?.trashed && (expected === undefined || state.version === expected)) return c.body(null, 204);
-    return explainMiss(c, id, "live", expected);
+    return explainMiss(c, target, "live");
   }
   audit(c, "note.deleted", id);
   return c.body(null, 204);
@@ -132,9 +136,9 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
 
 export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const expected = expectedVersion(c.req.valid("header")["if-match"]);
-  const note = await service.restoreNote(c.var.db, authedCaller(c).userId, id, expected);
-  if (!note) return explainMiss(c, id, "trashed", expected);
+  const target = noteTarget(c, id, c.req.valid("header")["if-match"]);
+  const note = await service.restoreNote(c.var.db, target);
+  if (!note) return explainMiss(c, target, "trashed");
   audit(c, "note.restored", id);
   c.header("ETag", versionEtag(note.version));
   return c.json(note, 200);
@@ -147,25 +151,26 @@ export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => 
 };
 
 /** Everything but the cursor and limit: a cursor is only valid for the query it came from. */
-function cursorScope(userId: string, query: ListNotesQuery): string {
+function cursorScope(userId: string, query: ListNotesQuery) {
   const { cursor: _cursor, limit: _limit, ...shape } = query;
-  const order = resolveOrder(query);
-  return JSON.stringify({ userId, ...shape, ...order });
+  return { userId, ...shape, ...resolveOrder(query) };
 }
 
 export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
   const query = c.req.valid("query");
   const order = resolveOrder(query);
-  const secret = cursorSecret(c.env);
   const userId = authedCaller(c).userId;
-  const scope = cursorScope(userId, query);
-  const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;
-  const list = (db: typeof c.var.db) => listNotes(db, userId, query, order, after);
-  const page = query.q ? await guardedSearch(c, list) : await list(c.var.db);
-  const nextCursor = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
-  if (nextCursor) c.header("Link", nextLink(c.req.url, nextCursor));
+  const cursor = {
+    secret: cursorSecret(jwtSecret(c.env)),
+    scope: cursorScope(userId, query),
+    cursor: query.cursor,
+  };
+  const { page, next_cursor } = await paginate(c, cursor, (after?: NotesPosition) => {
+    const list = (db: typeof c.var.db) => listNotes(db, userId, query, order, after);
+    return query.q ? guardedSearch(c, list) : list(c.var.db);
+  });
   c.header("Cache-Control", "private, no-store");
-  return c.json({ items: page.items, next_cursor: nextCursor, total: page.total }, 200);
+  return c.json({ items: page.items, next_cursor, total: page.total }, 200);
 };
 
 export const listTags: AppRouteHandler<routes.ListTagsRoute> = async (c) => {

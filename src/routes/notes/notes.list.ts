@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import { toIsoString } from "../../lib/time.ts";
 import type { ListNotesQuery, Note } from "./notes.schemas.ts";
 import { NOTE_COLUMNS, noteDto } from "./notes.service.ts";
@@ -132,7 +133,7 @@ function searchSet(where: SQL[], q: string): SQL {
 export interface NotesPage {
   items: Note[];
   total: number;
-  last?: NotesPosition;
+  last: NotesPosition | undefined;
   hasMore: boolean;
 }
 
@@ -182,21 +183,21 @@ export async function listNotes(
         ) page`,
   );
   const rows = row?.items ?? [];
+  const page = pageOf(
+    rows,
+    query.limit,
+    (last): NotesPosition => ({
+      value:
+        order.sort === "relevance"
+          ? Number(last.sort_value)
+          : order.sort === "title"
+            ? String(last.title)
+            : toIsoString(last.sort_value),
+      id: String(last.id),
+      ...(order.pinnedFirst ? { pinned: Boolean(last.pinned) } : {}),
+    }),
+  );
   // Fewer rows than fetched means the byte cap cut the page short: more follow.
-  const hasMore = rows.length > query.limit || (row?.fetched ?? 0) > rows.length;
-  const pageRows = rows.slice(0, query.limit);
-  const lastRow = pageRows.at(-1);
-  const last: NotesPosition | undefined = lastRow
-    ? {
-        value:
-          order.sort === "relevance"
-            ? Number(lastRow.sort_value)
-            : order.sort === "title"
-              ? String(lastRow.title)
-              : toIsoString(lastRow.sort_value),
-        id: String(lastRow.id),
-        ...(order.pinnedFirst ? { pinned: Boolean(lastRow.pinned) } : {}),
-      }
-    : undefined;
-  return { items: pageRows.map(noteDto), total: row?.total ?? 0, last, hasMore };
+  const hasMore = page.hasMore || (row?.fetched ?? 0) > rows.length;
+  return { items: page.items.map(noteDto), total: row?.total ?? 0, last: page.last, hasMore };
 }

@@ -108,15 +108,27 @@ export async function noteState(db: Database, userId: string, id: string) {
   return row;
 }
 
-const versionGuard = (version: number | undefined) =>
-  version === undefined ? sql`` : sql` AND n.version = ${version}`;
+/** The note a conditional write targets: the caller's, at the version `If-Match` named (undefined: any). */
+export interface NoteTarget {
+  userId: string;
+  id: string;
+  version: number | undefined;
+}
+
+/**
+ * The one row a conditional write may touch: the owner's note, in the state the write needs,
+ * at the expected version. Any mismatch touches nothing; the caller then asks `noteState` why.
+ */
+function ownedNoteWhere({ userId, id, version }: NoteTarget, state: "live" | "trashed"): SQL {
+  const inState = state === "live" ? sql`n.deleted_at IS NULL` : sql`n.deleted_at IS NOT NULL`;
+  const atVersion = version === undefined ? sql`` : sql` AND n.version = ${version}`;
+  return sql`n.id = ${id} AND n.user_id = ${userId} AND ${inState}${atVersion}`;
+}
 
 export async function updateNote(
   db: Database,
-  userId: string,
-  id: string,
+  target: NoteTarget,
   patch: UpdateNoteInput,
-  expectedVersion: number | undefined,
 ): Promise<Note | undefined> {
   const assignments: SQL[] = [sql`version = n.version + 1`, sql`updated_at = now()`];
   if (patch.title !== undefined) assignments.push(sql`title = ${patch.title}`);
@@ -127,55 +139,37 @@ export async function updateNote(
   const [row] = await queryRows(
     db,
     sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)}
-        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NULL${versionGuard(expectedVersion)}
-        RETURNING ${NOTE_COLUMNS}`,
+        WHERE ${ownedNoteWhere(target, "live")} RETURNING ${NOTE_COLUMNS}`,
   );
   return row ? noteDto(row) : undefined;
 }
 
-export async function trashNote(
-  db: Database,
-  userId: string,
-  id: string,
-  expectedVersion: number | undefined,
-) {
-  const [row] = await queryRows(
+/** Moves a live note to the trash; false when no row matched. */
+export async function trashNote(db: Database, target: NoteTarget): Promise<boolean> {
+  const rows = await queryRows(
     db,
     sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
-        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NULL${versionGuard(expectedVersion)}
-        RETURNING n.id`,
+        WHERE ${ownedNoteWhere(target, "live")} RETURNING n.id`,
   );
-  return row !== undefined;
+  return rows.length > 0;
 }
 
-export async function restoreNote(
-  db: Database,
-  userId: string,
-  id: string,
-  expectedVersion: number | undefined,
-) {
+export async function restoreNote(db: Database, target: NoteTarget): Promise<Note | undefined> {
   const [row] = await queryRows(
     db,
     sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
-        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NOT NULL${versionGuard(expectedVersion)}
-        RETURNING ${NOTE_COLUMNS}`,
+        WHERE ${ownedNoteWhere(target, "trashed")} RETURNING ${NOTE_COLUMNS}`,
   );
   return row ? noteDto(row) : undefined;
 }
 
-export async function deleteNoteForever(
-  db: Database,
-  userId: string,
-  id: string,
-  expectedVersion: number | undefined,
-) {
-  const [row] = await queryRows(
+/** Deletes a trashed note for good; false when no row matched. */
+export async function deleteNoteForever(db: Database, target: NoteTarget): Promise<boolean> {
+  const rows = await queryRows(
     db,
-    sql`DELETE FROM notes AS n
-        WHERE n.id = ${id} AND n.user_id = ${userId} AND n.deleted_at IS NOT NULL${versionGuard(expectedVersion)}
-        RETURNING n.id`,
+    sql`DELETE FROM notes AS n WHERE ${ownedNoteWhere(target, "trashed")} RETURNING n.id`,
   );
-  return row !== undefined;
+  return rows.length > 0;
 }
 
 export async function emptyTrash(db: Database, userId: string): Promise<string[]> {

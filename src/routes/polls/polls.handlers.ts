@@ -1,8 +1,10 @@
 import type { Context } from "hono";
+import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
+import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { authedCaller } from "../../middleware/auth.ts";
 import { notifyLiveResults } from "../../polls/live.ts";
@@ -15,9 +17,12 @@ import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
 
 export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
-export async function loadPoll(c: Context<AppEnv>, id: string, withCounts: boolean) {
+/** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
+export async function loadPoll(c: Context<AppEnv>, id: string, { withCounts = false } = {}) {
   const cookie = await readVoterCookie(c);
-  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), withCounts);
+  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), {
+    withCounts,
+  });
   if (!poll) throw notFound(id);
   return { poll, cookie };
 }
@@ -50,7 +55,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
   const input = c.req.valid("json");
   const caller = authedCaller(c);
   const id = await editService.createPoll(c.var.db, caller.userId, input);
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
   return c.json(pollDto(poll), 201);
@@ -58,7 +63,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
 
 export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const { poll, cookie } = await loadPoll(c, id, false);
+  const { poll, cookie } = await loadPoll(c, id);
   // "One vote per browser" needs the browser marked before it votes.
   if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
   const dto = pollDto(poll);
@@ -70,22 +75,16 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   const query = c.req.valid("query");
   const caller = c.var.caller;
   if (query.mine && !caller) {
-    throw new ApiError("unauthorized", {
-      detail: "mine=true needs a bearer token.",
-      headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-    });
+    throw bearerRequired("mine=true needs a bearer token.");
   }
   if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
-  const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
-  const secret = cursorSecret(c.env);
-  const after = query.cursor
-    ? await decodeCursor<service.PollsPosition>(secret, scope, query.cursor)
-    : undefined;
-  const page = await service.listPolls(c.var.db, query, owner, after);
-  const next = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
-  if (next) c.header("Link", nextLink(c.req.url, next));
-  return c.json({ items: page.items, next_cursor: next }, 200);
+  const scope = { kind: "polls", owner, status: query.status };
+  const cursor = { secret: cursorSecret(jwtSecret(c.env)), scope, cursor: query.cursor };
+  const { page, next_cursor } = await paginate(c, cursor, (after?: service.PollsPosition) =>
+    service.listPolls(c.var.db, query, owner, after),
+  );
+  return c.json({ items: page.items, next_cursor }, 200);
 };
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
@@ -101,7 +100,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
     });
   }
   notifyLiveResults(c, id, "pollEdited");
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   return c.json(pollDto(poll), 200);
 };
 
@@ -115,7 +114,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
     c.var.log.info("event", "poll.closed", { poll_id: id, user_id: caller.userId });
     notifyLiveResults(c, id, "pollClosed");
   }
-  const { poll } = await loadPoll(c, id, false);
+  const { poll } = await loadPoll(c, id);
   return c.json(pollDto(poll), 200);
 };
 

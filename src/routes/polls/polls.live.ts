@@ -23,7 +23,7 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
   }
   const caller = c.var.caller ?? (await callerFromProtocol(c));
   const keys = callerVoterKeys(caller?.userId, await readVoterCookie(c));
-  const poll = await service.getPoll(c.var.db, id, keys, false);
+  const poll = await service.getPoll(c.var.db, id, keys);
   if (!poll) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
   const access = resultsAccess(poll, caller);
   if (access === "hidden-until-vote") {

@@ -11,7 +11,7 @@ import type * as routes from "./polls.routes.ts";
 
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
-  const { poll } = await loadPoll(c, id, true);
+  const { poll } = await loadPoll(c, id, { withCounts: true });
   const access = resultsAccess(poll, c.var.caller);
   if (access === "hidden-until-vote") {
     throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { ListPollsQuery, Poll, PollSummary } from "./polls.schemas.ts";
 
@@ -48,7 +49,7 @@ export async function getPoll(
   db: Database,
   id: string,
   voterKeys: string[],
-  withCounts: boolean,
+  { withCounts = false }: { withCounts?: boolean } = {},
 ): Promise<PollRead | undefined> {
   // Counts come from the shard rows cast_ballot maintains (migration 0007): a handful of
   // rows per choice whatever the number of ballots, never a recount of poll_answers.
@@ -89,26 +90,26 @@ export interface PollsPosition {
   id: string;
 }
 
+/** What every poll listing filters on: not deleted, the owner (`mine`, stats) and the status. */
+export function pollListFilters(query: ListPollsQuery, ownerId: string | undefined): SQL[] {
+  const where: SQL[] = [sql`p.deleted_at IS NULL`];
+  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
+  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  return where;
+}
+
 export async function listPolls(
   db: Database,
   query: ListPollsQuery,
   ownerId: string | undefined,
   after: PollsPosition | undefined,
 ) {
-  const where: SQL[] = [sql`p.deleted_at IS NULL`];
-  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
-  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  const where = pollListFilters(query, ownerId);
   if (after) where.push(sql`(p.created_at, p.id) < (${after.created_at}::timestamptz, ${after.id}::uuid)`);
   const rows = await queryRows(
     db,
     sql`SELECT ${POLL_COLUMNS} FROM polls p WHERE ${sql.join(where, sql` AND `)}
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${query.limit + 1}`,
   );
-  const page = rows.slice(0, query.limit).map(pollSummary);
-  const last = page.at(-1);
-  return {
-    items: page,
-    hasMore: rows.length > query.limit,
-    last: last && { created_at: last.created_at, id: last.id },
-  };
+  return pageOf(rows.map(pollSummary), query.limit, (last) => ({ created_at: last.created_at, id: last.id }));
 }

@@ -1,7 +1,8 @@
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { pageOf } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
-import { POLL_COLUMNS, pollSummary, STATUS_SQL } from "./polls.service.ts";
+import { POLL_COLUMNS, pollListFilters, pollSummary } from "./polls.service.ts";
 
 /** The keyset position: the sort key (a total or a creation time) and the id as tie-break. */
 export interface StatsPosition {
@@ -19,9 +20,7 @@ export async function listPollsByVotes(
   ownerId: string | undefined,
   after: StatsPosition | undefined,
 ) {
-  const where: SQL[] = [sql`p.deleted_at IS NULL`];
-  if (ownerId) where.push(sql`p.owner_id = ${ownerId}`);
-  if (query.status) where.push(sql`${STATUS_SQL} = ${query.status}`);
+  const where = pollListFilters(query, ownerId);
   if (query.min_votes !== undefined) where.push(sql`t.total_voters >= ${query.min_votes}`);
   const byVotes = query.sort === "votes";
   if (after) {
@@ -48,16 +47,18 @@ export async function listPollsByVotes(
         WHERE ${sql.join(where, sql` AND `)}
         ORDER BY ${order} LIMIT ${query.limit + 1}`,
   );
-  const page = rows.slice(0, query.limit).map((row) => ({
+  const polls = rows.map((row) => ({
     ...pollSummary(row),
     total_voters: Number(row.total_voters),
     question_totals: row.question_totals as Array<{ id: string; prompt: string; voters: number }>,
     results_csv: `/polls/${String(row.id)}/results.csv`,
   }));
-  const last = page.at(-1);
-  return {
-    items: page,
-    hasMore: rows.length > query.limit,
-    last: last && { key: byVotes ? last.total_voters : last.created_at, id: last.id },
-  };
+  return pageOf(
+    polls,
+    query.limit,
+    (last): StatsPosition => ({
+      key: byVotes ? last.total_voters : last.created_at,
+      id: last.id,
+    }),
+  );
 }

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
+import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
 import type { AppEnv, Caller } from "../../env.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
-import { ApiError } from "../../lib/problem.ts";
+import { cursorSecret } from "../../lib/cursor.ts";
+import { paginate } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
 import { listPollsByVotes, type StatsPosition } from "./polls.stats.service.ts";
 
@@ -15,23 +16,13 @@ export const isStatsListing = (query: ListPollsQuery) =>
  */
 export async function pollStatsPage(c: Context<AppEnv>, query: ListPollsQuery, caller: Caller | undefined) {
   if (!caller) {
-    throw new ApiError("unauthorized", {
-      detail: "Vote statistics (sort=votes, min_votes) need a bearer token.",
-      headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-    });
+    throw bearerRequired("Vote statistics (sort=votes, min_votes) need a bearer token.");
   }
   const owner = caller.role === "admin" && !query.mine ? undefined : caller.userId;
-  const scope = JSON.stringify({
-    kind: "poll-stats",
-    owner,
-    status: query.status,
-    sort: query.sort,
-    min: query.min_votes,
-  });
-  const secret = cursorSecret(c.env);
-  const after = query.cursor ? await decodeCursor<StatsPosition>(secret, scope, query.cursor) : undefined;
-  const page = await listPollsByVotes(c.var.db, query, owner, after);
-  const next = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
-  if (next) c.header("Link", nextLink(c.req.url, next));
-  return { items: page.items, next_cursor: next };
+  const scope = { kind: "poll-stats", owner, status: query.status, sort: query.sort, min: query.min_votes };
+  const cursor = { secret: cursorSecret(jwtSecret(c.env)), scope, cursor: query.cursor };
+  const { page, next_cursor } = await paginate(c, cursor, (after?: StatsPosition) =>
+    listPollsByVotes(c.var.db, query, owner, after),
+  );
+  return { items: page.items, next_cursor };
 }

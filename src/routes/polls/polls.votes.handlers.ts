@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
@@ -87,10 +88,7 @@ export async function castVote(
     case "closed":
       throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
     case "auth_required":
-      throw new ApiError("unauthorized", {
-        detail: "This poll takes votes from signed-in accounts only.",
-        headers: { "WWW-Authenticate": 'Bearer realm="devhub-api"' },
-      });
+      throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
         detail: "The voter cookie was altered or forged. A new one has been set; vote again.",
@@ -105,9 +103,14 @@ export async function castVote(
       throw new ApiError("vote-limit-reached", {
         detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
       });
-    default:
+    case "already_voted":
       throw new ApiError("already-voted", {
         detail: "You have already voted in this poll; your ballot is unchanged.",
       });
+    default: {
+      // A status cast_ballot can return but this switch does not know is a bug here, not a vote.
+      const unknown: never = outcome.status;
+      throw new Error(`cast_ballot returned an unknown status: ${String(unknown)}`);
+    }
   }
 }

@@ -2,24 +2,13 @@ import { sql } from "drizzle-orm";
 import { readRateLimitState } from "../../github/rate-limit-state.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
+import { TimeoutError } from "../../lib/timeout.ts";
 import { emptyAggregate, mergeAggregate } from "../../stats/aggregate.ts";
 import { recorder, shardName } from "../../stats/recorder.ts";
-import { buildReport, type DependencyHealth, toPrometheus } from "../../stats/report.ts";
+import { buildReport, toPrometheus } from "../../stats/report.ts";
 import type { StatsSnapshot } from "../../stats/stats-object.ts";
+import { checkDependencies } from "./dependencies.ts";
 import type { StatsRoute, TriggerErrorRoute } from "./stats.routes.ts";
-
-const PROBE_TIMEOUT_MS = 2000;
-
-async function probe(work: () => Promise<unknown>): Promise<DependencyHealth> {
-  const started = performance.now();
-  try {
-    await withTimeout(work(), PROBE_TIMEOUT_MS, "probe");
-    return { healthy: true, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
-  } catch {
-    return { healthy: false, latency_ms: Math.round((performance.now() - started) * 100) / 100 };
-  }
-}
 
 export const stats: AppRouteHandler<StatsRoute> = async (c) => {
   const config = c.var.config;
@@ -43,9 +32,8 @@ export const stats: AppRouteHandler<StatsRoute> = async (c) => {
   const aggregate = emptyAggregate();
   for (const shard of answered) mergeAggregate(aggregate, shard.aggregate);
   const startedAt = answered.map((shard) => shard.startedAt).sort()[0] as string;
-  const [database, kv, github] = await Promise.all([
-    probe(() => c.var.db.execute(sql`select 1`)),
-    probe(() => c.env.CACHE.get("health:probe")),
+  const [{ postgres: database, kv }, github] = await Promise.all([
+    checkDependencies(c),
     readRateLimitState(c.env.CACHE),
   ]);
   const report = buildReport({
