@@ -16,7 +16,7 @@ export type UpstreamFailure =
  * (`x-ratelimit-reset: 99999999999`, `retry-after: -5`) must not block GitHub for everyone
  * for centuries, nor produce an invalid `Retry-After` of our own.
  */
-export const MIN_RETRY_SECONDS = 1;
+const MIN_RETRY_SECONDS = 1;
 export const MAX_RETRY_SECONDS = 3600;
 
 export function clampRetrySeconds(seconds: number | undefined, fallback = 60): number {

@@ -7,7 +7,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * as text by Excel, LibreOffice and Sheets), then the field is quoted when it contains a
  * comma, quote or line break, with quotes doubled.
  */
-export function csvField(value: string | number): string {
+function csvField(value: string | number): string {
   let text = String(value);
   if (FORMULA_TRIGGER.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

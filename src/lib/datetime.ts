@@ -9,7 +9,7 @@ const MIN_MS = Date.UTC(1, 0, 1);
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** The UTC ISO form of an RFC 3339 date-time, or undefined when PostgreSQL cannot store it. */
-export function storableUtc(value: string): string | undefined {
+function storableUtc(value: string): string | undefined {
   const ms = Date.parse(value);
   if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
   return new Date(ms).toISOString();

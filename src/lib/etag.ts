@@ -6,7 +6,7 @@ export function versionEtag(version: number): string {
 }
 
 /** Parses `If-Match`/`If-None-Match` into tags (weak prefixes dropped); `*` stays `*`. */
-export function parseEtagList(header: string | undefined): string[] {
+function parseEtagList(header: string | undefined): string[] {
   if (!header) return [];
   return header
     .split(",")

@@ -3,7 +3,7 @@ import { redact } from "./redact.ts";
 export const LOG_CHANNELS = ["access", "audit", "error", "security", "system", "admin", "event"] as const;
 export type LogChannel = (typeof LOG_CHANNELS)[number];
 
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LoggerSettings {

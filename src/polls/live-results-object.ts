@@ -9,7 +9,7 @@ import { buildResults } from "./results.ts";
  * would answer 200), `closed-only` is waiting for an `after_close` poll to close.
  */
 export type LiveAudience = "results" | "closed-only";
-export const LIVE_AUDIENCES: LiveAudience[] = ["results", "closed-only"];
+const LIVE_AUDIENCES: LiveAudience[] = ["results", "closed-only"];
 
 /** At most one message per window: a burst of votes is a handful of sends, not one per vote. */
 export const COALESCE_MS = 250;

@@ -68,7 +68,7 @@ export const emptyAggregate = (): StatsAggregate => ({
 });
 
 /** Unhandled exceptions and 5xx count as errors; 4xx are tallied by status only. */
-export const isError = (sample: Pick<Sample, "status">) => sample.status >= 500;
+const isError = (sample: Pick<Sample, "status">) => sample.status >= 500;
 
 function addToSummary(summary: Summary, sample: Sample): void {
   summary.count += 1;

@@ -13,7 +13,7 @@ const ZERO_BUCKET = "z";
 
 export type Histogram = Record<string, number>;
 
-export function bucketOf(value: number): string {
+function bucketOf(value: number): string {
   if (!(value > MIN_VALUE)) return ZERO_BUCKET;
   return String(Math.ceil(Math.log(value) / LOG_GAMMA));
 }

@@ -1,7 +1,7 @@
 import { addSample, emptyAggregate, type Sample, type StatsAggregate } from "./aggregate.ts";
 
 /** At most one flush per isolate per this many ms, whatever the request rate. */
-export const FLUSH_INTERVAL_MS = 1000;
+const FLUSH_INTERVAL_MS = 1000;
 /** A buffer this large is flushed at once rather than waiting out the interval. */
 const MAX_BUFFERED_SAMPLES = 5000;
 

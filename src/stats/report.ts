@@ -35,7 +35,7 @@ export function latency(summary: Summary) {
 }
 
 /** Merges the per-minute slices of the last `minutes` minutes into one summary. */
-export function windowSummary(aggregate: StatsAggregate, minutes: number, now = Date.now()): Summary {
+function windowSummary(aggregate: StatsAggregate, minutes: number, now = Date.now()): Summary {
   const current = Math.floor(now / 60_000);
   const merged = emptySummary();
   for (const [minute, summary] of Object.entries(aggregate.minutes)) {
