@@ -7,13 +7,13 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { IdParamSchema, limitQuery, uuidSchema } from "../../lib/schemas.ts";
 import { noStore, uncached } from "../../middleware/no-store.ts";
 import { adminOnly, authed } from "../../middleware/route-auth.ts";
 import {
   ApiKeySchema,
   CreateApiKeyBodySchema,
   CreatedApiKeySchema,
-  IdParamSchema,
   LoginBodySchema,
   RefreshBodySchema,
   RegisterBodySchema,
@@ -131,6 +131,22 @@ export const listApiKeysRoute = createRoute({
   },
 });
 
+/** Where `POST /auth/api-keys` points its `Location`: the new key's metadata (never the key). */
+export const getApiKeyRoute = createRoute({
+  method: "get",
+  path: "/auth/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "One of the caller's active API keys",
+  ...uncachedAuthed,
+  request: { params: IdParamSchema },
+  responses: {
+    200: { description: "The key's metadata (never the key itself).", content: jsonContent(ApiKeySchema) },
+    ...unauthorizedResponse,
+    ...notFoundResponse,
+    ...commonErrorResponses,
+  },
+});
+
 export const revokeApiKeyRoute = createRoute({
   method: "delete",
   path: "/auth/api-keys/{id}",
@@ -154,8 +170,8 @@ export const listUsersRoute = createRoute({
   ...uncachedAdmin,
   request: {
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z.uuid().optional().openapi({ description: "`next_cursor` from the previous page." }),
+      limit: limitQuery({ fallback: 50 }),
+      cursor: uuidSchema().optional().openapi({ description: "`next_cursor` from the previous page." }),
     }),
   },
   responses: {
@@ -202,6 +218,7 @@ export type LogoutRoute = typeof logoutRoute;
 export type MeRoute = typeof meRoute;
 export type CreateApiKeyRoute = typeof createApiKeyRoute;
 export type ListApiKeysRoute = typeof listApiKeysRoute;
+export type GetApiKeyRoute = typeof getApiKeyRoute;
 export type RevokeApiKeyRoute = typeof revokeApiKeyRoute;
 export type ListUsersRoute = typeof listUsersRoute;
 export type AdminUserActionRoute = typeof disableUserRoute;

@@ -7,11 +7,11 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { booleanQuery, IdParamSchema } from "../../lib/schemas.ts";
 import { authed } from "../../middleware/route-auth.ts";
 import {
   CreateNoteSchema,
   ListNotesQuerySchema,
-  NoteIdParamSchema,
   NoteListSchema,
   NoteSchema,
   TagCountListSchema,
@@ -85,7 +85,7 @@ export const getNoteRoute = createRoute({
   tags: ["Notes"],
   summary: "Get a note (supports If-None-Match)",
   ...authed,
-  request: { params: NoteIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: { description: "The note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     304: { description: "Not modified (the ETag matched `If-None-Match`)." },
@@ -102,7 +102,7 @@ export const updateNoteRoute = createRoute({
   summary: "Change some fields of a note (supports If-Match)",
   ...authed,
   request: {
-    params: NoteIdParamSchema,
+    params: IdParamSchema,
     headers: IfMatchHeaders,
     body: { required: true, content: jsonContent(UpdateNoteSchema) },
   },
@@ -123,14 +123,9 @@ export const deleteNoteRoute = createRoute({
   summary: "Move a note to the trash, or delete it for good from the trash (?permanent=true)",
   ...authed,
   request: {
-    params: NoteIdParamSchema,
+    params: IdParamSchema,
     headers: IfMatchHeaders,
-    query: z.object({
-      permanent: z
-        .enum(["true", "false"])
-        .default("false")
-        .transform((value) => value === "true"),
-    }),
+    query: z.object({ permanent: booleanQuery(false) }),
   },
   responses: {
     204: { description: "Trashed (or already in the trash), or deleted for good." },
@@ -148,7 +143,7 @@ export const restoreNoteRoute = createRoute({
   tags: ["Notes"],
   summary: "Restore a note from the trash",
   ...authed,
-  request: { params: NoteIdParamSchema, headers: IfMatchHeaders },
+  request: { params: IdParamSchema, headers: IfMatchHeaders },
   responses: {
     200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,

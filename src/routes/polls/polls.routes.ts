@@ -8,12 +8,12 @@ import {
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { IdParamSchema } from "../../lib/schemas.ts";
 import { authed, optionallyAuthed } from "../../middleware/route-auth.ts";
 import {
   BallotSchema,
   CreatePollSchema,
   ListPollsQuerySchema,
-  PollIdParamSchema,
   PollListSchema,
   PollSchema,
   ResultsSchema,
@@ -56,7 +56,7 @@ export const getPollRoute = createRoute({
   summary: "A poll with questions and choices, and whether the caller has voted",
   description: "For anonymous polls this issues the signed `dh_voter` cookie on the first visit.",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: { description: "The poll, with an `ETag` of its bytes.", content: jsonContent(PollSchema) },
     304: { description: "Not modified (the ETag matched `If-None-Match`)." },
@@ -72,7 +72,7 @@ export const updatePollRoute = createRoute({
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
   ...authed,
-  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
+  request: { params: IdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
@@ -89,7 +89,7 @@ export const closePollRoute = createRoute({
   tags: ["Polls"],
   summary: "Close a poll now (owner); closing a closed poll is a no-op",
   ...authed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: { description: "The closed poll.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
@@ -105,7 +105,7 @@ export const deletePollRoute = createRoute({
   tags: ["Polls"],
   summary: "Delete a poll (owner or admin; soft delete)",
   ...authed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     204: { description: "Deleted." },
     ...unauthorizedResponse,
@@ -121,7 +121,7 @@ export const voteRoute = createRoute({
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(VoteSchema) } },
+  request: { params: IdParamSchema, body: { required: true, content: jsonContent(VoteSchema) } },
   responses: {
     201: { description: "Counted.", content: jsonContent(BallotSchema) },
     ...unauthorizedResponse,
@@ -139,7 +139,7 @@ export const resultsRoute = createRoute({
   tags: ["Polls"],
   summary: "Results: per question voters, per choice votes and percent (JSON, or CSV with Accept: text/csv)",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: {
       description: "Results, with an `ETag` that changes only when they do (counts, title, status).",
@@ -159,7 +159,7 @@ export const resultsCsvRoute = createRoute({
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
     304: { description: "Not modified (the ETag matched `If-None-Match`)." },
@@ -187,7 +187,7 @@ export const liveResultsRoute = createRoute({
     "Send `ping` to get `pong` (keep-alive).",
   ].join(" "),
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
     ...unauthorizedResponse,
