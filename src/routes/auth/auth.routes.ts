@@ -6,11 +6,14 @@ import {
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
+  unavailableResponse,
 } from "../../lib/openapi.ts";
+import { responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema, limitQuery, uuidSchema } from "../../lib/schemas.ts";
 import { noStore, uncached } from "../../middleware/no-store.ts";
-import { adminOnly, authed } from "../../middleware/route-auth.ts";
+import { adminOnly, authed, publicAccess } from "../../middleware/route-auth.ts";
 import {
+  ApiKeyListSchema,
   ApiKeySchema,
   CreateApiKeyBodySchema,
   CreatedApiKeySchema,
@@ -18,17 +21,19 @@ import {
   RefreshBodySchema,
   RegisterBodySchema,
   TokenResponseSchema,
+  UserListSchema,
   UserSchema,
 } from "./auth.schemas.ts";
 
 const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
 /** Every auth response is `no-store` (see no-store.ts), so each route says so. */
-const uncachedPublic = { middleware: noStore };
+const uncachedPublic = { ...publicAccess, middleware: noStore };
 const uncachedAuthed = uncached(authed);
 const uncachedAdmin = uncached(adminOnly);
 
 export const registerRoute = createRoute({
+  operationId: "register",
   method: "post",
   path: "/auth/register",
   ...uncachedPublic,
@@ -36,14 +41,20 @@ export const registerRoute = createRoute({
   summary: "Create an account and start a session",
   request: { body: jsonBody(RegisterBodySchema) },
   responses: {
-    201: { description: "Account created; tokens issued.", content: jsonContent(TokenResponseSchema) },
+    201: {
+      description: "Account created; tokens issued. `Location` is the new account's profile.",
+      headers: responseHeaders.location,
+      content: jsonContent(TokenResponseSchema),
+    },
     409: problemResponseSpec("The email is already registered."),
     ...rateLimited,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const loginRoute = createRoute({
+  operationId: "login",
   method: "post",
   path: "/auth/login",
   ...uncachedPublic,
@@ -56,10 +67,12 @@ export const loginRoute = createRoute({
     403: problemResponseSpec("The account is disabled."),
     ...rateLimited,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const refreshRoute = createRoute({
+  operationId: "refreshSession",
   method: "post",
   path: "/auth/refresh",
   ...uncachedPublic,
@@ -74,20 +87,27 @@ export const refreshRoute = createRoute({
     ...unauthorizedResponse,
     ...rateLimited,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const logoutRoute = createRoute({
+  operationId: "logout",
   method: "post",
   path: "/auth/logout",
   ...uncachedPublic,
   tags: ["Auth"],
   summary: "Revoke the session a refresh token belongs to",
   request: { body: jsonBody(RefreshBodySchema) },
-  responses: { 204: { description: "Revoked (also answered for unknown tokens)." }, ...commonErrorResponses },
+  responses: {
+    204: { description: "Revoked (also answered for unknown tokens)." },
+    ...commonErrorResponses,
+    ...unavailableResponse,
+  },
 });
 
 export const meRoute = createRoute({
+  operationId: "getMe",
   method: "get",
   path: "/me",
   tags: ["Auth"],
@@ -97,10 +117,12 @@ export const meRoute = createRoute({
     200: { description: "The caller.", content: jsonContent(UserSchema) },
     ...unauthorizedResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const createApiKeyRoute = createRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/auth/api-keys",
   tags: ["API keys"],
@@ -108,14 +130,20 @@ export const createApiKeyRoute = createRoute({
   ...uncachedAuthed,
   request: { body: jsonBody(CreateApiKeyBodySchema) },
   responses: {
-    201: { description: "The key, shown this once.", content: jsonContent(CreatedApiKeySchema) },
+    201: {
+      description: "The key, shown this once. `Location` answers the key's metadata.",
+      headers: responseHeaders.location,
+      content: jsonContent(CreatedApiKeySchema),
+    },
     ...unauthorizedResponse,
     ...forbidden,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const listApiKeysRoute = createRoute({
+  operationId: "listApiKeys",
   method: "get",
   path: "/auth/api-keys",
   tags: ["API keys"],
@@ -124,15 +152,17 @@ export const listApiKeysRoute = createRoute({
   responses: {
     200: {
       description: "Active keys (never the keys themselves).",
-      content: jsonContent(z.object({ items: z.array(ApiKeySchema) })),
+      content: jsonContent(ApiKeyListSchema),
     },
     ...unauthorizedResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 /** Where `POST /auth/api-keys` points its `Location`: the new key's metadata (never the key). */
 export const getApiKeyRoute = createRoute({
+  operationId: "getApiKey",
   method: "get",
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
@@ -144,10 +174,12 @@ export const getApiKeyRoute = createRoute({
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const revokeApiKeyRoute = createRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
@@ -159,10 +191,12 @@ export const revokeApiKeyRoute = createRoute({
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const listUsersRoute = createRoute({
+  operationId: "listUsers",
   method: "get",
   path: "/admin/users",
   tags: ["Admin"],
@@ -177,16 +211,18 @@ export const listUsersRoute = createRoute({
   responses: {
     200: {
       description: "A page of users, ordered by id.",
-      content: jsonContent(z.object({ items: z.array(UserSchema), next_cursor: z.string().nullable() })),
+      content: jsonContent(UserListSchema),
     },
     ...unauthorizedResponse,
     ...forbidden,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 const adminUserAction = (action: "disable" | "enable", summary: string) =>
   createRoute({
+    operationId: `${action}User`,
     method: "post",
     path: `/admin/users/{id}/${action}`,
     tags: ["Admin"],
@@ -199,6 +235,7 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
       ...forbidden,
       ...notFoundResponse,
       ...commonErrorResponses,
+      ...unavailableResponse,
     },
   });
 

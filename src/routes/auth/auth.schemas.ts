@@ -50,6 +50,13 @@ export const UserSchema = z
   })
   .openapi("User");
 
+export const UserListSchema = z
+  .object({
+    items: z.array(UserSchema),
+    next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page." }),
+  })
+  .openapi("UserList");
+
 export const TokenResponseSchema = z
   .object({
     token_type: z.literal("Bearer"),
@@ -83,6 +90,8 @@ export const ApiKeySchema = z
     last_used_at: z.iso.datetime().nullable(),
   })
   .openapi("ApiKey");
+
+export const ApiKeyListSchema = z.object({ items: z.array(ApiKeySchema) }).openapi("ApiKeyList");
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({ description: "The key itself. Shown only in this response; store it now." }),

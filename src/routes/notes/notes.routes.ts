@@ -6,7 +6,9 @@ import {
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
+  unavailableResponse,
 } from "../../lib/openapi.ts";
+import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { booleanQuery, IdParamSchema } from "../../lib/schemas.ts";
 import { authed } from "../../middleware/route-auth.ts";
 import {
@@ -14,6 +16,7 @@ import {
   ListNotesQuerySchema,
   NoteListSchema,
   NoteSchema,
+  PurgedNotesSchema,
   TagCountListSchema,
   UpdateNoteSchema,
 } from "./notes.schemas.ts";
@@ -22,7 +25,10 @@ const etagHeader = {
   ETag: { description: 'The note\'s version, e.g. `"v3"`.', schema: { type: "string" as const } },
 };
 const preconditionFailed = {
-  412: problemResponseSpec("`If-Match` names an older version; reload and retry."),
+  412: {
+    ...problemResponseSpec("`If-Match` names an older version; reload and retry."),
+    headers: etagHeader,
+  },
 };
 
 const IfMatchHeaders = z.object({
@@ -34,6 +40,7 @@ const IfMatchHeaders = z.object({
 });
 
 export const createNoteRoute = createRoute({
+  operationId: "createNote",
   method: "post",
   path: "/notes",
   tags: ["Notes"],
@@ -54,14 +61,20 @@ export const createNoteRoute = createRoute({
     body: { required: true, content: jsonContent(CreateNoteSchema) },
   },
   responses: {
-    201: { description: "Created.", headers: etagHeader, content: jsonContent(NoteSchema) },
+    201: {
+      description: "Created.",
+      headers: { ...etagHeader, ...responseHeaders.location, ...responseHeaders.idempotentReplayed },
+      content: jsonContent(NoteSchema),
+    },
     ...unauthorizedResponse,
     ...conflictResponse("A request with this Idempotency-Key is still being processed; retry."),
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const listNotesRoute = createRoute({
+  operationId: "listNotes",
   method: "get",
   path: "/notes",
   tags: ["Notes"],
@@ -71,31 +84,39 @@ export const listNotesRoute = createRoute({
   responses: {
     200: {
       description: 'A page; `Link: <…>; rel="next"` when more follow.',
-      headers: { Link: { description: "Next page.", schema: { type: "string" as const } } },
+      headers: responseHeaders.link,
       content: jsonContent(NoteListSchema),
     },
     ...unauthorizedResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const getNoteRoute = createRoute({
+  operationId: "getNote",
   method: "get",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Get a note (supports If-None-Match)",
   ...authed,
-  request: { params: IdParamSchema },
+  request: { params: IdParamSchema, headers: z.object(ifNoneMatchHeader) },
   responses: {
-    200: { description: "The note.", headers: etagHeader, content: jsonContent(NoteSchema) },
-    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    200: {
+      description: "The note.",
+      headers: { ...etagHeader, ...responseHeaders.cacheControl },
+      content: jsonContent(NoteSchema),
+    },
+    ...notModifiedResponse,
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const updateNoteRoute = createRoute({
+  operationId: "updateNote",
   method: "patch",
   path: "/notes/{id}",
   tags: ["Notes"],
@@ -113,10 +134,12 @@ export const updateNoteRoute = createRoute({
     ...conflictResponse("The note is in the trash; restore it first."),
     ...preconditionFailed,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const deleteNoteRoute = createRoute({
+  operationId: "deleteNote",
   method: "delete",
   path: "/notes/{id}",
   tags: ["Notes"],
@@ -134,10 +157,12 @@ export const deleteNoteRoute = createRoute({
     ...conflictResponse("permanent=true on a note that is not in the trash."),
     ...preconditionFailed,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const restoreNoteRoute = createRoute({
+  operationId: "restoreNote",
   method: "post",
   path: "/notes/{id}/restore",
   tags: ["Notes"],
@@ -151,10 +176,12 @@ export const restoreNoteRoute = createRoute({
     ...conflictResponse("The note is not in the trash."),
     ...preconditionFailed,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const emptyTrashRoute = createRoute({
+  operationId: "emptyTrash",
   method: "delete",
   path: "/trash",
   tags: ["Notes"],
@@ -163,14 +190,16 @@ export const emptyTrashRoute = createRoute({
   responses: {
     200: {
       description: "How many notes were purged.",
-      content: jsonContent(z.object({ purged: z.number().int() })),
+      content: jsonContent(PurgedNotesSchema),
     },
     ...unauthorizedResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 
 export const listTagsRoute = createRoute({
+  operationId: "listTags",
   method: "get",
   path: "/tags",
   tags: ["Notes"],
@@ -180,6 +209,7 @@ export const listTagsRoute = createRoute({
     200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
     ...unauthorizedResponse,
     ...commonErrorResponses,
+    ...unavailableResponse,
   },
 });
 

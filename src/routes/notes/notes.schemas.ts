@@ -146,6 +146,10 @@ export const NoteListSchema = z
   })
   .openapi("NoteList");
 
+export const PurgedNotesSchema = z
+  .object({ purged: z.number().int().openapi({ description: "Notes deleted for good." }) })
+  .openapi("PurgedNotes");
+
 export const TagCountListSchema = z
   .object({ items: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
   .openapi("TagCounts");

@@ -211,6 +211,23 @@ export const ResultsSchema = z
   })
   .openapi("PollResults");
 
+/** The CSV export: RFC 4180, UTF-8 with a BOM, a header row, then one row per choice. */
+export const ResultsCsvSchema = z
+  .string()
+  .openapi("PollResultsCsv", { description: "CSV (RFC 4180, UTF-8 with BOM): one row per choice." });
+
+/**
+ * The `dh_voter` cookie the server sets (`<id>.<signature>`, 66 characters). Clients only
+ * send back what they were given; anything longer is refused before it is parsed.
+ */
+export const VoterCookieSchema = z.object({
+  dh_voter: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ description: "Set by this API on anonymous polls; marks the browser as one voter." }),
+});
+
 export const BallotSchema = z.object({ ballot_id: z.uuid(), poll_id: z.uuid() }).openapi("Ballot");
 
 export type CreatePollInput = z.infer<typeof CreatePollSchema>;
