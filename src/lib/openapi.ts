@@ -76,4 +76,6 @@ export const unavailableProblem = (why: string) => ({ 503: { ...problem(why), he
 export const unavailableResponse = unavailableProblem(
   "The database is unavailable; retry after `Retry-After`.",
 );
+/** The errors of an operation that reads or writes PostgreSQL: the common ones plus its 503. */
+export const databaseErrorResponses = { ...commonErrorResponses, ...unavailableResponse };
 export { problem as problemResponseSpec };

@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
+  databaseErrorResponses,
   jsonBody,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
-  unavailableResponse,
 } from "../../lib/openapi.ts";
 import { responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema, limitQuery, uuidSchema } from "../../lib/schemas.ts";
@@ -48,8 +47,7 @@ export const registerRoute = createRoute({
     },
     409: problemResponseSpec("The email is already registered."),
     ...rateLimited,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -66,8 +64,7 @@ export const loginRoute = createRoute({
     ...unauthorizedResponse,
     403: problemResponseSpec("The account is disabled."),
     ...rateLimited,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -86,8 +83,7 @@ export const refreshRoute = createRoute({
     },
     ...unauthorizedResponse,
     ...rateLimited,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -101,8 +97,7 @@ export const logoutRoute = createRoute({
   request: { body: jsonBody(RefreshBodySchema) },
   responses: {
     204: { description: "Revoked (also answered for unknown tokens)." },
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -116,8 +111,7 @@ export const meRoute = createRoute({
   responses: {
     200: { description: "The caller.", content: jsonContent(UserSchema) },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -137,8 +131,7 @@ export const createApiKeyRoute = createRoute({
     },
     ...unauthorizedResponse,
     ...forbidden,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -155,8 +148,7 @@ export const listApiKeysRoute = createRoute({
       content: jsonContent(ApiKeyListSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -173,8 +165,7 @@ export const getApiKeyRoute = createRoute({
     200: { description: "The key's metadata (never the key itself).", content: jsonContent(ApiKeySchema) },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -190,8 +181,7 @@ export const revokeApiKeyRoute = createRoute({
     204: { description: "Revoked." },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -215,8 +205,7 @@ export const listUsersRoute = createRoute({
     },
     ...unauthorizedResponse,
     ...forbidden,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -234,8 +223,7 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
       ...unauthorizedResponse,
       ...forbidden,
       ...notFoundResponse,
-      ...commonErrorResponses,
-      ...unavailableResponse,
+      ...databaseErrorResponses,
     },
   });
 

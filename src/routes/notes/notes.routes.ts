@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
   conflictResponse,
+  databaseErrorResponses,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
-  unavailableResponse,
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { booleanQuery, IdParamSchema } from "../../lib/schemas.ts";
@@ -68,8 +67,7 @@ export const createNoteRoute = createRoute({
     },
     ...unauthorizedResponse,
     ...conflictResponse("A request with this Idempotency-Key is still being processed; retry."),
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -88,8 +86,7 @@ export const listNotesRoute = createRoute({
       content: jsonContent(NoteListSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -110,8 +107,7 @@ export const getNoteRoute = createRoute({
     ...notModifiedResponse,
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -133,8 +129,7 @@ export const updateNoteRoute = createRoute({
     ...notFoundResponse,
     ...conflictResponse("The note is in the trash; restore it first."),
     ...preconditionFailed,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -156,8 +151,7 @@ export const deleteNoteRoute = createRoute({
     ...notFoundResponse,
     ...conflictResponse("permanent=true on a note that is not in the trash."),
     ...preconditionFailed,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -175,8 +169,7 @@ export const restoreNoteRoute = createRoute({
     ...notFoundResponse,
     ...conflictResponse("The note is not in the trash."),
     ...preconditionFailed,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -193,8 +186,7 @@ export const emptyTrashRoute = createRoute({
       content: jsonContent(PurgedNotesSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -208,8 +200,7 @@ export const listTagsRoute = createRoute({
   responses: {
     200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 

@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
   conflictResponse,
+  databaseErrorResponses,
   forbiddenResponse,
+  jsonBody,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
-  unavailableResponse,
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema } from "../../lib/schemas.ts";
@@ -26,11 +26,7 @@ import {
 } from "./polls.schemas.ts";
 
 /** Reads that depend on the voter (has_voted, after_vote visibility) and can answer 304. */
-const voterRead = {
-  params: IdParamSchema,
-  headers: z.object(ifNoneMatchHeader),
-  cookies: VoterCookieSchema,
-};
+const voterRead = { params: IdParamSchema, headers: z.object(ifNoneMatchHeader), cookies: VoterCookieSchema };
 const conditional = { ...responseHeaders.etag, ...responseHeaders.cacheControl };
 
 export const createPollRoute = createRoute({
@@ -40,7 +36,7 @@ export const createPollRoute = createRoute({
   tags: ["Polls"],
   summary: "Create a poll with its questions and choices (one transaction)",
   ...authed,
-  request: { body: { required: true, content: jsonContent(CreatePollSchema) } },
+  request: { body: jsonBody(CreatePollSchema) },
   responses: {
     201: {
       description: "The poll, nested.",
@@ -48,8 +44,7 @@ export const createPollRoute = createRoute({
       content: jsonContent(PollSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -68,8 +63,7 @@ export const listPollsRoute = createRoute({
       content: jsonContent(PollListSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -91,8 +85,7 @@ export const getPollRoute = createRoute({
     ...notModifiedResponse,
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -103,15 +96,14 @@ export const updatePollRoute = createRoute({
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
   ...authed,
-  request: { params: IdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
+  request: { params: IdParamSchema, body: jsonBody(UpdatePollSchema) },
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner may edit."),
     ...notFoundResponse,
     ...conflictResponse("Questions cannot change once someone has voted."),
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -128,8 +120,7 @@ export const closePollRoute = createRoute({
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner may close."),
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -146,8 +137,7 @@ export const deletePollRoute = createRoute({
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner or an admin may delete."),
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -158,11 +148,7 @@ export const voteRoute = createRoute({
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
   ...optionallyAuthed,
-  request: {
-    params: IdParamSchema,
-    cookies: VoterCookieSchema,
-    body: { required: true, content: jsonContent(VoteSchema) },
-  },
+  request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
   responses: {
     201: {
       description: "Counted.",
@@ -173,8 +159,7 @@ export const voteRoute = createRoute({
     ...notFoundResponse,
     409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
     429: problemResponseSpec("This address reached the poll's per-address ballot cap."),
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
     400: {
       ...problemResponseSpec("Malformed JSON, or a tampered voter cookie (a fresh one is set)."),
       headers: responseHeaders.voterCookie,
@@ -200,8 +185,7 @@ export const resultsRoute = createRoute({
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -223,8 +207,7 @@ export const resultsCsvRoute = createRoute({
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
@@ -253,8 +236,7 @@ export const liveResultsRoute = createRoute({
     ...forbiddenResponse("`results-hidden`: an `after_vote` poll the caller has not voted in."),
     ...notFoundResponse,
     426: problemResponseSpec("`upgrade-required`: not a WebSocket upgrade request."),
-    ...commonErrorResponses,
-    ...unavailableResponse,
+    ...databaseErrorResponses,
   },
 });
 
