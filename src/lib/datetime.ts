@@ -7,6 +7,8 @@ import { z } from "@hono/zod-openapi";
  */
 const MIN_MS = Date.UTC(1, 0, 1);
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** `2026-11-23T10:00:00.123456789+05:30` is 35; the rest is room, and a bound the document states. */
+const DATE_TIME_MAX_LENGTH = 64;
 
 /** The UTC ISO form of an RFC 3339 date-time, or undefined when PostgreSQL cannot store it. */
 function storableUtc(value: string): string | undefined {
@@ -24,8 +26,10 @@ function storableUtc(value: string): string | undefined {
 export function storableDateTime(message = "Must be an ISO 8601 date-time.") {
   return z.iso
     .datetime({ offset: true, message })
+    .max(DATE_TIME_MAX_LENGTH, { message })
     .refine((value) => storableUtc(value) !== undefined, {
       message: "Must fall between years 0001 and 9999 (UTC).",
     })
-    .transform((value) => storableUtc(value) as string);
+    .transform((value) => storableUtc(value) as string)
+    .openapi({ maxLength: DATE_TIME_MAX_LENGTH });
 }

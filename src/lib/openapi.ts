@@ -30,13 +30,26 @@ const problem = (description: string) => ({
   content: { "application/problem+json": { schema: ProblemSchema } },
 });
 
+const retryAfter = {
+  "Retry-After": {
+    description: "Seconds to wait before retrying.",
+    schema: { type: "integer" as const, minimum: 1 },
+  },
+};
+
 /**
  * Responses any route can produce, spread into each route so the OpenAPI document
  * tells clients about every status they may see, errors included.
  */
 export const commonErrorResponses = {
   400: problem("Malformed request (e.g. invalid JSON)."),
-  405: problem("Method not allowed on this path."),
+  405: {
+    ...problem("Method not allowed on this path."),
+    headers: {
+      Allow: { description: "The methods this path answers.", schema: { type: "string" as const } },
+    },
+  },
+  406: problem("None of the media types in `Accept` can be produced here."),
   413: problem("Request body over the size limit."),
   415: problem("Unsupported request media type."),
   422: problem("Validation failed; see `errors`."),
@@ -58,4 +71,12 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: jsonContent(schema),
 });
+/** A 503 that says when to come back (every one the API sends carries `Retry-After`). */
+export const unavailableProblem = (why: string) => ({ 503: { ...problem(why), headers: retryAfter } });
+/** Every operation that reads or writes PostgreSQL: an outage is a 503, never a 500. */
+export const unavailableResponse = unavailableProblem(
+  "The database is unavailable; retry after `Retry-After`.",
+);
+/** The errors of an operation that reads or writes PostgreSQL: the common ones plus its 503. */
+export const databaseErrorResponses = { ...commonErrorResponses, ...unavailableResponse };
 export { problem as problemResponseSpec };

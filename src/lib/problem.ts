@@ -97,7 +97,8 @@ export function problemResponse(c: Context, slug: string, init: ProblemInit): Re
     ...init.extensions,
   };
   const headers = new Headers(init.headers);
-  headers.set("Content-Type", "application/problem+json; charset=utf-8");
+  // JSON is UTF-8 by definition (RFC 8259 §8.1), so no charset: the same policy as application/json.
+  headers.set("Content-Type", "application/problem+json");
   headers.set("Cache-Control", "no-store");
   return new Response(JSON.stringify(body), { status, headers });
 }

@@ -15,6 +15,11 @@ const bearerOnly = [{ bearerAuth: [] }];
 /** `{}` is the anonymous alternative: a token is read when sent, never required. */
 const anonymousOrBearer: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }];
 
+/**
+ * Open to anyone; no token is read. `security: []` says so in the document (an absent
+ * `security` would mean "whatever the document's default is").
+ */
+export const publicAccess = { security: [] as Array<Record<string, string[]>> };
 /** Needs a valid bearer token (JWT or API key). */
 export const authed = { security: bearerOnly, middleware: requireAuth() };
 /** Needs a bearer token whose account is an admin (confirmed against the database). */

@@ -61,8 +61,3 @@ export function declareRateLimits<T extends object>(document: T): T {
   }
   return document;
 }
-
-/** A JSON.stringify replacer that applies declareRateLimits to the root document. */
-export function rateLimitDeclarations(key: string, value: unknown): unknown {
-  return key === "" && value && typeof value === "object" ? declareRateLimits(value) : value;
-}

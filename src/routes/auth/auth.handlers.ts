@@ -141,6 +141,15 @@ export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) =
   return c.json({ items: await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
 };
 
+/** A user holds a handful of keys, so the active list (one indexed query) is filtered here. */
+export const getApiKey: AppRouteHandler<routes.GetApiKeyRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const keys = await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId);
+  const key = keys.find((candidate) => candidate.id === id);
+  if (!key) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
+  return c.json(key, 200);
+};
+
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.

@@ -1,34 +1,38 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
+  databaseErrorResponses,
   jsonBody,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { responseHeaders } from "../../lib/openapi-headers.ts";
+import { cursorQuery, IdParamSchema, limitQuery } from "../../lib/schemas.ts";
 import { noStore, uncached } from "../../middleware/no-store.ts";
-import { adminOnly, authed } from "../../middleware/route-auth.ts";
+import { adminOnly, authed, publicAccess } from "../../middleware/route-auth.ts";
 import {
+  ApiKeyListSchema,
   ApiKeySchema,
   CreateApiKeyBodySchema,
   CreatedApiKeySchema,
-  IdParamSchema,
   LoginBodySchema,
   RefreshBodySchema,
   RegisterBodySchema,
   TokenResponseSchema,
+  UserListSchema,
   UserSchema,
 } from "./auth.schemas.ts";
 
 const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
 /** Every auth response is `no-store` (see no-store.ts), so each route says so. */
-const uncachedPublic = { middleware: noStore };
+const uncachedPublic = { ...publicAccess, middleware: noStore };
 const uncachedAuthed = uncached(authed);
 const uncachedAdmin = uncached(adminOnly);
 
 export const registerRoute = createRoute({
+  operationId: "register",
   method: "post",
   path: "/auth/register",
   ...uncachedPublic,
@@ -36,14 +40,19 @@ export const registerRoute = createRoute({
   summary: "Create an account and start a session",
   request: { body: jsonBody(RegisterBodySchema) },
   responses: {
-    201: { description: "Account created; tokens issued.", content: jsonContent(TokenResponseSchema) },
+    201: {
+      description: "Account created; tokens issued. `Location` is the new account's profile.",
+      headers: responseHeaders.location,
+      content: jsonContent(TokenResponseSchema),
+    },
     409: problemResponseSpec("The email is already registered."),
     ...rateLimited,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const loginRoute = createRoute({
+  operationId: "login",
   method: "post",
   path: "/auth/login",
   ...uncachedPublic,
@@ -55,11 +64,12 @@ export const loginRoute = createRoute({
     ...unauthorizedResponse,
     403: problemResponseSpec("The account is disabled."),
     ...rateLimited,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const refreshRoute = createRoute({
+  operationId: "refreshSession",
   method: "post",
   path: "/auth/refresh",
   ...uncachedPublic,
@@ -73,21 +83,26 @@ export const refreshRoute = createRoute({
     },
     ...unauthorizedResponse,
     ...rateLimited,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const logoutRoute = createRoute({
+  operationId: "logout",
   method: "post",
   path: "/auth/logout",
   ...uncachedPublic,
   tags: ["Auth"],
   summary: "Revoke the session a refresh token belongs to",
   request: { body: jsonBody(RefreshBodySchema) },
-  responses: { 204: { description: "Revoked (also answered for unknown tokens)." }, ...commonErrorResponses },
+  responses: {
+    204: { description: "Revoked (also answered for unknown tokens)." },
+    ...databaseErrorResponses,
+  },
 });
 
 export const meRoute = createRoute({
+  operationId: "getMe",
   method: "get",
   path: "/me",
   tags: ["Auth"],
@@ -96,11 +111,12 @@ export const meRoute = createRoute({
   responses: {
     200: { description: "The caller.", content: jsonContent(UserSchema) },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const createApiKeyRoute = createRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/auth/api-keys",
   tags: ["API keys"],
@@ -108,14 +124,19 @@ export const createApiKeyRoute = createRoute({
   ...uncachedAuthed,
   request: { body: jsonBody(CreateApiKeyBodySchema) },
   responses: {
-    201: { description: "The key, shown this once.", content: jsonContent(CreatedApiKeySchema) },
+    201: {
+      description: "The key, shown this once. `Location` answers the key's metadata.",
+      headers: responseHeaders.location,
+      content: jsonContent(CreatedApiKeySchema),
+    },
     ...unauthorizedResponse,
     ...forbidden,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const listApiKeysRoute = createRoute({
+  operationId: "listApiKeys",
   method: "get",
   path: "/auth/api-keys",
   tags: ["API keys"],
@@ -124,14 +145,32 @@ export const listApiKeysRoute = createRoute({
   responses: {
     200: {
       description: "Active keys (never the keys themselves).",
-      content: jsonContent(z.object({ items: z.array(ApiKeySchema) })),
+      content: jsonContent(ApiKeyListSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
+  },
+});
+
+/** Where `POST /auth/api-keys` points its `Location`: the new key's metadata (never the key). */
+export const getApiKeyRoute = createRoute({
+  operationId: "getApiKey",
+  method: "get",
+  path: "/auth/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "One of the caller's active API keys",
+  ...uncachedAuthed,
+  request: { params: IdParamSchema },
+  responses: {
+    200: { description: "The key's metadata (never the key itself).", content: jsonContent(ApiKeySchema) },
+    ...unauthorizedResponse,
+    ...notFoundResponse,
+    ...databaseErrorResponses,
   },
 });
 
 export const revokeApiKeyRoute = createRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
@@ -142,11 +181,12 @@ export const revokeApiKeyRoute = createRoute({
     204: { description: "Revoked." },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const listUsersRoute = createRoute({
+  operationId: "listUsers",
   method: "get",
   path: "/admin/users",
   tags: ["Admin"],
@@ -154,27 +194,24 @@ export const listUsersRoute = createRoute({
   ...uncachedAdmin,
   request: {
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(50),
-      cursor: z
-        .string()
-        .max(2048)
-        .optional()
-        .openapi({ description: "`next_cursor` from the previous page." }),
+      limit: limitQuery({ fallback: 50 }),
+      cursor: cursorQuery(),
     }),
   },
   responses: {
     200: {
       description: "A page of users, ordered by id.",
-      content: jsonContent(z.object({ items: z.array(UserSchema), next_cursor: z.string().nullable() })),
+      content: jsonContent(UserListSchema),
     },
     ...unauthorizedResponse,
     ...forbidden,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 const adminUserAction = (action: "disable" | "enable", summary: string) =>
   createRoute({
+    operationId: `${action}User`,
     method: "post",
     path: `/admin/users/{id}/${action}`,
     tags: ["Admin"],
@@ -186,7 +223,7 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
       ...unauthorizedResponse,
       ...forbidden,
       ...notFoundResponse,
-      ...commonErrorResponses,
+      ...databaseErrorResponses,
     },
   });
 
@@ -206,6 +243,7 @@ export type LogoutRoute = typeof logoutRoute;
 export type MeRoute = typeof meRoute;
 export type CreateApiKeyRoute = typeof createApiKeyRoute;
 export type ListApiKeysRoute = typeof listApiKeysRoute;
+export type GetApiKeyRoute = typeof getApiKeyRoute;
 export type RevokeApiKeyRoute = typeof revokeApiKeyRoute;
 export type ListUsersRoute = typeof listUsersRoute;
 export type AdminUserActionRoute = typeof disableUserRoute;

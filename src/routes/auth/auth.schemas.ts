@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX_LENGTH } from "../../auth/passwords.ts";
 import { normaliseEmail } from "../../config.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
+import { codePointLength, trimmedText } from "../../lib/schemas.ts";
 
 /** Control, format (bidi overrides, zero-width) and unassigned characters have no place in a name. */
 const UNSAFE_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
@@ -13,26 +14,30 @@ export const EmailSchema = z
   .pipe(z.email({ message: "Must be a valid email address." }))
   .openapi({ example: "ada@example.com" });
 
-/** Length rules beyond the cheap max are checked by the policy (code points, common list). */
+/**
+ * The upper limit is the password policy's, in its unit (code points), so the message, the
+ * check and the document's `maxLength` all say 128. A longer password can match no account
+ * (registration never accepted one), so login refuses it as input too. The minimum and the
+ * common-password list apply only when a password is chosen (the policy, at registration).
+ */
 export const PasswordSchema = z
   .string()
-  .min(1)
-  .max(PASSWORD_MAX_LENGTH * 4, { message: `Must be at most ${PASSWORD_MAX_LENGTH} characters.` })
-  .openapi({ example: "correct horse battery staple", format: "password" });
+  .min(1, { message: "Must not be empty." })
+  .refine((password) => codePointLength(password) <= PASSWORD_MAX_LENGTH, {
+    message: `Must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+  })
+  .openapi({
+    example: "correct horse battery staple",
+    format: "password",
+    minLength: 1,
+    maxLength: PASSWORD_MAX_LENGTH,
+  });
 
-export const DisplayNameSchema = z
-  .string()
-  .transform((name) => name.normalize("NFC").trim())
-  .pipe(
-    z
-      .string()
-      .min(1, { message: "Must not be empty." })
-      .max(100, { message: "Must be at most 100 characters." })
-      .refine((name) => !UNSAFE_NAME_CHARS.test(name), {
-        message: "Must not contain control or invisible characters.",
-      }),
-  )
-  .openapi({ example: "Ada Lovelace" });
+export const DisplayNameSchema = trimmedText(100)
+  .refine((name) => !UNSAFE_NAME_CHARS.test(name), {
+    message: "Must not contain control or invisible characters.",
+  })
+  .openapi({ example: "Ada Lovelace", minLength: 1, maxLength: 100, pattern: "\\S" });
 
 export const UserSchema = z
   .object({
@@ -44,6 +49,13 @@ export const UserSchema = z
     created_at: z.iso.datetime(),
   })
   .openapi("User");
+
+export const UserListSchema = z
+  .object({
+    items: z.array(UserSchema),
+    next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page." }),
+  })
+  .openapi("UserList");
 
 export const TokenResponseSchema = z
   .object({
@@ -65,7 +77,7 @@ export const LoginBodySchema = z
   .openapi("LoginRequest");
 
 export const RefreshBodySchema = z
-  .strictObject({ refresh_token: z.string().min(1).max(256) })
+  .strictObject({ refresh_token: z.string().min(1).max(256).openapi({ minLength: 1, maxLength: 256 }) })
   .openapi("RefreshRequest");
 
 export const ApiKeySchema = z
@@ -78,6 +90,8 @@ export const ApiKeySchema = z
     last_used_at: z.iso.datetime().nullable(),
   })
   .openapi("ApiKey");
+
+export const ApiKeyListSchema = z.object({ items: z.array(ApiKeySchema) }).openapi("ApiKeyList");
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({ description: "The key itself. Shown only in this response; store it now." }),
@@ -94,10 +108,6 @@ export const CreateApiKeyBodySchema = z
       .openapi({ example: "2027-01-01T00:00:00Z" }),
   })
   .openapi("CreateApiKeyRequest");
-
-export const IdParamSchema = z.object({
-  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
-});
 
 /** The shapes clients see: inferred from the published schemas, never restated. */
 export type User = z.infer<typeof UserSchema>;

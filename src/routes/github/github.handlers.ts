@@ -87,7 +87,7 @@ async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOut
   c.header("Age", String(outcome.ageSeconds));
   c.header("Cache-Control", "public, max-age=60");
   if (ifNoneMatchHits(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-  return c.body(body, 200, { "Content-Type": "application/json; charset=utf-8" });
+  return c.body(body, 200, { "Content-Type": "application/json" });
 }
 
 export const userRepos: AppRouteHandler<UserReposRoute> = async (c) => {

@@ -1,5 +1,12 @@
-import { createRoute, type z } from "@hono/zod-openapi";
-import { commonErrorResponses, notFoundResponse, problemResponseSpec } from "../../lib/openapi.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  commonErrorResponses,
+  notFoundResponse,
+  problemResponseSpec,
+  unavailableProblem,
+} from "../../lib/openapi.ts";
+import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
+import { publicAccess } from "../../middleware/route-auth.ts";
 import {
   CleanRepoSchema,
   ProfileSchema,
@@ -10,37 +17,37 @@ import {
 } from "./github.schemas.ts";
 
 const cacheHeaders = {
-  "Cache-Status": {
-    description: "`hit`, `stale`, `revalidated` or `miss`.",
-    schema: { type: "string" as const },
-  },
-  Age: {
-    description: "Seconds since the data was fetched from GitHub.",
-    schema: { type: "integer" as const },
-  },
-  ETag: {
-    description: "Our own entity tag; send it back in If-None-Match.",
-    schema: { type: "string" as const },
-  },
+  ...responseHeaders.githubCache,
+  ...responseHeaders.etag,
+  ...responseHeaders.cacheControl,
 };
+/** Conditional reads, and `Cache-Control: no-cache` to have GitHub asked before answering. */
+const cacheRequestHeaders = z.object({
+  ...ifNoneMatchHeader,
+  "cache-control": z.string().max(256).optional().openapi({
+    description: "`no-cache` revalidates with GitHub before answering (else the cache may answer).",
+  }),
+});
 const upstreamFailures = {
   502: problemResponseSpec("GitHub failed (5xx or malformed answer) and nothing cached could stand in."),
-  503: problemResponseSpec(
+  ...unavailableProblem(
     "GitHub's rate limit is exhausted and nothing cached could stand in; see Retry-After.",
   ),
   504: problemResponseSpec("GitHub did not answer in time and nothing cached could stand in."),
 };
 const ok = <T extends z.ZodType>(description: string, schema: T) => ({
   200: { description, headers: cacheHeaders, content: { "application/json": { schema } } },
-  304: { description: "Not modified (If-None-Match matched)." },
+  ...notModifiedResponse,
 });
 
 export const userReposRoute = createRoute({
+  operationId: "listGithubUserRepos",
+  ...publicAccess,
   method: "get",
   path: "/github/users/{username}/repos",
   tags: ["GitHub"],
   summary: "A user's public repositories, cleaned, sorted and filtered (all pages, cached)",
-  request: { params: UserParamSchema, query: RepoListQuerySchema },
+  request: { params: UserParamSchema, query: RepoListQuerySchema, headers: cacheRequestHeaders },
   responses: {
     ...ok("Repositories.", RepoListSchema),
     ...notFoundResponse,
@@ -50,11 +57,13 @@ export const userReposRoute = createRoute({
 });
 
 export const userProfileRoute = createRoute({
+  operationId: "getGithubUserProfile",
+  ...publicAccess,
   method: "get",
   path: "/github/users/{username}",
   tags: ["GitHub"],
   summary: "Profile summary with totals and top languages over the user's own repositories",
-  request: { params: UserParamSchema },
+  request: { params: UserParamSchema, headers: cacheRequestHeaders },
   responses: {
     ...ok("Profile.", ProfileSchema),
     ...notFoundResponse,
@@ -64,11 +73,13 @@ export const userProfileRoute = createRoute({
 });
 
 export const repoRoute = createRoute({
+  operationId: "getGithubRepo",
+  ...publicAccess,
   method: "get",
   path: "/github/repos/{owner}/{repo}",
   tags: ["GitHub"],
   summary: "One repository, cleaned (cached)",
-  request: { params: RepoParamSchema },
+  request: { params: RepoParamSchema, headers: cacheRequestHeaders },
   responses: {
     ...ok("Repository.", CleanRepoSchema),
     ...notFoundResponse,

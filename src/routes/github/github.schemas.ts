@@ -1,12 +1,16 @@
 import { z } from "@hono/zod-openapi";
+import { booleanQuery, boundedText, limitQuery } from "../../lib/schemas.ts";
 
 /** GitHub's login rule: 1–39 alphanumerics or single hyphens, no hyphen at either end. */
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 
-const Login = z.string().regex(GITHUB_LOGIN, {
-  message: "Not a valid GitHub username (1–39 letters, digits or single inner hyphens).",
-});
+const Login = z
+  .string()
+  .regex(GITHUB_LOGIN, {
+    message: "Not a valid GitHub username (1–39 letters, digits or single inner hyphens).",
+  })
+  .openapi({ minLength: 1, maxLength: 39 });
 
 export const UserParamSchema = z.object({
   username: Login.openapi({ param: { name: "username", in: "path" }, example: "octocat" }),
@@ -16,18 +20,15 @@ export const RepoParamSchema = z.object({
   repo: z
     .string()
     .regex(GITHUB_REPO, { message: "Not a valid repository name." })
-    .openapi({ param: { name: "repo", in: "path" }, example: "hello-world" }),
+    .openapi({ param: { name: "repo", in: "path" }, example: "hello-world", minLength: 1, maxLength: 100 }),
 });
 
 export const RepoListQuerySchema = z.object({
   sort: z.enum(["stars", "updated", "pushed", "name"]).default("updated"),
   direction: z.enum(["asc", "desc"]).optional().openapi({ description: "Default: asc for name, else desc." }),
-  language: z.string().max(50).optional().openapi({ description: "Case-insensitive exact language match." }),
-  include_forks: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((value) => value === "true"),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  language: boundedText(50).optional().openapi({ description: "Case-insensitive exact language match." }),
+  include_forks: booleanQuery(false),
+  limit: limitQuery({ fallback: 100, max: 1000 }),
 });
 
 export const CleanRepoSchema = z

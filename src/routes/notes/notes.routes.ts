@@ -1,19 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
   conflictResponse,
+  databaseErrorResponses,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
+import { booleanQuery, IdParamSchema } from "../../lib/schemas.ts";
 import { authed } from "../../middleware/route-auth.ts";
 import {
   CreateNoteSchema,
   ListNotesQuerySchema,
-  NoteIdParamSchema,
   NoteListSchema,
   NoteSchema,
+  PurgedNotesSchema,
   TagCountListSchema,
   UpdateNoteSchema,
 } from "./notes.schemas.ts";
@@ -22,7 +24,10 @@ const etagHeader = {
   ETag: { description: 'The note\'s version, e.g. `"v3"`.', schema: { type: "string" as const } },
 };
 const preconditionFailed = {
-  412: problemResponseSpec("`If-Match` names an older version; reload and retry."),
+  412: {
+    ...problemResponseSpec("`If-Match` names an older version; reload and retry."),
+    headers: etagHeader,
+  },
 };
 
 const IfMatchHeaders = z.object({
@@ -34,6 +39,7 @@ const IfMatchHeaders = z.object({
 });
 
 export const createNoteRoute = createRoute({
+  operationId: "createNote",
   method: "post",
   path: "/notes",
   tags: ["Notes"],
@@ -54,14 +60,19 @@ export const createNoteRoute = createRoute({
     body: { required: true, content: jsonContent(CreateNoteSchema) },
   },
   responses: {
-    201: { description: "Created.", headers: etagHeader, content: jsonContent(NoteSchema) },
+    201: {
+      description: "Created.",
+      headers: { ...etagHeader, ...responseHeaders.location, ...responseHeaders.idempotentReplayed },
+      content: jsonContent(NoteSchema),
+    },
     ...unauthorizedResponse,
     ...conflictResponse("A request with this Idempotency-Key is still being processed; retry."),
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const listNotesRoute = createRoute({
+  operationId: "listNotes",
   method: "get",
   path: "/notes",
   tags: ["Notes"],
@@ -71,38 +82,44 @@ export const listNotesRoute = createRoute({
   responses: {
     200: {
       description: 'A page; `Link: <…>; rel="next"` when more follow.',
-      headers: { Link: { description: "Next page.", schema: { type: "string" as const } } },
+      headers: responseHeaders.link,
       content: jsonContent(NoteListSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const getNoteRoute = createRoute({
+  operationId: "getNote",
   method: "get",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Get a note (supports If-None-Match)",
   ...authed,
-  request: { params: NoteIdParamSchema },
+  request: { params: IdParamSchema, headers: z.object(ifNoneMatchHeader) },
   responses: {
-    200: { description: "The note.", headers: etagHeader, content: jsonContent(NoteSchema) },
-    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    200: {
+      description: "The note.",
+      headers: { ...etagHeader, ...responseHeaders.cacheControl },
+      content: jsonContent(NoteSchema),
+    },
+    ...notModifiedResponse,
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const updateNoteRoute = createRoute({
+  operationId: "updateNote",
   method: "patch",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Change some fields of a note (supports If-Match)",
   ...authed,
   request: {
-    params: NoteIdParamSchema,
+    params: IdParamSchema,
     headers: IfMatchHeaders,
     body: { required: true, content: jsonContent(UpdateNoteSchema) },
   },
@@ -112,25 +129,21 @@ export const updateNoteRoute = createRoute({
     ...notFoundResponse,
     ...conflictResponse("The note is in the trash; restore it first."),
     ...preconditionFailed,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const deleteNoteRoute = createRoute({
+  operationId: "deleteNote",
   method: "delete",
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Move a note to the trash, or delete it for good from the trash (?permanent=true)",
   ...authed,
   request: {
-    params: NoteIdParamSchema,
+    params: IdParamSchema,
     headers: IfMatchHeaders,
-    query: z.object({
-      permanent: z
-        .enum(["true", "false"])
-        .default("false")
-        .transform((value) => value === "true"),
-    }),
+    query: z.object({ permanent: booleanQuery(false) }),
   },
   responses: {
     204: { description: "Trashed (or already in the trash), or deleted for good." },
@@ -138,28 +151,30 @@ export const deleteNoteRoute = createRoute({
     ...notFoundResponse,
     ...conflictResponse("permanent=true on a note that is not in the trash."),
     ...preconditionFailed,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const restoreNoteRoute = createRoute({
+  operationId: "restoreNote",
   method: "post",
   path: "/notes/{id}/restore",
   tags: ["Notes"],
   summary: "Restore a note from the trash",
   ...authed,
-  request: { params: NoteIdParamSchema, headers: IfMatchHeaders },
+  request: { params: IdParamSchema, headers: IfMatchHeaders },
   responses: {
     200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,
     ...notFoundResponse,
     ...conflictResponse("The note is not in the trash."),
     ...preconditionFailed,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const emptyTrashRoute = createRoute({
+  operationId: "emptyTrash",
   method: "delete",
   path: "/trash",
   tags: ["Notes"],
@@ -168,14 +183,15 @@ export const emptyTrashRoute = createRoute({
   responses: {
     200: {
       description: "How many notes were purged.",
-      content: jsonContent(z.object({ purged: z.number().int() })),
+      content: jsonContent(PurgedNotesSchema),
     },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const listTagsRoute = createRoute({
+  operationId: "listTags",
   method: "get",
   path: "/tags",
   tags: ["Notes"],
@@ -184,7 +200,7 @@ export const listTagsRoute = createRoute({
   responses: {
     200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 

@@ -1,24 +1,23 @@
 import { z } from "@hono/zod-openapi";
 import { storableDateTime } from "../../lib/datetime.ts";
+import {
+  booleanQuery,
+  boundedText,
+  codePointLength,
+  cursorQuery,
+  limitQuery,
+  optionalBooleanQuery,
+  trimmedText,
+} from "../../lib/schemas.ts";
 
 const MAX_CONTENT_BYTES = 100 * 1024;
 const encoder = new TextEncoder();
-const codePoints = (text: string) => [...text].length;
 /** Postgres text cannot hold NUL; refusing it here keeps it a 422 instead of a 500. */
 const noNul = (text: string) => !text.includes("\u0000");
 const NUL_MESSAGE = "Must not contain null bytes.";
+const TAG_MAX = 40;
 
-export const TitleSchema = z
-  .string()
-  .transform((title) => title.normalize("NFC").trim())
-  .pipe(
-    z
-      .string()
-      .refine((title) => codePoints(title) >= 1, { message: "Must not be empty." })
-      .refine((title) => codePoints(title) <= 200, { message: "Must be at most 200 characters." })
-      .refine(noNul, { message: NUL_MESSAGE }),
-  )
-  .openapi({ example: "Release checklist" });
+export const TitleSchema = trimmedText(200).openapi({ example: "Release checklist" });
 
 export const ContentSchema = z
   .string()
@@ -29,19 +28,22 @@ export const ContentSchema = z
   .refine(noNul, { message: NUL_MESSAGE })
   .openapi({ description: "Markdown, up to 100 KB (UTF-8).", example: "- [ ] bump version\n- [ ] tag" });
 
+/** The length rule holds for the tag as sent (the document's bound) and as stored. */
 const TagSchema = z
   .string()
+  .refine((tag) => codePointLength(tag) <= TAG_MAX, { message: "Each tag must be 1–40 characters." })
   .transform((tag) => tag.normalize("NFC").trim().toLowerCase())
   .pipe(
     z
       .string()
-      .refine((tag) => codePoints(tag) >= 1 && codePoints(tag) <= 40, {
+      .refine((tag) => codePointLength(tag) >= 1 && codePointLength(tag) <= TAG_MAX, {
         message: "Each tag must be 1–40 characters.",
       })
       .refine((tag) => !/[\p{Cc}\p{Cf},]/u.test(tag), {
         message: "Tags must not contain control characters or commas.",
       }),
-  );
+  )
+  .openapi({ minLength: 1, maxLength: TAG_MAX, pattern: "\\S" });
 
 export const TagsSchema = z
   .array(TagSchema)
@@ -98,37 +100,31 @@ export const UpdateNoteSchema = z
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message: "Send at least one field to change.",
   })
-  .openapi("UpdateNote");
-
-const booleanQuery = z
-  .enum(["true", "false"], { message: "Must be true or false." })
-  .transform((value) => value === "true");
+  .openapi("UpdateNote", { minProperties: 1 });
 
 const dateQuery = storableDateTime();
 
 export const ListNotesQuerySchema = z.object({
-  limit: z.coerce
-    .number({ message: "Must be a number." })
-    .int()
-    .min(1, { message: "Must be between 1 and 100." })
-    .max(100, { message: "Must be between 1 and 100." })
-    .default(20),
-  cursor: z.string().max(2048).optional().openapi({ description: "`next_cursor` of the previous page." }),
-  q: z
-    .string()
-    .max(200)
-    .refine(noNul, { message: NUL_MESSAGE })
+  limit: limitQuery(),
+  cursor: cursorQuery(),
+  q: boundedText(200)
     .optional()
     .openapi({ description: "Full-text search (websearch syntax) with a substring fallback." }),
   tag: z
-    .union([z.string(), z.array(z.string())])
+    .union([
+      z.string().openapi({ maxLength: TAG_MAX }),
+      z
+        .array(z.string().openapi({ maxLength: TAG_MAX }))
+        .max(20)
+        .openapi({ maxItems: 20 }),
+    ])
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .pipe(TagsSchema)
     .optional()
     .openapi({ description: "Repeatable; a note must carry every tag given." }),
-  pinned: booleanQuery.optional(),
-  archived: booleanQuery.optional(),
-  trashed: booleanQuery.default(false).openapi({ description: "true lists the trash instead." }),
+  pinned: optionalBooleanQuery(),
+  archived: optionalBooleanQuery(),
+  trashed: booleanQuery(false).openapi({ description: "true lists the trash instead." }),
   created_after: dateQuery.optional(),
   created_before: dateQuery.optional(),
   updated_after: dateQuery.optional(),
@@ -138,7 +134,7 @@ export const ListNotesQuerySchema = z.object({
     .optional()
     .openapi({ description: "Default: relevance when `q` is given, else created_at." }),
   order: z.enum(["asc", "desc"]).optional().openapi({ description: "Default: asc for title, else desc." }),
-  pinned_first: booleanQuery.default(false),
+  pinned_first: booleanQuery(false),
 });
 
 export type ListNotesQuery = z.infer<typeof ListNotesQuerySchema>;
@@ -151,9 +147,9 @@ export const NoteListSchema = z
   })
   .openapi("NoteList");
 
-export const NoteIdParamSchema = z.object({
-  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
-});
+export const PurgedNotesSchema = z
+  .object({ purged: z.number().int().openapi({ description: "Notes deleted for good." }) })
+  .openapi("PurgedNotes");
 
 export const TagCountListSchema = z
   .object({ items: z.array(z.object({ tag: z.string(), count: z.number().int() })) })

@@ -1,41 +1,55 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
-  commonErrorResponses,
   conflictResponse,
+  databaseErrorResponses,
   forbiddenResponse,
+  jsonBody,
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
+import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
+import { IdParamSchema } from "../../lib/schemas.ts";
 import { authed, optionallyAuthed } from "../../middleware/route-auth.ts";
 import {
   BallotSchema,
   CreatePollSchema,
   ListPollsQuerySchema,
-  PollIdParamSchema,
   PollListSchema,
   PollSchema,
+  ResultsCsvSchema,
   ResultsSchema,
   UpdatePollSchema,
+  VoterCookieSchema,
   VoteSchema,
 } from "./polls.schemas.ts";
 
+/** Reads that depend on the voter (has_voted, after_vote visibility) and can answer 304. */
+const voterRead = { params: IdParamSchema, headers: z.object(ifNoneMatchHeader), cookies: VoterCookieSchema };
+const conditional = { ...responseHeaders.etag, ...responseHeaders.cacheControl };
+
 export const createPollRoute = createRoute({
+  operationId: "createPoll",
   method: "post",
   path: "/polls",
   tags: ["Polls"],
   summary: "Create a poll with its questions and choices (one transaction)",
   ...authed,
-  request: { body: { required: true, content: jsonContent(CreatePollSchema) } },
+  request: { body: jsonBody(CreatePollSchema) },
   responses: {
-    201: { description: "The poll, nested.", content: jsonContent(PollSchema) },
+    201: {
+      description: "The poll, nested.",
+      headers: responseHeaders.location,
+      content: jsonContent(PollSchema),
+    },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const listPollsRoute = createRoute({
+  operationId: "listPolls",
   method: "get",
   path: "/polls",
   tags: ["Polls"],
@@ -43,134 +57,162 @@ export const listPollsRoute = createRoute({
   ...optionallyAuthed,
   request: { query: ListPollsQuerySchema },
   responses: {
-    200: { description: "A page of polls.", content: jsonContent(PollListSchema) },
+    200: {
+      description: "A page of polls.",
+      headers: responseHeaders.link,
+      content: jsonContent(PollListSchema),
+    },
     ...unauthorizedResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const getPollRoute = createRoute({
+  operationId: "getPoll",
   method: "get",
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "A poll with questions and choices, and whether the caller has voted",
   description: "For anonymous polls this issues the signed `dh_voter` cookie on the first visit.",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: voterRead,
   responses: {
-    200: { description: "The poll, with an `ETag` of its bytes.", content: jsonContent(PollSchema) },
-    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    200: {
+      description: "The poll, with an `ETag` of its bytes.",
+      headers: { ...conditional, ...responseHeaders.voterCookie },
+      content: jsonContent(PollSchema),
+    },
+    ...notModifiedResponse,
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const updatePollRoute = createRoute({
+  operationId: "updatePoll",
   method: "patch",
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
   ...authed,
-  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(UpdatePollSchema) } },
+  request: { params: IdParamSchema, body: jsonBody(UpdatePollSchema) },
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner may edit."),
     ...notFoundResponse,
     ...conflictResponse("Questions cannot change once someone has voted."),
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const closePollRoute = createRoute({
+  operationId: "closePoll",
   method: "post",
   path: "/polls/{id}/close",
   tags: ["Polls"],
   summary: "Close a poll now (owner); closing a closed poll is a no-op",
   ...authed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     200: { description: "The closed poll.", content: jsonContent(PollSchema) },
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner may close."),
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const deletePollRoute = createRoute({
+  operationId: "deletePoll",
   method: "delete",
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Delete a poll (owner or admin; soft delete)",
   ...authed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema },
   responses: {
     204: { description: "Deleted." },
     ...unauthorizedResponse,
     ...forbiddenResponse("Only the owner or an admin may delete."),
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const voteRoute = createRoute({
+  operationId: "castVote",
   method: "post",
   path: "/polls/{id}/votes",
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema, body: { required: true, content: jsonContent(VoteSchema) } },
+  request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
   responses: {
-    201: { description: "Counted.", content: jsonContent(BallotSchema) },
+    201: {
+      description: "Counted.",
+      headers: responseHeaders.voterCookie,
+      content: jsonContent(BallotSchema),
+    },
     ...unauthorizedResponse,
     ...notFoundResponse,
     409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
     429: problemResponseSpec("This address reached the poll's per-address ballot cap."),
-    ...commonErrorResponses,
-    400: problemResponseSpec("Malformed JSON, or a tampered voter cookie (a fresh one is set)."),
+    ...databaseErrorResponses,
+    400: {
+      ...problemResponseSpec("Malformed JSON, or a tampered voter cookie (a fresh one is set)."),
+      headers: responseHeaders.voterCookie,
+    },
   },
 });
 
 export const resultsRoute = createRoute({
+  operationId: "getPollResults",
   method: "get",
   path: "/polls/{id}/results",
   tags: ["Polls"],
   summary: "Results: per question voters, per choice votes and percent (JSON, or CSV with Accept: text/csv)",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: voterRead,
   responses: {
     200: {
       description: "Results, with an `ETag` that changes only when they do (counts, title, status).",
-      content: { ...jsonContent(ResultsSchema), "text/csv": { schema: z.string() } },
+      headers: { ...conditional, ...responseHeaders.contentDisposition },
+      content: { ...jsonContent(ResultsSchema), "text/csv": { schema: ResultsCsvSchema } },
     },
-    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    ...notModifiedResponse,
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const resultsCsvRoute = createRoute({
+  operationId: "exportPollResultsCsv",
   method: "get",
   path: "/polls/{id}/results.csv",
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: voterRead,
   responses: {
-    200: { description: "One row per choice.", content: { "text/csv": { schema: z.string() } } },
-    304: { description: "Not modified (the ETag matched `If-None-Match`)." },
+    200: {
+      description: "One row per choice.",
+      headers: { ...conditional, ...responseHeaders.contentDisposition },
+      content: { "text/csv": { schema: ResultsCsvSchema } },
+    },
+    ...notModifiedResponse,
     ...unauthorizedResponse,
     ...forbiddenResponse("Results are not visible yet (see results_visibility)."),
     ...notFoundResponse,
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 
 export const liveResultsRoute = createRoute({
+  operationId: "streamPollResults",
   method: "get",
   path: "/polls/{id}/results/live",
   tags: ["Polls"],
@@ -187,14 +229,14 @@ export const liveResultsRoute = createRoute({
     "Send `ping` to get `pong` (keep-alive).",
   ].join(" "),
   ...optionallyAuthed,
-  request: { params: PollIdParamSchema },
+  request: { params: IdParamSchema, cookies: VoterCookieSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
     ...unauthorizedResponse,
     ...forbiddenResponse("`results-hidden`: an `after_vote` poll the caller has not voted in."),
     ...notFoundResponse,
     426: problemResponseSpec("`upgrade-required`: not a WebSocket upgrade request."),
-    ...commonErrorResponses,
+    ...databaseErrorResponses,
   },
 });
 

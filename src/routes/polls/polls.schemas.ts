@@ -1,32 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { storableDateTime } from "../../lib/datetime.ts";
-
-const codePoints = (text: string) => [...text].length;
-const noNul = (text: string) => !text.includes("\u0000");
-
-const text = (max: number, min = 1) =>
-  z
-    .string()
-    .transform((value) => value.normalize("NFC").trim())
-    .pipe(
-      z
-        .string()
-        .refine((value) => codePoints(value) >= min, { message: min ? "Must not be empty." : "Invalid." })
-        .refine((value) => codePoints(value) <= max, { message: `Must be at most ${max} characters.` })
-        .refine(noNul, { message: "Must not contain null bytes." }),
-    );
+import { booleanQuery, cursorQuery, int32, limitQuery, trimmedText, uuidSchema } from "../../lib/schemas.ts";
 
 const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date.now(), {
   message: "Must be in the future.",
 });
 
-const ChoiceInputSchema = z.strictObject({ label: text(200) });
+const ChoiceInputSchema = z.strictObject({ label: trimmedText(200) });
 
 export const QuestionInputSchema = z
   .strictObject({
-    prompt: text(500),
+    prompt: trimmedText(500),
     kind: z.enum(["single", "multiple"]).default("single"),
-    max_selections: z.number().int().min(1).max(20).optional().openapi({
+    max_selections: int32(1, 20).optional().openapi({
       description:
         "For `multiple`: how many choices a voter may pick (default: all). Must be 1 for `single`.",
     }),
@@ -73,15 +59,15 @@ const QuestionsSchema = z
 
 export const CreatePollSchema = z
   .strictObject({
-    title: text(200),
-    description: text(2000, 0).default(""),
+    title: trimmedText(200),
+    description: trimmedText(2000, { allowEmpty: true }).default(""),
     closes_at: futureDate.optional(),
     voters: z.enum(["authenticated", "anonymous"]).default("authenticated").openapi({
       description:
         "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address.",
     }),
     results_visibility: z.enum(["always", "after_vote", "after_close"]).default("always"),
-    max_votes_per_ip: z.number().int().min(1).max(100_000).default(10).openapi({
+    max_votes_per_ip: int32(1, 100_000).default(10).openapi({
       description: "Anonymous polls: ballots allowed per client address (an office NAT shares one).",
     }),
     questions: QuestionsSchema,
@@ -90,8 +76,8 @@ export const CreatePollSchema = z
 
 export const UpdatePollSchema = z
   .strictObject({
-    title: text(200).optional(),
-    description: text(2000, 0).optional(),
+    title: trimmedText(200).optional(),
+    description: trimmedText(2000, { allowEmpty: true }).optional(),
     closes_at: futureDate.nullable().optional().openapi({ description: "null removes the deadline." }),
     questions: QuestionsSchema.optional().openapi({
       description: "Replaces all questions; only before the first vote.",
@@ -100,16 +86,16 @@ export const UpdatePollSchema = z
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message: "Send at least one field to change.",
   })
-  .openapi("UpdatePoll");
+  .openapi("UpdatePoll", { minProperties: 1 });
 
 export const VoteSchema = z
   .strictObject({
     answers: z
       .array(
         z.strictObject({
-          question_id: z.uuid({ message: "Must be a UUID." }),
+          question_id: uuidSchema(),
           choice_ids: z
-            .array(z.uuid({ message: "Must be a UUID." }))
+            .array(uuidSchema())
             .min(1, { message: "Pick at least one choice." })
             .max(20, { message: "At most 20 choices." }),
         }),
@@ -191,19 +177,16 @@ export const PollListSchema = z
   .openapi("PollList");
 
 export const ListPollsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(2048).optional(),
+  limit: limitQuery(),
+  cursor: cursorQuery(),
   status: z.enum(["open", "closed"]).optional(),
-  mine: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((value) => value === "true")
-    .openapi({ description: "Only the caller's polls (needs a bearer token)." }),
+  mine: booleanQuery(false).openapi({ description: "Only the caller's polls (needs a bearer token)." }),
   sort: z.enum(["created", "votes"]).default("created").openapi({
     description:
       "`votes`: most voters first, with vote statistics. Needs a bearer token; lists the caller's polls (an admin's: everyone's).",
   }),
   min_votes: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({
+    format: "int32",
     description: "Only polls with at least this many voters; like `sort=votes`, a statistics listing.",
   }),
 });
@@ -228,11 +211,24 @@ export const ResultsSchema = z
   })
   .openapi("PollResults");
 
-export const BallotSchema = z.object({ ballot_id: z.uuid(), poll_id: z.uuid() }).openapi("Ballot");
+/** The CSV export: RFC 4180, UTF-8 with a BOM, a header row, then one row per choice. */
+export const ResultsCsvSchema = z
+  .string()
+  .openapi("PollResultsCsv", { description: "CSV (RFC 4180, UTF-8 with BOM): one row per choice." });
 
-export const PollIdParamSchema = z.object({
-  id: z.uuid({ message: "Must be a UUID." }).openapi({ param: { name: "id", in: "path" } }),
+/**
+ * The `dh_voter` cookie the server sets (`<id>.<signature>`, 66 characters). Clients only
+ * send back what they were given; anything longer is refused before it is parsed.
+ */
+export const VoterCookieSchema = z.object({
+  dh_voter: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ description: "Set by this API on anonymous polls; marks the browser as one voter." }),
 });
+
+export const BallotSchema = z.object({ ballot_id: z.uuid(), poll_id: z.uuid() }).openapi("Ballot");
 
 export type CreatePollInput = z.infer<typeof CreatePollSchema>;
 export type QuestionInput = z.infer<typeof QuestionInputSchema>;

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonErrorResponses, problemResponseSpec } from "../../lib/openapi.ts";
+import { commonErrorResponses, unavailableProblem } from "../../lib/openapi.ts";
+import { publicAccess } from "../../middleware/route-auth.ts";
 
 const DependencyCheckSchema = z
   .object({
@@ -19,6 +20,8 @@ export const ReadinessSchema = z
   .openapi("Readiness");
 
 export const livenessRoute = createRoute({
+  operationId: "getLiveness",
+  ...publicAccess,
   method: "get",
   path: "/health",
   tags: ["System"],
@@ -30,6 +33,8 @@ export const livenessRoute = createRoute({
 });
 
 export const readinessRoute = createRoute({
+  operationId: "getReadiness",
+  ...publicAccess,
   method: "get",
   path: "/health/ready",
   tags: ["System"],
@@ -40,7 +45,7 @@ export const readinessRoute = createRoute({
       content: { "application/json": { schema: ReadinessSchema } },
     },
     ...commonErrorResponses,
-    503: problemResponseSpec("A dependency is down; `dependencies` names it and `checks` has details."),
+    ...unavailableProblem("A dependency is down; `dependencies` names it and `checks` has details."),
   },
 });
 

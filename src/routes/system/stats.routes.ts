@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonErrorResponses, problemResponseSpec } from "../../lib/openapi.ts";
+import { commonErrorResponses, problemResponseSpec, unavailableProblem } from "../../lib/openapi.ts";
 import { configuredAccess } from "../../middleware/route-auth.ts";
 
 const Latency = z.object({
@@ -73,7 +73,12 @@ export const StatsSchema = z
   })
   .openapi("Stats");
 
+export const PrometheusTextSchema = z
+  .string()
+  .openapi("PrometheusText", { description: "Prometheus text exposition format 0.0.4." });
+
 export const statsRoute = createRoute({
+  operationId: "getStats",
   method: "get",
   path: "/stats",
   tags: ["System"],
@@ -88,17 +93,18 @@ export const statsRoute = createRoute({
       description: "Statistics.",
       content: {
         "application/json": { schema: StatsSchema },
-        "text/plain": { schema: z.string().openapi({ description: "Prometheus exposition format 0.0.4." }) },
+        "text/plain": { schema: PrometheusTextSchema },
       },
     },
     401: problemResponseSpec("A token is required here."),
     403: problemResponseSpec("Admins only here."),
-    503: problemResponseSpec("The stats object is unavailable."),
+    ...unavailableProblem("The stats object is unavailable."),
     ...commonErrorResponses,
   },
 });
 
 export const triggerErrorRoute = createRoute({
+  operationId: "triggerError",
   method: "get",
   path: "/trigger-error",
   tags: ["System"],

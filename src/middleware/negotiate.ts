@@ -1,0 +1,78 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env.ts";
+import { ApiError } from "../lib/problem.ts";
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  q: number;
+}
+
+/** `Accept` as media ranges with their weights (RFC 9110 §12.5.1); junk entries are skipped. */
+export function parseAccept(header: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  for (const entry of header.split(",")) {
+    const [range = "", ...parameters] = entry.split(";");
+    const [type, subtype] = range.trim().toLowerCase().split("/");
+    if (!type || !subtype) continue;
+    const weight = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="));
+    const q = weight === undefined ? 1 : Number(weight.slice(2));
+    ranges.push({ type, subtype, q: Number.isFinite(q) ? q : 0 });
+  }
+  return ranges;
+}
+
+/**
+ * Whether `mediaType` is acceptable: the most specific range that matches it decides, so
+ * `application/json;q=0, *\/*` refuses JSON while accepting the rest.
+ */
+export function accepts(ranges: MediaRange[], mediaType: string): boolean {
+  const [type, subtype] = mediaType.toLowerCase().split("/");
+  let best: { specificity: number; q: number } | undefined;
+  for (const range of ranges) {
+    const specificity =
+      range.type === type && range.subtype === subtype
+        ? 2
+        : range.type === type && range.subtype === "*"
+          ? 1
+          : range.type === "*" && range.subtype === "*"
+            ? 0
+            : -1;
+    if (specificity >= 0 && (!best || specificity > best.specificity)) best = { specificity, q: range.q };
+  }
+  return (best?.q ?? 0) > 0;
+}
+
+/** What a state-changing request can be answered with: JSON, or the poll page's HTML form post. */
+const WRITE_ANSWERS = ["application/json", "application/problem+json", "text/html"];
+
+/**
+ * Content negotiation (RFC 9110 §15.5.7): a client whose `Accept` admits nothing this
+ * API can send gets 406 problem+json, not a body it said it cannot read. No `Accept`
+ * means anything goes. Reads are checked against what the route actually produced (the
+ * results route and CSV export send CSV, pages send HTML, the document JSON), so no
+ * table of paths and types is kept here; a refused read is thrown away before it is
+ * sent. Writes are checked before the handler runs, so a refused write changes nothing.
+ * Errors stay problem+json whatever `Accept` says: the 406 itself is one.
+ */
+export function negotiate(): MiddlewareHandler<AppEnv> {
+  return async function negotiateMiddleware(c, next) {
+    const header = c.req.header("Accept");
+    if (!header?.trim() || c.req.header("Upgrade")) return next();
+    const ranges = parseAccept(header);
+    const read = c.req.method === "GET" || c.req.method === "HEAD";
+    if (!read && !WRITE_ANSWERS.some((type) => accepts(ranges, type))) throw notAcceptable();
+    await next();
+    if (!read || c.res.status < 200 || c.res.status >= 300 || c.res.status === 204) return;
+    const produced = c.res.headers.get("Content-Type")?.split(";")[0]?.trim();
+    if (produced && !accepts(ranges, produced)) {
+      await c.res.body?.cancel();
+      throw notAcceptable(produced);
+    }
+  };
+}
+
+function notAcceptable(produced?: string): ApiError {
+  const offer = produced ? `This resource is ${produced}` : "This API answers writes with application/json";
+  return new ApiError("not-acceptable", { detail: `${offer}; the request's Accept admits none of it.` });
+}

@@ -1,0 +1,112 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { REQUEST_ID_HEADER } from "../../middleware/request-id.ts";
+import { declareRateLimits } from "../../rate-limit/openapi.ts";
+import { API_VERSION } from "../../version.ts";
+
+/** Every tag an operation uses, in the order the reference shows them. */
+export const API_TAGS = [
+  {
+    name: "Notes",
+    description: "Markdown notes with tags, full-text search, a trash, ETags and idempotent creation.",
+  },
+  {
+    name: "Polls",
+    description: "Polls with questions and choices, race-free voting, results as JSON, CSV or live.",
+  },
+  {
+    name: "GitHub",
+    description: "A user's public GitHub repositories and profile, cleaned and cached in KV.",
+  },
+  { name: "Auth", description: "Accounts and sessions: register, log in, rotate and revoke refresh tokens." },
+  {
+    name: "API keys",
+    description: "Personal API keys (`dh_…`) for scripts; created and revoked from a login session.",
+  },
+  { name: "Admin", description: "Account administration; admins only." },
+  {
+    name: "System",
+    description: "Health probes, live statistics and a deliberate failure for monitoring drills.",
+  },
+];
+
+const INFO = {
+  title: "devhub-api",
+  version: API_VERSION,
+  description:
+    "Notes, a cached GitHub dashboard and polls on Cloudflare Workers. Every error is RFC 9457 " +
+    "`application/problem+json`. JSON is UTF-8 (RFC 8259), so no `charset` parameter is sent.",
+};
+
+/**
+ * The API is served from whichever host serves this document (workers.dev, a custom
+ * domain, `wrangler dev`), so the one server is relative: clients resolve it against the
+ * document's own URL.
+ */
+const SERVERS = [{ url: "/", description: "The host serving this document." }];
+
+interface Document {
+  paths?: Record<
+    string,
+    Record<string, { responses?: Record<string, { headers?: Record<string, unknown> }> }>
+  >;
+  components?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * `X-Request-Id` is on every response (request-id middleware), errors included: declared
+ * once over the whole document, as the rate-limit headers are, so no route can omit it.
+ */
+function declareRequestId<T extends object>(document: T): T {
+  const doc = document as Document;
+  doc.components ??= {};
+  doc.components.headers = {
+    ...doc.components.headers,
+    [REQUEST_ID_HEADER]: {
+      description:
+        "This request's id (the caller's own when it sent a sane one); quote it when reporting a problem.",
+      schema: { type: "string", maxLength: 128 },
+    },
+  };
+  const ref = { $ref: `#/components/headers/${REQUEST_ID_HEADER}` };
+  for (const operations of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        response.headers = { ...response.headers, [REQUEST_ID_HEADER]: ref };
+      }
+    }
+  }
+  return document;
+}
+
+/** UTF-8 bytes of a JSON document, as the ArrayBuffer a Response can send without re-encoding. */
+function encodeJson(json: string): ArrayBuffer {
+  const bytes = new TextEncoder().encode(json);
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * `GET /openapi.json` for `app`. The document is a pure function of the routes: generated
+ * and UTF-8 encoded once per isolate, then served as the same bytes.
+ */
+export function openApiDocument(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
+  });
+  let json: ArrayBuffer | undefined;
+  return function serveOpenApiDocument(c: Context<AppEnv>) {
+    json ??= encodeJson(
+      JSON.stringify(
+        declareRequestId(
+          declareRateLimits(
+            app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO, servers: SERVERS, tags: API_TAGS }),
+          ),
+        ),
+      ),
+    );
+    return c.body(json, 200, { "Content-Type": "application/json", "Cache-Control": "public, max-age=300" });
+  };
+}

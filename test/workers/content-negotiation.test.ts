@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { api, apiJson, expectProblem } from "../helpers/api.ts";
+import { bearer, registerUser } from "../helpers/auth.ts";
+import { noteClient } from "../helpers/notes.ts";
+import { createPoll, twoQuestions } from "../helpers/polls.ts";
+
+/** Content negotiation (406) and the one JSON media-type policy the document states. */
+
+describe("content negotiation", () => {
+  it("answers 406 problem+json to a read whose Accept admits nothing the route sends", async () => {
+    for (const accept of ["application/xml", "text/csv", "application/json;q=0, text/html", "image/png"]) {
+      const response = await api("/health", { headers: { Accept: accept } });
+      await expectProblem(response, 406, "not-acceptable");
+    }
+  });
+
+  it("serves JSON to the Accept values that admit it, and to no Accept at all", async () => {
+    for (const accept of [
+      undefined,
+      "*/*",
+      "application/json",
+      "application/*",
+      "application/problem+json, application/json",
+      "text/html, */*;q=0.8",
+      "APPLICATION/JSON; charset=utf-8",
+    ]) {
+      const response = await api("/health", { headers: accept === undefined ? {} : { Accept: accept } });
+      expect(response.status, String(accept)).toBe(200);
+      expect(response.headers.get("content-type"), String(accept)).toBe("application/json");
+      await response.body?.cancel();
+    }
+  });
+
+  it("refuses a write before it happens, so a 406 creates nothing", async () => {
+    const notes = await noteClient();
+    const title = `never-${crypto.randomUUID()}`;
+    const refused = await notes.send("POST", "/notes", { title }, { Accept: "application/xml" });
+    await expectProblem(refused, 406, "not-acceptable");
+    const list = await notes.list(`q=${encodeURIComponent(title)}`);
+    expect(list.total).toBe(0);
+  });
+
+  it("lets the CSV export and the HTML pages answer in their own types", async () => {
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions());
+    const auth = bearer(owner.tokens.access_token);
+    const csv = await api(`/polls/${poll.id}/results.csv`, { headers: { ...auth, Accept: "text/csv" } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    await csv.body?.cancel();
+    const negotiated = await api(`/polls/${poll.id}/results`, { headers: { ...auth, Accept: "text/csv" } });
+    expect(negotiated.status).toBe(200);
+    expect(negotiated.headers.get("content-type")).toMatch(/^text\/csv/);
+    await negotiated.body?.cancel();
+    const page = await api("/status", { headers: { Accept: "text/html" } });
+    expect(page.status).toBe(200);
+    await page.body?.cancel();
+    const jsonOnly = await api(`/polls/${poll.id}/results.csv`, {
+      headers: { ...auth, Accept: "application/json" },
+    });
+    await expectProblem(jsonOnly, 406, "not-acceptable");
+  });
+});
+
+describe("one JSON media type policy: no charset parameter, in the document and on the wire", () => {
+  it("sends application/json and application/problem+json exactly as the document names them", async () => {
+    const health = await api("/health");
+    expect(health.headers.get("content-type")).toBe("application/json");
+    await health.body?.cancel();
+    const document = await api("/openapi.json");
+    expect(document.headers.get("content-type")).toBe("application/json");
+    await document.body?.cancel();
+    const problem = await api("/notes/not-an-id");
+    expect(problem.headers.get("content-type")).toBe("application/problem+json");
+    await problem.body?.cancel();
+    const github = await api("/github/repos/octokit-fixture-org/hello-world");
+    expect(github.status).toBe(200);
+    expect(github.headers.get("content-type")).toBe("application/json");
+    await github.body?.cancel();
+  });
+});
+
+describe("PATCH bodies need at least one property (minProperties: 1)", () => {
+  it("answers an empty PATCH with 422 on notes and polls", async () => {
+    const notes = await noteClient();
+    const note = await notes.create({ title: "patch me" });
+    await expectProblem(await notes.send("PATCH", `/notes/${note.id}`, {}), 422, "validation-failed");
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions());
+    const response = await apiJson(`/polls/${poll.id}`, "PATCH", {}, bearer(owner.tokens.access_token));
+    await expectProblem(response, 422, "validation-failed");
+  });
+});
