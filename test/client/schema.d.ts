@@ -2864,7 +2864,7 @@ export interface operations {
             query?: {
                 /** @description Page size, 1–100. */
                 limit?: number;
-                /** @description `next_cursor` from the previous page. */
+                /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
