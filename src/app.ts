@@ -1,11 +1,11 @@
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import { loadConfig } from "./config.ts";
+import type { AppEnv } from "./env.ts";
 import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
 import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
-import { ApiError } from "./lib/problem.ts";
+import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/context.ts";
 import { metrics } from "./middleware/metrics.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
@@ -34,7 +34,10 @@ function encodeJson(json: string): ArrayBuffer {
 export function createApp() {
   const app = createRouter();
 
+  // The request id first, so every later layer (and every error) carries it; then the
+  // per-request services (config, log, db), so every later layer reads them from the context.
   app.use(requestId());
+  app.use(requestContext());
   app.use(metrics());
   app.use(
     secureHeaders({
@@ -46,7 +49,7 @@ export function createApp() {
   app.use(
     cors({
       origin: (origin, c) => {
-        const allowed = loadConfig(c.env).corsOrigins;
+        const allowed = (c as Context<AppEnv>).var.config.corsOrigins;
         if (allowed === "*") return "*";
         return allowed.includes(origin) ? origin : null;
       },
@@ -72,16 +75,7 @@ export function createApp() {
       maxAge: 600,
     }),
   );
-  app.use(async function requestBodyLimit(c, next) {
-    const maxSize = loadConfig(c.env).maxBodyBytes;
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError("payload-too-large", { detail: `The request body exceeds ${maxSize} bytes.` });
-      },
-    })(c, next);
-  });
-  app.use(requestContext());
+  app.use(requestBodyLimit());
   app.use(rateLimits());
 
   app.route("/", healthRouter);

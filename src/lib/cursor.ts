@@ -1,4 +1,3 @@
-import { jwtSecret } from "../auth/tokens.ts";
 import { base64url, constantTimeEqual, fromBase64url, hmacSha256 } from "./crypto.ts";
 import { ApiError } from "./problem.ts";
 
@@ -47,11 +46,6 @@ export async function decodeCursor<P>(secret: string, scope: string, cursor: str
     );
   }
   return envelope.position;
-}
-
-/** Derives a purpose-bound key so cursor signatures can never double as anything else. */
-export function cursorSecret(env: { JWT_SECRET?: string }): string {
-  return `cursor:${jwtSecret(env)}`;
 }
 
 /** Sets `Link: <…>; rel="next"` for the next page, keeping every other query parameter. */

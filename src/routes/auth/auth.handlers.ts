@@ -24,7 +24,7 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
       errors: [{ path: "body.password", message: violation }],
     });
   }
-  const created = await service.registerUser(c.var.db, c.var.config, c.env, {
+  const created = await service.registerUser(c.var.db, c.var.config, {
     email,
     password,
     displayName: display_name,
@@ -63,7 +63,7 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
     c.var.log.warn("security", "login.refused_disabled", { user_id: user.id });
     throw new ApiError("forbidden", { detail: "This account is disabled." });
   }
-  const session = await service.startSession(c.var.db, c.var.config, c.env, user);
+  const session = await service.startSession(c.var.db, c.var.config, user);
   c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: clientIp(c) });
   return c.json(service.tokenResponse(user, session, c.var.config), 200);
 };
@@ -77,7 +77,7 @@ export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
     ["refresh_ip", clientKey(c)],
     ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
   ]);
-  const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, c.env, hash);
+  const outcome = await service.rotateRefreshToken(c.var.db, c.var.config, hash);
   switch (outcome.kind) {
     case "rotated":
       return c.json(service.tokenResponse(outcome.user, outcome.session, c.var.config), 200);

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.ts";
-import { issueAccessToken, jwtSecret, newApiKey, newRefreshToken, type Role } from "../../auth/tokens.ts";
-import type { AppConfig } from "../../config.ts";
+import { issueAccessToken, newApiKey, newRefreshToken, type Role } from "../../auth/tokens.ts";
+import { type AppConfig, requireSigningKeys } from "../../config.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { apiKeys, users } from "../../db/schema.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -53,8 +53,8 @@ export interface Session {
   refresh_token: string;
 }
 
-async function accessTokenFor(user: UserRecord, config: AppConfig, env: { JWT_SECRET?: string }) {
-  return issueAccessToken({ sub: user.id, role: user.role }, jwtSecret(env), config.accessTokenTtlSeconds);
+async function accessTokenFor(user: UserRecord, config: AppConfig, key: string) {
+  return issueAccessToken({ sub: user.id, role: user.role }, key, config.accessTokenTtlSeconds);
 }
 
 export function tokenResponse(user: UserRecord, session: Session, config: AppConfig) {
@@ -77,9 +77,10 @@ const refreshExpiry = (config: AppConfig) => new Date(Date.now() + config.refres
 export async function registerUser(
   db: Database,
   config: AppConfig,
-  env: { JWT_SECRET?: string },
   input: { email: string; password: string; displayName: string },
 ): Promise<{ user: UserRecord; session: Session } | undefined> {
+  // Resolved before any write: without a key, nothing is stored and no token is spent.
+  const key = requireSigningKeys(config).accessToken;
   const role: Role = config.adminEmails.has(input.email) ? "admin" : "user";
   const [passwordHash, refresh] = await Promise.all([hashPassword(input.password), newRefreshToken()]);
   const result = await queryRows(
@@ -102,7 +103,7 @@ export async function registerUser(
   const user = userFromRow(row);
   return {
     user,
-    session: { access_token: await accessTokenFor(user, config, env), refresh_token: refresh.secret },
+    session: { access_token: await accessTokenFor(user, config, key), refresh_token: refresh.secret },
   };
 }
 
@@ -115,12 +116,9 @@ export async function findUserForLogin(db: Database, email: string) {
   return row as (UserRecord & { passwordHash: string }) | undefined;
 }
 
-export async function startSession(
-  db: Database,
-  config: AppConfig,
-  env: { JWT_SECRET?: string },
-  user: UserRecord,
-): Promise<Session> {
+export async function startSession(db: Database, config: AppConfig, user: UserRecord): Promise<Session> {
+  // Resolved before any write: without a key, nothing is stored and no token is spent.
+  const key = requireSigningKeys(config).accessToken;
   const refresh = await newRefreshToken();
   await queryRows(
     db,
@@ -128,7 +126,7 @@ export async function startSession(
     INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
     VALUES (${uuidv7()}, ${user.id}, ${uuidv7()}, ${refresh.hash}, ${refreshExpiry(config).toISOString()})`,
   );
-  return { access_token: await accessTokenFor(user, config, env), refresh_token: refresh.secret };
+  return { access_token: await accessTokenFor(user, config, key), refresh_token: refresh.secret };
 }
 
 export type RefreshOutcome =
@@ -145,9 +143,10 @@ export type RefreshOutcome =
 export async function rotateRefreshToken(
   db: Database,
   config: AppConfig,
-  env: { JWT_SECRET?: string },
   tokenHash: string,
 ): Promise<RefreshOutcome> {
+  // Resolved before any write: without a key, nothing is stored and no token is spent.
+  const key = requireSigningKeys(config).accessToken;
   const next = await newRefreshToken();
   const rotated = await queryRows(
     db,
@@ -174,7 +173,7 @@ export async function rotateRefreshToken(
     return {
       kind: "rotated",
       user,
-      session: { access_token: await accessTokenFor(user, config, env), refresh_token: next.secret },
+      session: { access_token: await accessTokenFor(user, config, key), refresh_token: next.secret },
     };
   }
   const diagnosis = await queryRows<{

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
 import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
@@ -156,7 +157,7 @@ function cursorScope(userId: string, query: ListNotesQuery): string {
 export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
   const query = c.req.valid("query");
   const order = resolveOrder(query);
-  const secret = cursorSecret(c.env);
+  const secret = requireSigningKeys(c.var.config).cursor;
   const userId = authedCaller(c).userId;
   const scope = cursorScope(userId, query);
   const after = query.cursor ? await decodeCursor<NotesPosition>(secret, scope, query.cursor) : undefined;

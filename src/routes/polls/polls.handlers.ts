@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
@@ -73,7 +74,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
   const scope = JSON.stringify({ kind: "polls", owner, status: query.status });
-  const secret = cursorSecret(c.env);
+  const secret = requireSigningKeys(c.var.config).cursor;
   const after = query.cursor
     ? await decodeCursor<service.PollsPosition>(secret, scope, query.cursor)
     : undefined;

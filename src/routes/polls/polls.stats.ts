@@ -1,6 +1,7 @@
 import type { Context } from "hono";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv, Caller } from "../../env.ts";
-import { cursorSecret, decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
+import { decodeCursor, encodeCursor, nextLink } from "../../lib/cursor.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
 import { listPollsByVotes, type StatsPosition } from "./polls.stats.service.ts";
@@ -28,7 +29,7 @@ export async function pollStatsPage(c: Context<AppEnv>, query: ListPollsQuery, c
     sort: query.sort,
     min: query.min_votes,
   });
-  const secret = cursorSecret(c.env);
+  const secret = requireSigningKeys(c.var.config).cursor;
   const after = query.cursor ? await decodeCursor<StatsPosition>(secret, scope, query.cursor) : undefined;
   const page = await listPollsByVotes(c.var.db, query, owner, after);
   const next = page.hasMore && page.last ? await encodeCursor(secret, scope, page.last) : null;
