@@ -1,12 +1,10 @@
-import type { Context } from "hono";
-import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "./env.ts";
 import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
 import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
 import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/context.ts";
+import { corsPolicy } from "./middleware/cors.ts";
 import { metrics } from "./middleware/metrics.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
@@ -46,35 +44,7 @@ export function createApp() {
       overwrite: false,
     }),
   );
-  app.use(
-    cors({
-      origin: (origin, c) => {
-        const allowed = (c as Context<AppEnv>).var.config.corsOrigins;
-        if (allowed === "*") return "*";
-        return allowed.includes(origin) ? origin : null;
-      },
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "If-Match",
-        "If-None-Match",
-        "Idempotency-Key",
-        "X-Request-Id",
-      ],
-      exposeHeaders: [
-        "ETag",
-        "Location",
-        "Link",
-        "Retry-After",
-        "X-Request-Id",
-        "Cache-Status",
-        "Age",
-        "RateLimit",
-        "RateLimit-Policy",
-      ],
-      maxAge: 600,
-    }),
-  );
+  app.use(corsPolicy());
   app.use(requestBodyLimit());
   app.use(rateLimits());
 

@@ -22,8 +22,9 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      // Closing after the response is sent keeps the handshake out of the latency.
-      c.executionCtx.waitUntil(database.close());
+      // Closing after the response is sent keeps the handshake out of the latency; a request
+      // that sent no query opened no connection, so it has nothing to wait for.
+      if (database.queries() > 0) c.executionCtx.waitUntil(database.close());
     }
   };
 }
