@@ -1,12 +1,10 @@
-import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
-import { loadConfig } from "./config.ts";
 import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
 import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
-import { ApiError } from "./lib/problem.ts";
+import { requestBodyLimit } from "./middleware/body-limit.ts";
 import { requestContext } from "./middleware/context.ts";
+import { corsPolicy } from "./middleware/cors.ts";
 import { metrics } from "./middleware/metrics.ts";
 import { negotiate } from "./middleware/negotiate.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
@@ -21,14 +19,14 @@ import { healthRouter } from "./routes/system/health.index.ts";
 import { openApiDocument } from "./routes/system/openapi.ts";
 import { statsRouter } from "./routes/system/stats.index.ts";
 
-/**
- * Builds the whole application. Middleware order matters: the request id comes first
- * so every later layer (and every error) can carry it.
- */
+/** Builds the whole application: the middleware stack in order, then the route groups. */
 export function createApp() {
   const app = createRouter();
 
+  // The request id first, so every later layer (and every error) carries it; then the
+  // per-request services (config, log, db), so every later layer reads them from the context.
   app.use(requestId());
+  app.use(requestContext());
   app.use(metrics());
   app.use(
     secureHeaders({
@@ -37,45 +35,8 @@ export function createApp() {
       overwrite: false,
     }),
   );
-  app.use(
-    cors({
-      origin: (origin, c) => {
-        const allowed = loadConfig(c.env).corsOrigins;
-        if (allowed === "*") return "*";
-        return allowed.includes(origin) ? origin : null;
-      },
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "If-Match",
-        "If-None-Match",
-        "Idempotency-Key",
-        "X-Request-Id",
-      ],
-      exposeHeaders: [
-        "ETag",
-        "Location",
-        "Link",
-        "Retry-After",
-        "X-Request-Id",
-        "Cache-Status",
-        "Age",
-        "RateLimit",
-        "RateLimit-Policy",
-      ],
-      maxAge: 600,
-    }),
-  );
-  app.use(async function requestBodyLimit(c, next) {
-    const maxSize = loadConfig(c.env).maxBodyBytes;
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new ApiError("payload-too-large", { detail: `The request body exceeds ${maxSize} bytes.` });
-      },
-    })(c, next);
-  });
-  app.use(requestContext());
+  app.use(corsPolicy());
+  app.use(requestBodyLimit());
   app.use(negotiate());
   app.use(rateLimits());
 

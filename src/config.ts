@@ -1,3 +1,4 @@
+import { type GithubSettings, parseGithubSettings } from "./github/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { type BudgetTable, parseBudgets } from "./rate-limit/budgets.ts";
 import { parseRateLimits, type RateLimitTable } from "./rate-limit/rules.ts";
@@ -45,6 +46,56 @@ export interface AppConfig {
   statsFlushMs: number;
   appVersion: string;
   gitCommit: string | null;
+  /** `GITHUB_*` vars and the optional `GITHUB_TOKEN` secret. */
+  github: GithubSettings;
+  /**
+   * Keys derived from `JWT_SECRET`, or `null` when it is missing or shorter than 32
+   * characters. Read them with `requireSigningKeys`, which fails only what signs or verifies.
+   */
+  signingKeys: SigningKeys | null;
+}
+
+/**
+ * One key per purpose, all derived from `JWT_SECRET`, so a signature made for one purpose
+ * (a cursor) can never pass as another (a voter cookie). The prefixes are part of every
+ * signature already issued: changing one invalidates those cursors, cookies or hashes.
+ */
+export interface SigningKeys {
+  /** HS256 key of access tokens. */
+  accessToken: string;
+  /** HMAC key of pagination cursors. */
+  cursor: string;
+  /** HMAC key of the anonymous `dh_voter` cookie. */
+  voterCookie: string;
+  /** HMAC key of the per-poll client-address hashes behind `max_votes_per_ip`. */
+  addressHash: string;
+}
+
+/** A 32-byte secret is the floor for HS256; a shorter one is treated as missing. */
+const MIN_SECRET_LENGTH = 32;
+
+function parseSigningKeys(secret: unknown): SigningKeys | null {
+  if (typeof secret !== "string" || secret.length < MIN_SECRET_LENGTH) return null;
+  return {
+    accessToken: secret,
+    cursor: `cursor:${secret}`,
+    voterCookie: `voter:${secret}`,
+    addressHash: `ip:${secret}`,
+  };
+}
+
+/**
+ * The signing keys, or an error (answered as an opaque 500) when `JWT_SECRET` is missing or
+ * short. Thrown here rather than in `loadConfig`, so a misconfigured deploy still answers
+ * /health, the docs and API-key requests, and only what needs a key fails.
+ *
+ * @example verifyAccessToken(token, requireSigningKeys(c.var.config).accessToken)
+ */
+export function requireSigningKeys(config: AppConfig): SigningKeys {
+  if (!config.signingKeys) {
+    throw new Error(`JWT_SECRET is missing or shorter than ${MIN_SECRET_LENGTH} characters`);
+  }
+  return config.signingKeys;
 }
 
 type ConfigSource = Partial<Record<string, unknown>>;
@@ -92,7 +143,11 @@ export function normaliseEmail(email: string): string {
 
 const cache = new WeakMap<object, AppConfig>();
 
-/** Parses the bindings once per isolate (the `env` object is stable across requests). */
+/**
+ * Parses the bindings once per isolate (the `env` object is stable across requests). Called
+ * only at the entries: the request-context middleware, the cron and the Durable Object that
+ * reads Postgres; everything else reads `c.var.config`.
+ */
 export function loadConfig(source: object): AppConfig {
   const cached = cache.get(source);
   if (cached) return cached;
@@ -136,6 +191,8 @@ export function loadConfig(source: object): AppConfig {
     appVersion: typeof vars.APP_VERSION === "string" && vars.APP_VERSION ? vars.APP_VERSION : API_VERSION,
     gitCommit: typeof vars.GIT_COMMIT === "string" && vars.GIT_COMMIT ? vars.GIT_COMMIT : null,
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
+    github: parseGithubSettings(vars),
+    signingKeys: parseSigningKeys(vars.JWT_SECRET),
   };
   cache.set(source, config);
   return config;

@@ -7,6 +7,7 @@
  * BENCH_ONLY=db (only the database scenarios, no memory phase), BENCH_POOL=off (skip the
  * pooled runs). Every database scenario runs twice back to back: the worker straight to
  * Postgres, then a second worker through PgBouncer in transaction mode (as Hyperdrive pools).
+ * The first rows are /health beside a trivial worker in the same harness (ceiling.ts).
  */
 import { readFileSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
@@ -19,6 +20,7 @@ import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
 import { findPgbouncer, startPgbouncer } from "../lib/pgbouncer.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
+import { ceilingScenarios, loadAverage, startCeilingTargets, stopCeilingTargets } from "./ceiling.ts";
 import type { LoadSpec } from "./load.ts";
 import {
   connectionCost,
@@ -70,6 +72,8 @@ async function main() {
     },
   });
   const base = worker.url.href.replace(/\/$/, "");
+  // The trivial worker and stripped copies of this bundle: /health's ceiling (ceiling.ts).
+  const ceilingTargets = await startCeilingTargets(database.url, { JWT_SECRET, LOG_LEVEL: "warn" });
   // The same bundle behind PgBouncer (transaction mode): the pooled half of each DB scenario.
   const pool = POOLED ? await startPgbouncer(database.url) : undefined;
   const pooledWorker = pool
@@ -135,7 +139,7 @@ async function main() {
     ...partial,
   });
   const scenarios: Array<{ name: string; spec: LoadSpec; db: boolean }> = [
-    { name: "health (ceiling)", spec: spec({ path: "/health" }), db: false },
+    ...ceilingScenarios(ceilingTargets, worker.url, spec),
     { name: "docs openapi.json", spec: spec({ path: "/openapi.json" }), db: false },
     {
       name: "notes: get by id",
@@ -214,7 +218,11 @@ async function main() {
     });
   }
   if (ONLY_DB)
-    scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.db || s.name.startsWith("health")));
+    scenarios.splice(
+      0,
+      scenarios.length,
+      ...scenarios.filter((s) => s.db || s.name.startsWith("health") || s.name.startsWith("trivial")),
+    );
 
   /** Requests the local GitHub upstream received (all users), to prove hits cost none. */
   const upstreamCalls = async () =>
@@ -223,6 +231,7 @@ async function main() {
 
   const results: Array<Record<string, unknown>> = [];
   let ceiling = 0;
+  let trivial = 0;
   for (const scenario of scenarios) {
     await resetStatements(database.url).catch(() => undefined);
     const before = (await (await fetch(`${base}/stats`)).json()) as {
@@ -233,7 +242,8 @@ async function main() {
     const upstreamDuring = (await upstreamCalls()) - upstreamBefore;
     const statements = await statementCount(database.url).catch(() => Number.NaN);
     const after = (await (await fetch(`${base}/stats`)).json()) as { pipeline: { flushes_received: number } };
-    if (scenario.name.startsWith("health")) ceiling = load.rps;
+    if (scenario.name === "health") ceiling = load.rps;
+    if (scenario.name.startsWith("trivial")) trivial = load.rps;
     const ok = load.requests - load.non2xx - load.errors;
     // The /stats read before the run adds one statement (its `select 1`) and one flush.
     const flushes = after.pipeline.flushes_received - before.pipeline.flushes_received - 1;
@@ -247,6 +257,8 @@ async function main() {
       errors: load.errors + load.non2xx,
       statuses: load.statuses,
       vs_health: ceiling ? Math.round((load.rps / ceiling) * 100) / 100 : null,
+      vs_trivial: trivial ? Math.round((load.rps / trivial) * 100) / 100 : null,
+      load_1min: loadAverage(),
       db_round_trips_per_request: Number.isNaN(statements)
         ? null
         : Math.round(((statements - statsOverhead) / Math.max(1, load.sent)) * 100) / 100,
@@ -308,6 +320,7 @@ async function main() {
 
   const connections = await connectionCost(database.url);
   await worker.stop();
+  await stopCeilingTargets(ceilingTargets);
   await pooledWorker?.stop();
   await pool?.stop();
   await github.stop();
@@ -336,12 +349,12 @@ async function main() {
   await writeFile(join(ROOT, "bench", "results", "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
 
   console.log(
-    "\n| scenario | req/s | p50 ms | p90 ms | p99 ms | errors | vs /health | DB round trips/req | stats flushes/s | GitHub calls (hit user) |",
+    "\n| scenario | req/s | p50 ms | p90 ms | p99 ms | errors | vs /health | vs trivial | DB round trips/req | stats flushes/s | GitHub calls (hit user) | load (1 min) |",
   );
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const row of results) {
     console.log(
-      `| ${row.scenario} | ${row.rps} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.errors} | ${row.vs_health} | ${row.db_round_trips_per_request} | ${row.stats_flushes_per_second} | ${row.github_hit_user_upstream_calls} |`,
+      `| ${row.scenario} | ${row.rps} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.errors} | ${row.vs_health} | ${row.vs_trivial} | ${row.db_round_trips_per_request} | ${row.stats_flushes_per_second} | ${row.github_hit_user_upstream_calls} | ${row.load_1min} |`,
     );
   }
   console.log(

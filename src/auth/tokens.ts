@@ -18,13 +18,6 @@ export interface AccessClaims {
   role: Role;
 }
 
-/** A 32-byte secret is the floor for HS256; shorter keys are refused outright. */
-export function jwtSecret(env: { JWT_SECRET?: string }): string {
-  const secret = env.JWT_SECRET;
-  if (!secret || secret.length < 32) throw new Error("JWT_SECRET is missing or shorter than 32 characters");
-  return secret;
-}
-
 export async function issueAccessToken(
   claims: AccessClaims,
   secret: string,

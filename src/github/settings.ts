@@ -18,14 +18,12 @@ const positive = (value: unknown, fallback: number) => {
   return Number.isFinite(parsed) && parsed > 0 ? parsed : fallback;
 };
 
-const cache = new WeakMap<object, GithubSettings>();
-
-/** Read once per isolate from vars/secrets; see README "GitHub dashboard" for each. */
-export function githubSettings(env: object): GithubSettings {
-  const hit = cache.get(env);
-  if (hit) return hit;
-  const vars = env as Record<string, unknown>;
-  const settings: GithubSettings = {
+/**
+ * Parses the GitHub vars/secrets; `loadConfig` calls it once per isolate and handlers read
+ * the result from `c.var.config.github`. See README "GitHub dashboard" for each setting.
+ */
+export function parseGithubSettings(vars: Partial<Record<string, unknown>>): GithubSettings {
+  return {
     apiUrl: String(vars.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     token: typeof vars.GITHUB_TOKEN === "string" && vars.GITHUB_TOKEN ? vars.GITHUB_TOKEN : undefined,
     freshSeconds: positive(vars.GITHUB_CACHE_TTL_SECONDS, 300),
@@ -35,6 +33,4 @@ export function githubSettings(env: object): GithubSettings {
     maxBodyBytes: positive(vars.GITHUB_MAX_BODY_BYTES, 4 * 1024 * 1024),
     maxPages: Math.floor(positive(vars.GITHUB_MAX_PAGES, 10)),
   };
-  cache.set(env, settings);
-  return settings;
 }

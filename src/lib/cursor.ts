@@ -48,14 +48,6 @@ export async function decodeCursor<P>(secret: string, scope: string, cursor: str
   return envelope.position;
 }
 
-/**
- * Derives a purpose-bound key from the signing secret (the validated JWT secret), so cursor
- * signatures can never double as tokens or anything else signed with it.
- */
-export function cursorSecret(signingSecret: string): string {
-  return `cursor:${signingSecret}`;
-}
-
 /** Sets `Link: <…>; rel="next"` for the next page, keeping every other query parameter. */
 export function nextLink(requestUrl: string, cursor: string): string {
   const url = new URL(requestUrl);

@@ -34,7 +34,7 @@ export function pageOf<Row, Position>(
 }
 
 export interface CursorRequest {
-  /** The purpose-bound cursor key (`cursorSecret`). */
+  /** The purpose-bound cursor key (`requireSigningKeys(config).cursor`). */
   secret: string;
   /** Everything that shapes the result but the cursor and the limit: owner, sort, filters. */
   scope: Record<string, unknown>;

@@ -1,12 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
-import {
-  API_KEY_PREFIX,
-  bearerRequired,
-  invalidCredentials,
-  jwtSecret,
-  verifyAccessToken,
-} from "../auth/tokens.ts";
+import { API_KEY_PREFIX, bearerRequired, invalidCredentials, verifyAccessToken } from "../auth/tokens.ts";
+import { requireSigningKeys } from "../config.ts";
 import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
@@ -82,7 +77,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
  * not at token expiry.
  */
 export async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
-  const claims = await verifyAccessToken(token, jwtSecret(c.env));
+  const claims = await verifyAccessToken(token, requireSigningKeys(c.var.config).accessToken);
   if (claims.role !== "admin") return { userId: claims.sub, role: "user", via: "jwt" };
   const account = await currentAccount(c, claims.sub);
   if (!account || account.disabled) throw invalidCredentials("The account no longer exists or is disabled.");

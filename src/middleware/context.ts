@@ -6,7 +6,10 @@ import { Logger } from "../lib/logger.ts";
 
 /**
  * Builds the per-request services (config, logger, database) once and stores them on
- * the context, so handlers never construct infrastructure themselves.
+ * the context, so handlers never construct infrastructure themselves. It runs right after
+ * the request id and before every other layer, so CORS, the body limit, metrics and auth
+ * read `c.var.config` instead of parsing the bindings again; this and the cron are the
+ * only callers of `loadConfig` on the request side.
  */
 export function requestContext(): MiddlewareHandler<AppEnv> {
   return async function requestContextMiddleware(c, next) {
@@ -19,8 +22,9 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      // Closing after the response is sent keeps the handshake out of the latency.
-      c.executionCtx.waitUntil(database.close());
+      // Closing after the response is sent keeps the handshake out of the latency; a request
+      // that sent no query opened no connection, so it has nothing to wait for.
+      if (database.queries() > 0) c.executionCtx.waitUntil(database.close());
     }
   };
 }

@@ -1,9 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
-import { loadConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { describeError } from "../lib/describe-error.ts";
-import { Logger } from "../lib/logger.ts";
 import { ApiError } from "../lib/problem.ts";
 import { recorder } from "../stats/recorder.ts";
 
@@ -29,15 +27,16 @@ function databaseField(c: Context<AppEnv>): { db?: { binding: string; queries: n
 
 /**
  * Times every request, writes its `access` log line and hands one sample to the isolate's
- * stats buffer. Runs outermost (after the request id) so errors rendered by the error
- * handler are seen with their final status.
+ * stats buffer. Runs right inside the request context (which gives it the config and the
+ * logger) and outside everything else, so errors rendered by the error handler are seen
+ * with their final status.
  */
 export function metrics(): MiddlewareHandler<AppEnv> {
   return async function metricsMiddleware(c, next) {
     const started = performance.now();
     await next();
     const durationMs = performance.now() - started;
-    const config = c.get("config") ?? loadConfig(c.env);
+    const { config, log } = c.var;
     const route = routePattern(c);
     const status = c.res.status;
     const failure = errorDetails(c);
@@ -56,7 +55,6 @@ export function metrics(): MiddlewareHandler<AppEnv> {
       { namespace: c.env.STATS, shards: config.statsShards, flushIntervalMs: config.statsFlushMs },
       (promise) => c.executionCtx.waitUntil(promise),
     );
-    const log = c.get("log") ?? new Logger(config.logger, { request_id: c.get("requestId") });
     const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
     // Checked first so a muted access channel costs no URL parse or field object per request.
     if (!log.enabled("access", level)) return;

@@ -12,9 +12,11 @@ export function rateLimits(): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
     if (c.req.method !== "OPTIONS") await spendBudget(c, "client", clientKey(c));
     await next();
-    const headers = rateLimitHeaders(appliedBudgets(c));
-    for (const [name, value] of Object.entries(headers)) {
-      if (!c.res.headers.has(name)) c.header(name, value);
+    // Set on the response in place, as the other layers do: `c.header` on a finished
+    // response copies the whole Response first, once per call.
+    const headers = c.res.headers;
+    for (const [name, value] of Object.entries(rateLimitHeaders(appliedBudgets(c)))) {
+      if (!headers.has(name)) headers.set(name, value);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig } from "../config.ts";
+import { type AppConfig, loadConfig } from "../config.ts";
 import { createDatabase } from "../db/client.ts";
 import { getPoll } from "../routes/polls/polls.service.ts";
 import { buildResults } from "./results.ts";
@@ -39,9 +39,15 @@ export class PollLiveObject extends DurableObject<Env> {
   private generation = 0;
   private lastSent: string | undefined;
   private lastFlushAt = 0;
+  /**
+   * The object is its own entry point (its alarms run without a request from the worker),
+   * so it reads its configuration here, once, like the cron does.
+   */
+  private readonly config: AppConfig;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.config = loadConfig(env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -169,7 +175,7 @@ export class PollLiveObject extends DurableObject<Env> {
     const pollId = this.ctx.storage.kv.get<string>("poll");
     if (!pollId) return undefined;
     const generation = this.generation;
-    const database = createDatabase(loadConfig(this.env), this.env.HYPERDRIVE);
+    const database = createDatabase(this.config, this.env.HYPERDRIVE);
     try {
       const poll = await getPoll(database.db, pollId, [], { withCounts: true });
       if (!poll) return undefined;

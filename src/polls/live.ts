@@ -30,8 +30,13 @@ export function notifyLiveResults(c: Context<AppEnv>, pollId: string, event: Liv
   c.executionCtx.waitUntil(call);
 }
 
-/** Hands the upgrade to the poll's object, which accepts the socket and sends the snapshot. */
-export function connectLiveResults(
+/**
+ * Hands the upgrade to the poll's object, which accepts the socket and sends the snapshot.
+ * The object's answer came from `fetch()`, so its headers are immutable; it is re-wrapped
+ * (same status, headers and socket) because every response leaves through middleware that
+ * stamps the request id, security, CORS and RateLimit headers on it.
+ */
+export async function connectLiveResults(
   c: Context<AppEnv>,
   pollId: string,
   audience: LiveAudience,
@@ -40,7 +45,10 @@ export function connectLiveResults(
   url.searchParams.set("poll", pollId);
   url.searchParams.set("audience", audience);
   if (offeredProtocols(c).includes(LIVE_PROTOCOL)) url.searchParams.set("protocol", LIVE_PROTOCOL);
-  return liveObject(c.env, pollId).fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
+  const upgrade = await liveObject(c.env, pollId).fetch(
+    new Request(url, { headers: { Upgrade: "websocket" } }),
+  );
+  return new Response(upgrade.body, upgrade);
 }
 
 function offeredProtocols(c: Context<AppEnv>): string[] {

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { jwtSecret } from "../auth/tokens.ts";
+import { requireSigningKeys } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { base64url, constantTimeEqual, fromBase64url, hmacSha256, randomBytes } from "../lib/crypto.ts";
 
@@ -10,7 +10,7 @@ const ONE_YEAR = 365 * 24 * 3600;
 export type VoterCookie = { state: "valid"; id: string } | { state: "missing" } | { state: "tampered" };
 
 const signature = async (c: Context<AppEnv>, id: string) =>
-  base64url(await hmacSha256(`voter:${jwtSecret(c.env)}`, id));
+  base64url(await hmacSha256(requireSigningKeys(c.var.config).voterCookie, id));
 
 /** Reads the browser's signed anonymous-voter cookie; an unverifiable one is "tampered". */
 export async function readVoterCookie(c: Context<AppEnv>): Promise<VoterCookie> {
@@ -43,7 +43,7 @@ export async function issueVoterCookie(c: Context<AppEnv>, id: string): Promise<
 
 /** A keyed hash of the client address key (IPv6: its /64), different per poll: never stored or linkable. */
 export async function clientAddressHash(c: Context<AppEnv>, pollId: string, ip: string): Promise<string> {
-  return base64url(await hmacSha256(`ip:${jwtSecret(c.env)}`, `${pollId}:${ip}`));
+  return base64url(await hmacSha256(requireSigningKeys(c.var.config).addressHash, `${pollId}:${ip}`));
 }
 
 /** Every key under which the caller might have voted: account and/or browser. */

@@ -96,6 +96,9 @@ describe("live results over a WebSocket", () => {
     });
     expect(response.status).toBe(101);
     expect(response.headers.get("sec-websocket-protocol")).toBe("devhub.results.v1");
+    // The upgrade leaves through the same middleware as every response: it is stamped too.
+    expect(response.headers.get("x-request-id")).toBeTruthy();
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     response.webSocket?.accept();
     response.webSocket?.close();
   });

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
-import { invalidCredentials, jwtSecret } from "../../auth/tokens.ts";
+import { invalidCredentials } from "../../auth/tokens.ts";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { cursorSecret } from "../../lib/cursor.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
@@ -18,7 +18,7 @@ import * as sessions from "./auth.sessions.service.ts";
 const LOGIN_FAILED = "Invalid email or password.";
 
 /** Sessions are issued with this request's settings: token lifetimes and the JWT secret. */
-const issuer = (c: Context<AppEnv>) => sessions.sessionIssuer(c.var.config, c.env);
+const issuer = (c: Context<AppEnv>) => sessions.sessionIssuer(c.var.config);
 
 export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   const { email, password, display_name } = c.req.valid("json");
@@ -163,7 +163,7 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
 
 export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  const request = { secret: cursorSecret(jwtSecret(c.env)), scope: { kind: "users" }, cursor };
+  const request = { secret: requireSigningKeys(c.var.config).cursor, scope: { kind: "users" }, cursor };
   const { page, next_cursor } = await paginate(c, request, (after?: accounts.UsersPosition) =>
     accounts.listUsers(c.var.db, limit, after),
   );

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.ts";
-import { issueAccessToken, jwtSecret, newRefreshToken, type Role } from "../../auth/tokens.ts";
-import type { AppConfig } from "../../config.ts";
+import { issueAccessToken, newRefreshToken, type Role } from "../../auth/tokens.ts";
+import { type AppConfig, requireSigningKeys } from "../../config.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { TokenResponse } from "./auth.schemas.ts";
@@ -22,8 +22,10 @@ export interface PendingSession {
  * refresh each store the refresh token in their own single statement; this is everything
  * else they have in common.
  */
-export function sessionIssuer(config: AppConfig, env: { JWT_SECRET?: string }) {
+export function sessionIssuer(config: AppConfig) {
   return async function prepareSession(): Promise<PendingSession> {
+    // Resolved before any write: without a signing key nothing is stored and no token is spent.
+    const key = requireSigningKeys(config).accessToken;
     const refresh = await newRefreshToken();
     return {
       hash: refresh.hash,
@@ -31,7 +33,7 @@ export function sessionIssuer(config: AppConfig, env: { JWT_SECRET?: string }) {
       open: async (user) => ({
         access_token: await issueAccessToken(
           { sub: user.id, role: user.role },
-          jwtSecret(env),
+          key,
           config.accessTokenTtlSeconds,
         ),
         refresh_token: refresh.secret,

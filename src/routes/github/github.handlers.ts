@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import type { CacheContext } from "../../github/cache.ts";
 import { CacheOutcome, collectRepos, fetchJson, GithubNotFound, memoised } from "../../github/service.ts";
-import { githubSettings } from "../../github/settings.ts";
 import { cleanRepo, profileSummary, selectRepos } from "../../github/shape.ts";
 import { UpstreamError } from "../../github/upstream.ts";
 import { sha256 } from "../../lib/crypto.ts";
@@ -14,7 +13,7 @@ import { clientKey } from "../../rate-limit/enforce.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
 
 export function cacheContext(c: Context<AppEnv>): CacheContext {
-  const settings = githubSettings(c.env);
+  const settings = c.var.config.github;
   return {
     kv: c.env.CACHE,
     settings,

@@ -1,8 +1,7 @@
 import type { Context } from "hono";
-import { jwtSecret } from "../../auth/tokens.ts";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { cursorSecret } from "../../lib/cursor.ts";
 import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { paginate } from "../../lib/pagination.ts";
@@ -161,7 +160,7 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
   const order = resolveOrder(query);
   const userId = authedCaller(c).userId;
   const cursor = {
-    secret: cursorSecret(jwtSecret(c.env)),
+    secret: requireSigningKeys(c.var.config).cursor,
     scope: cursorScope(userId, query),
     cursor: query.cursor,
   };

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
+import { bearerRequired } from "../../auth/tokens.ts";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
-import { cursorSecret } from "../../lib/cursor.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/handler.ts";
 import { paginate } from "../../lib/pagination.ts";
@@ -80,7 +80,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
   const scope = { kind: "polls", owner, status: query.status };
-  const cursor = { secret: cursorSecret(jwtSecret(c.env)), scope, cursor: query.cursor };
+  const cursor = { secret: requireSigningKeys(c.var.config).cursor, scope, cursor: query.cursor };
   const { page, next_cursor } = await paginate(c, cursor, (after?: service.PollsPosition) =>
     service.listPolls(c.var.db, query, owner, after),
   );

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { bearerRequired, jwtSecret } from "../../auth/tokens.ts";
+import { bearerRequired } from "../../auth/tokens.ts";
+import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv, Caller } from "../../env.ts";
-import { cursorSecret } from "../../lib/cursor.ts";
 import { paginate } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
 import { listPollsByVotes, type StatsPosition } from "./polls.stats.service.ts";
@@ -20,7 +20,7 @@ export async function pollStatsPage(c: Context<AppEnv>, query: ListPollsQuery, c
   }
   const owner = caller.role === "admin" && !query.mine ? undefined : caller.userId;
   const scope = { kind: "poll-stats", owner, status: query.status, sort: query.sort, min: query.min_votes };
-  const cursor = { secret: cursorSecret(jwtSecret(c.env)), scope, cursor: query.cursor };
+  const cursor = { secret: requireSigningKeys(c.var.config).cursor, scope, cursor: query.cursor };
   const { page, next_cursor } = await paginate(c, cursor, (after?: StatsPosition) =>
     listPollsByVotes(c.var.db, query, owner, after),
   );

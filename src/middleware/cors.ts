@@ -1,0 +1,58 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "../env.ts";
+
+/** Request headers a browser may send cross-origin. */
+const ALLOW_HEADERS = [
+  "Authorization",
+  "Content-Type",
+  "If-Match",
+  "If-None-Match",
+  "Idempotency-Key",
+  "X-Request-Id",
+];
+/** Response headers a cross-origin script may read. */
+const EXPOSE_HEADERS = [
+  "ETag",
+  "Location",
+  "Link",
+  "Retry-After",
+  "X-Request-Id",
+  "Cache-Status",
+  "Age",
+  "RateLimit",
+  "RateLimit-Policy",
+];
+
+/** The request's origin when `CORS_ORIGINS` allows it (`*` allows every origin). */
+function allowedOrigin(origin: string, c: Context<AppEnv>): string | null {
+  const allowed = c.var.config.corsOrigins;
+  if (allowed === "*") return "*";
+  return allowed.includes(origin) ? origin : null;
+}
+
+/**
+ * CORS for the origins in `CORS_ORIGINS`. Preflights (OPTIONS) are answered by Hono's cors
+ * middleware. Every other request gets its headers after the handler, on the response it
+ * made: Hono's middleware sets them before, on a placeholder response that every real
+ * response is then copied over (one extra Response and header copy per request).
+ */
+export function corsPolicy(): MiddlewareHandler<AppEnv> {
+  const preflight = cors({
+    origin: (origin, c) => allowedOrigin(origin, c as Context<AppEnv>),
+    allowHeaders: ALLOW_HEADERS,
+    exposeHeaders: EXPOSE_HEADERS,
+    maxAge: 600,
+  });
+  const exposed = EXPOSE_HEADERS.join(",");
+  return async function corsMiddleware(c, next) {
+    if (c.req.method === "OPTIONS") return preflight(c, next);
+    await next();
+    const headers = c.res.headers;
+    const origin = allowedOrigin(c.req.header("Origin") ?? "", c);
+    if (origin) headers.set("Access-Control-Allow-Origin", origin);
+    headers.set("Access-Control-Expose-Headers", exposed);
+    // The answer depends on the origin whenever CORS_ORIGINS is a list, so caches must key on it.
+    headers.append("Vary", "Origin");
+  };
+}
