@@ -2,8 +2,8 @@ import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
 import { runScheduledMaintenance } from "./scheduled.ts";
 
-export { PollLiveObject } from "./polls/live-results-object.ts";
 export { RateLimiterObject } from "./rate-limit/rate-limiter-object.ts";
+export { PollLiveObject } from "./routes/polls/polls.live-object.ts";
 export { StatsObject } from "./stats/stats-object.ts";
 
 const app = createApp();

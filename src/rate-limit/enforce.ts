@@ -2,23 +2,10 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { clientIp } from "../lib/request.ts";
 import { clientAddressKey } from "./address.ts";
 import { appliedBudgets, rateLimitHeaders, recordApplied } from "./budgets.ts";
 import type { RateLimitName } from "./rules.ts";
-
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
-
-/**
- * The client's address as Cloudflare's edge reports it; tests set it to act as many clients.
- * Anything that is not an IPv4/IPv6 literal becomes "invalid": the value reaches logs and
- * limiter keys, so a 20,000-character or control-character header must not pass through.
- */
-export function clientIp(c: Context<AppEnv>): string {
-  const raw = c.req.header("CF-Connecting-IP");
-  if (raw === undefined) return "unknown";
-  return IPV4.test(raw) || (IPV6.test(raw) && raw.includes(":")) ? raw : "invalid";
-}
 
 /**
  * Consumes one request from each (rule, subject) bucket, all in parallel, and throws a

@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
-import { COMPATIBILITY_DATE } from "../../src/stats/report.ts";
+import { COMPATIBILITY_DATE } from "../../src/routes/system/stats.report.ts";
 
 const wranglerToml = () => readFile(join(ROOT, "wrangler.toml"), "utf8");
 

@@ -1,11 +1,11 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { COMPATIBILITY_DATE } from "../../src/routes/system/stats.report.ts";
 import type { Stats } from "../../src/routes/system/stats.routes.ts";
 import { addSample, emptyAggregate } from "../../src/stats/aggregate.ts";
 import { RELATIVE_ACCURACY } from "../../src/stats/histogram.ts";
 import { recorder } from "../../src/stats/recorder.ts";
-import { COMPATIBILITY_DATE } from "../../src/stats/report.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
 

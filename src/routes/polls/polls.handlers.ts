@@ -3,17 +3,18 @@ import { bearerRequired } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
+import type { AppRouteHandler } from "../../lib/types.ts";
 import { authedCaller } from "../../middleware/auth.ts";
-import { notifyLiveResults } from "../../polls/live.ts";
-import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "../../polls/voter.ts";
+import { castVote } from "./polls.ballot.ts";
 import * as editService from "./polls.edit.service.ts";
+import { notifyLiveResults } from "./polls.live-notify.ts";
 import type * as routes from "./polls.routes.ts";
 import type { Poll } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
 import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
+import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
 
 export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
@@ -135,4 +136,10 @@ export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => 
   c.var.log.info("event", "poll.deleted", { poll_id: id, user_id: caller.userId });
   notifyLiveResults(c, id, "pollDeleted");
   return c.body(null, 204);
+};
+
+export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { answers } = c.req.valid("json");
+  return c.json(await castVote(c, id, answers), 201);
 };

@@ -3,7 +3,6 @@ import * as handlers from "./polls.handlers.ts";
 import { liveResults } from "./polls.live.ts";
 import { results, resultsCsvHandler } from "./polls.results.handlers.ts";
 import * as routes from "./polls.routes.ts";
-import { vote } from "./polls.votes.handlers.ts";
 
 /**
  * Reading and (anonymous-poll) voting work without a token, writes to polls need one:
@@ -19,4 +18,4 @@ export const pollsRouter = createRouter()
   .openapi(routes.updatePollRoute, handlers.updatePoll)
   .openapi(routes.closePollRoute, handlers.closePoll)
   .openapi(routes.deletePollRoute, handlers.deletePoll)
-  .openapi(routes.voteRoute, vote);
+  .openapi(routes.voteRoute, handlers.vote);

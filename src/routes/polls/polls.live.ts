@@ -1,13 +1,13 @@
 import type { Caller } from "../../env.ts";
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
+import type { AppRouteHandler } from "../../lib/types.ts";
 import { callerFromJwt } from "../../middleware/auth.ts";
-import { bearerFromProtocols, connectLiveResults } from "../../polls/live.ts";
-import { alwaysSeesResults, resultsAccess } from "../../polls/visibility.ts";
-import { callerVoterKeys, readVoterCookie } from "../../polls/voter.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
+import { bearerFromProtocols, connectLiveResults } from "./polls.live-notify.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
+import { alwaysSeesResults, resultsAccess } from "./polls.visibility.ts";
+import { callerVoterKeys, readVoterCookie } from "./polls.voter.ts";
 
 /**
  * `GET /polls/{id}/results/live`: checks the upgrade and the caller's right to see results

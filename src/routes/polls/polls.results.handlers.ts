@@ -1,13 +1,13 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { buildResults, resultsCsv } from "../../polls/results.ts";
-import { resultsAccess } from "../../polls/visibility.ts";
+import type { AppRouteHandler } from "../../lib/types.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
 import { loadPoll, notModified } from "./polls.handlers.ts";
+import { buildResults, resultsCsv } from "./polls.results.ts";
 import type * as routes from "./polls.routes.ts";
+import { resultsAccess } from "./polls.visibility.ts";
 
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {

@@ -1,5 +1,5 @@
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
+import type { AppRouteHandler } from "../../lib/types.ts";
 import { checkDependencies } from "./dependencies.ts";
 import type { LivenessRoute, ReadinessRoute } from "./health.routes.ts";
 

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import { readRateLimitState } from "../../github/rate-limit-state.ts";
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { TimeoutError } from "../../lib/timeout.ts";
+import type { AppRouteHandler } from "../../lib/types.ts";
 import { emptyAggregate, mergeAggregate } from "../../stats/aggregate.ts";
 import { recorder, shardName } from "../../stats/recorder.ts";
-import { buildReport, toPrometheus } from "../../stats/report.ts";
 import type { StatsSnapshot } from "../../stats/stats-object.ts";
 import { checkDependencies } from "./dependencies.ts";
+import { buildReport, toPrometheus } from "./stats.report.ts";
 import type { StatsRoute, TriggerErrorRoute } from "./stats.routes.ts";
 
 export const stats: AppRouteHandler<StatsRoute> = async (c) => {

@@ -1,7 +1,7 @@
-import { toCsv } from "../lib/csv.ts";
-import type { PollResults } from "../routes/polls/polls.schemas.ts";
-import type { PollRead } from "../routes/polls/polls.service.ts";
-import { largestRemainderPercentages, simplePercentages } from "./percentages.ts";
+import { toCsv } from "../../lib/csv.ts";
+import { largestRemainderPercentages, simplePercentages } from "./polls.percentages.ts";
+import type { PollResults } from "./polls.schemas.ts";
+import type { PollRead } from "./polls.service.ts";
 
 /**
  * Shares are of the question's voters. Single-choice shares sum to exactly 100.0 (largest

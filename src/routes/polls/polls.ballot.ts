@@ -1,15 +1,17 @@
+/**
+ * Casting a ballot through `cast_ballot` and turning its verdict into a response or a
+ * problem. Shared by the JSON vote route and the poll page's plain form post.
+ */
 import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
-import type { AppRouteHandler } from "../../lib/handler.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
-import { notifyLiveResults } from "../../polls/live.ts";
-import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "../../polls/voter.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
 import { notFound } from "./polls.handlers.ts";
-import type * as routes from "./polls.routes.ts";
+import { notifyLiveResults } from "./polls.live-notify.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
+import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
 import { type BallotOutcome, castBallot } from "./polls.votes.service.ts";
 
 const PROBLEM_MESSAGES: Record<string, string> = {
@@ -43,12 +45,6 @@ function ballotFieldErrors(
     };
   });
 }
-
-export const vote: AppRouteHandler<routes.VoteRoute> = async (c) => {
-  const { id } = c.req.valid("param");
-  const { answers } = c.req.valid("json");
-  return c.json(await castVote(c, id, answers), 201);
-};
 
 /**
  * Casts one ballot for the caller (account and/or voter cookie) or throws the problem that

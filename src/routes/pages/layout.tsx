@@ -2,8 +2,8 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { Child } from "hono/jsx";
-import type { AppEnv } from "../env.ts";
-import { base64url, randomBytes } from "../lib/crypto.ts";
+import type { AppEnv } from "../../env.ts";
+import { base64url, randomBytes } from "../../lib/crypto.ts";
 
 /** The pages link to each other and to the API reference from one navigation bar. */
 const NAV = [

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { type AppConfig, loadConfig } from "../config.ts";
-import { createDatabase } from "../db/client.ts";
-import { getPoll } from "../routes/polls/polls.service.ts";
-import { buildResults } from "./results.ts";
+import { type AppConfig, loadConfig } from "../../config.ts";
+import { createDatabase } from "../../db/client.ts";
+import { buildResults } from "./polls.results.ts";
+import { getPoll } from "./polls.service.ts";
 
 /**
  * Who a subscriber is, as a WebSocket tag: `results` may see every update (the REST read

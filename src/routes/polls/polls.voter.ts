@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { requireSigningKeys } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { base64url, constantTimeEqual, fromBase64url, hmacSha256, randomBytes } from "../lib/crypto.ts";
+import { requireSigningKeys } from "../../config.ts";
+import type { AppEnv } from "../../env.ts";
+import { base64url, constantTimeEqual, fromBase64url, hmacSha256, randomBytes } from "../../lib/crypto.ts";
 
 export const VOTER_COOKIE = "dh_voter";
 const ONE_YEAR = 365 * 24 * 3600;

@@ -1,11 +1,11 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
-import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../github/service.ts";
-import { profileSummary, selectRepos } from "../github/shape.ts";
-import { ApiError } from "../lib/problem.ts";
-import { cacheContext, upstreamProblem } from "../routes/github/github.handlers.ts";
-import { type CleanRepo, GITHUB_LOGIN, type RepoQuery } from "../routes/github/github.schemas.ts";
+import type { AppEnv } from "../../env.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { cacheContext, upstreamProblem } from "../github/github.request.ts";
+import { type CleanRepo, GITHUB_LOGIN, type RepoQuery } from "../github/github.schemas.ts";
+import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../github/github.service.ts";
+import { profileSummary, selectRepos } from "../github/github.shape.ts";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { jsonForScript } from "./script-data.ts";
 

@@ -1,8 +1,8 @@
-import type { AppConfig } from "../config.ts";
-import type { GithubRateLimitState } from "../github/rate-limit-state.ts";
-import type { DependencyCheck } from "../lib/probe.ts";
-import { emptySummary, mergeSummary, type StatsAggregate, type Summary } from "./aggregate.ts";
-import { quantile } from "./histogram.ts";
+import type { AppConfig } from "../../config.ts";
+import type { GithubRateLimitState } from "../../github/rate-limit-state.ts";
+import type { DependencyCheck } from "../../lib/probe.ts";
+import { emptySummary, mergeSummary, type StatsAggregate, type Summary } from "../../stats/aggregate.ts";
+import { quantile } from "../../stats/histogram.ts";
 
 /** Must match wrangler.toml; a test keeps the two in step. */
 export const COMPATIBILITY_DATE = "2026-11-01";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../../env.ts";
 import { githubPage } from "./github.page.tsx";
 import { formVote } from "./poll.form-vote.ts";
 import { pollPage } from "./poll.page.tsx";

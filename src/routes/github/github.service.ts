@@ -1,7 +1,7 @@
-import type { CleanRepo } from "../routes/github/github.schemas.ts";
-import { type CacheContext, type CacheState, cachedGithubGet } from "./cache.ts";
-import { cleanRepo, nextPagePath } from "./shape.ts";
-import { UpstreamError } from "./upstream.ts";
+import { type CacheContext, type CacheState, cachedGithubGet } from "../../github/cache.ts";
+import { UpstreamError } from "../../github/upstream.ts";
+import type { CleanRepo } from "./github.schemas.ts";
+import { cleanRepo, nextPagePath } from "./github.shape.ts";
 
 const SEVERITY: Record<CacheState, number> = { hit: 0, stale: 1, revalidated: 2, miss: 3 };
 

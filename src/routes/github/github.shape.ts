@@ -1,4 +1,4 @@
-import type { CleanRepo, GithubProfile, RepoQuery } from "../routes/github/github.schemas.ts";
+import type { CleanRepo, GithubProfile, RepoQuery } from "./github.schemas.ts";
 
 type Raw = Record<string, unknown>;
 const str = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);

@@ -1,5 +1,5 @@
-import type { Caller } from "../env.ts";
-import type { Poll } from "../routes/polls/polls.schemas.ts";
+import type { Caller } from "../../env.ts";
+import type { Poll } from "./polls.schemas.ts";
 
 export type ResultsAccess = "visible" | "hidden-until-vote" | "hidden-until-close";
 

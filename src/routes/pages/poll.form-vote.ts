@@ -1,9 +1,9 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
-import { UUID_PATTERN } from "../lib/ids.ts";
-import { ApiError } from "../lib/problem.ts";
-import { VoteSchema } from "../routes/polls/polls.schemas.ts";
-import { castVote } from "../routes/polls/polls.votes.handlers.ts";
+import type { AppEnv } from "../../env.ts";
+import { UUID_PATTERN } from "../../lib/ids.ts";
+import { ApiError } from "../../lib/problem.ts";
+import { castVote } from "../polls/polls.ballot.ts";
+import { VoteSchema } from "../polls/polls.schemas.ts";
 
 /** Form fields are `q.<question id>` = choice id (several for checkboxes). */
 function answersFromForm(form: Record<string, string | File | (string | File)[]>) {

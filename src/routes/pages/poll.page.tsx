@@ -1,9 +1,9 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
-import { UUID_PATTERN } from "../lib/ids.ts";
-import { buildResults } from "../polls/results.ts";
-import * as service from "../routes/polls/polls.service.ts";
+import type { AppEnv } from "../../env.ts";
+import { UUID_PATTERN } from "../../lib/ids.ts";
+import { buildResults } from "../polls/polls.results.ts";
+import * as service from "../polls/polls.service.ts";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
 

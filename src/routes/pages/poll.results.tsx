@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-import type { PollResults } from "../routes/polls/polls.schemas.ts";
+import type { PollResults } from "../polls/polls.schemas.ts";
 
 /**
  * Results as labelled <meter> bars: they need no inline style (the CSP forbids it) and

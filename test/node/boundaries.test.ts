@@ -1,0 +1,134 @@
+/**
+ * Holds the placement rule of README "Where things live" against the code, so it holds
+ * without anyone remembering it: imports point down, `lib/` stands alone, and a route
+ * group's handlers stay its own.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
+
+const SRC = join(ROOT, "src");
+
+interface Import {
+  from: string;
+  to: string;
+  /** `import type …` or every name marked `type`: erased at build, so no runtime edge. */
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+  if (ts.isExportDeclaration(node)) return node.isTypeOnly;
+  const clause = node.importClause;
+  if (!clause) return false;
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return !clause.name && !!named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly);
+}
+
+/** The project's own imports (relative specifiers), resolved to paths relative to src/. */
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, "utf8");
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+  const imports: Import[] = [];
+  for (const node of source.statements) {
+    if (!ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) continue;
+    const spec = node.moduleSpecifier;
+    if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
+    imports.push({
+      from: relative(SRC, file),
+      to: relative(SRC, resolve(dirname(file), spec.text)),
+      typeOnly: isTypeOnly(node),
+    });
+  }
+  return imports;
+}
+
+const imports = sourceFiles(SRC).flatMap(importsOf);
+const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
+const groupOf = (path: string) => (under(path, "routes") ? path.split("/")[1] : undefined);
+/** The entries compose everything: the worker (index.ts), the app (app.ts) and the cron (scheduled.ts). */
+const ENTRIES = new Set(["app.ts", "index.ts", "scheduled.ts"]);
+const show = (list: Import[]) => list.map((i) => `${i.from} -> ${i.to}${i.typeOnly ? " (type)" : ""}`);
+
+describe("where things live (README)", () => {
+  it("reads the imports it judges", () => {
+    expect(imports.length).toBeGreaterThan(100);
+    expect(imports.some((i) => i.from === "app.ts" && under(i.to, "routes"))).toBe(true);
+  });
+
+  it("lib/ imports only lib/ (types aside)", () => {
+    const out = imports.filter((i) => under(i.from, "lib") && !under(i.to, "lib") && !i.typeOnly);
+    expect(show(out)).toEqual([]);
+  });
+
+  it("nothing outside routes/ imports a route group, and only routes use middleware", () => {
+    const out = imports.filter(
+      (i) =>
+        !ENTRIES.has(i.from) &&
+        ((under(i.to, "routes") && !under(i.from, "routes")) ||
+          (under(i.to, "middleware") && !under(i.from, "routes") && !under(i.from, "middleware"))),
+    );
+    expect(show(out)).toEqual([]);
+  });
+
+  it("a group's routes, handlers and index files are its own: other groups use its services and schemas", () => {
+    const out = imports.filter(
+      (i) =>
+        groupOf(i.from) !== undefined &&
+        groupOf(i.to) !== undefined &&
+        groupOf(i.from) !== groupOf(i.to) &&
+        /\.(routes|handlers|index)\.tsx?$/.test(i.to),
+    );
+    expect(show(out)).toEqual([]);
+  });
+
+  it("no folder outside routes/ is used by only one group (it would belong in that group)", () => {
+    const users = new Map<string, Set<string>>();
+    for (const i of imports) {
+      const folder = i.to.split("/")[0] as string;
+      if (!i.to.includes("/") || folder === "routes" || folder === "lib" || folder === "middleware") continue;
+      const user = groupOf(i.from) ?? (i.from.includes("/") ? (i.from.split("/")[0] as string) : i.from);
+      if (user === folder) continue;
+      users.set(folder, (users.get(folder) ?? new Set()).add(user));
+    }
+    const lonely = [...users]
+      .filter(([, by]) => by.size < 2)
+      .map(([folder, by]) => `${folder} <- ${[...by]}`);
+    expect(lonely).toEqual([]);
+  });
+
+  it("runtime imports form no cycle between folders", () => {
+    const folderOf = (path: string) => (groupOf(path) ? `routes/${groupOf(path)}` : path.split("/")[0]);
+    const edges = new Map<string, Set<string>>();
+    for (const i of imports.filter((i) => !i.typeOnly)) {
+      const [a, b] = [folderOf(i.from) as string, folderOf(i.to) as string];
+      if (a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
+    }
+    const reaches = (start: string, goal: string): boolean => {
+      const seen = new Set<string>();
+      const queue = [start];
+      while (queue.length > 0) {
+        const at = queue.pop() as string;
+        if (at === goal) return true;
+        if (seen.has(at)) continue;
+        seen.add(at);
+        queue.push(...(edges.get(at) ?? []));
+      }
+      return false;
+    };
+    const cycles = [...edges].flatMap(([a, targets]) =>
+      [...targets].filter((b) => reaches(b, a)).map((b) => `${a} -> ${b} -> … -> ${a}`),
+    );
+    expect(cycles).toEqual([]);
+  });
+});
