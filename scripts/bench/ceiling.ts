@@ -18,7 +18,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { buildWorker, type LocalWorker, startLocalWorker } from "../lib/local-worker.ts";
+import {
+  buildWorker,
+  type LocalWorker,
+  type LocalWorkerOptions,
+  startLocalWorker,
+} from "../lib/local-worker.ts";
 import type { LoadSpec } from "./load.ts";
 import { runLoad } from "./run-load.ts";
 
@@ -101,9 +106,48 @@ export function loadAverage(): number {
   return Number(/load average: ([\d.]+)/.exec(execSync("uptime").toString())?.[1] ?? Number.NaN);
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const round2 = (value: number) => Math.round(value * 100) / 100;
+type Scenario = ReturnType<typeof ceilingScenarios>[number];
+
+/** The same three /health variants served from another build (BENCH_BASELINE_BUNDLE). */
+async function startBaseline(scriptPath: string, databaseUrl: string, bindings: Record<string, string>) {
+  const start = (options: Partial<LocalWorkerOptions>) =>
+    startLocalWorker({ databaseUrl, bindings, scriptPath, ...options });
+  const workers = await Promise.all([
+    start({}),
+    start({ staticAssets: false }),
+    start({ staticAssets: false, rateLimits: "none" }),
+  ]);
+  return {
+    workers,
+    byName: new Map(
+      ["health", "health, no asset router", "health, worker only"].map((name, i) => [
+        name,
+        workers[i] as LocalWorker,
+      ]),
+    ),
+  };
+}
+
+/**
+ * BENCH_ROUNDS rounds (default 3). Each starts with the trivial worker, and each ratio
+ * compares runs seconds apart (the machine's load moves more than that between rounds);
+ * the summary gives medians. BENCH_BASELINE_BUNDLE=<another build's index.js> runs that
+ * build's /health variants right beside this one's, in alternating order (ABBA), and
+ * reports this ÷ baseline per round. BENCH_ONLY=<text> keeps the scenarios naming it.
+ */
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const only = process.env.BENCH_ONLY;
   buildWorker();
   // /health and the trivial worker never query; the URL only has to parse.
   const databaseUrl = "postgres://bench:bench@127.0.0.1:9/bench";
@@ -117,19 +161,57 @@ async function main() {
     durationSeconds: seconds,
     ...partial,
   });
-  let trivialRps = 0;
-  console.log("| scenario | req/s | p50 ms | p99 ms | ÷ trivial | load (1 min) |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const scenario of ceilingScenarios(targets, full.url, spec)) {
-    await runLoad({ ...scenario.spec, durationSeconds: 1 }); // warm-up: JIT, first connections
-    const load = await runLoad(scenario.spec);
-    if (scenario.name.startsWith("trivial")) trivialRps = load.rps;
-    const ratio = trivialRps ? Math.round((load.rps / trivialRps) * 100) / 100 : null;
-    const errors = load.errors + load.non2xx;
+  const [trivial, ...variants] = ceilingScenarios(targets, full.url, spec) as [Scenario, ...Scenario[]];
+  const baseline = process.env.BENCH_BASELINE_BUNDLE
+    ? await startBaseline(process.env.BENCH_BASELINE_BUNDLE, databaseUrl, bindings)
+    : undefined;
+  const pairs = variants
+    .filter((scenario) => !only || scenario.name.includes(only))
+    .map((scenario) => {
+      const other = baseline?.byName.get(scenario.name);
+      const twin = other && {
+        ...scenario,
+        name: `${scenario.name} (baseline)`,
+        spec: { ...scenario.spec, url: other.url.href.replace(/\/$/, "") },
+      };
+      return twin ? [scenario, twin] : [scenario];
+    });
+  const results = new Map<string, { rps: number[]; ratios: number[] }>();
+  const record = (name: string, rps: number, ratio: number) => {
+    const entry = results.get(name) ?? { rps: [], ratios: [] };
+    entry.rps.push(rps);
+    entry.ratios.push(ratio);
+    results.set(name, entry);
+  };
+  console.log("| round | scenario | req/s | p50 ms | p99 ms | ÷ trivial (this round) | load (1 min) |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (let round = 1; round <= rounds; round += 1) {
+    let trivialRps = 0;
+    const order = [trivial, ...pairs.flatMap((pair) => (round % 2 ? pair : [...pair].reverse()))];
+    for (const scenario of order) {
+      await runLoad({ ...scenario.spec, durationSeconds: 1 }); // warm-up: JIT, first connections
+      const load = await runLoad(scenario.spec);
+      if (scenario === trivial) trivialRps = load.rps;
+      const ratio = load.rps / trivialRps;
+      record(scenario.name, load.rps, ratio);
+      const errors = load.errors + load.non2xx;
+      console.log(
+        `| ${round} | ${scenario.name} | ${Math.round(load.rps)} | ${load.p50} | ${load.p99} | ${round2(ratio)} | ${loadAverage()}${errors ? ` | ${errors} errors` : ""} |`,
+      );
+    }
+  }
+  console.log(
+    "\n| scenario | median req/s | median ÷ trivial | ÷ trivial per round | ÷ baseline per round |",
+  );
+  console.log("| --- | ---: | ---: | --- | --- |");
+  for (const [name, { rps, ratios }] of results) {
+    const before = results.get(`${name} (baseline)`)?.rps;
+    const vsBaseline = before ? rps.map((value, i) => round2(value / (before[i] as number))).join(", ") : "";
     console.log(
-      `| ${scenario.name} | ${Math.round(load.rps)} | ${load.p50} | ${load.p99} | ${ratio} | ${loadAverage()}${errors ? ` | ${errors} errors` : ""} |`,
+      `| ${name} | ${Math.round(median(rps))} | ${round2(median(ratios))} | ${ratios.map(round2).join(", ")} | ${vsBaseline} |`,
     );
   }
+  await Promise.all((baseline?.workers ?? []).map((worker) => worker.stop()));
   await stopCeilingTargets(targets);
   await full.stop();
 }
