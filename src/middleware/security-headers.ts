@@ -2,14 +2,13 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env.ts";
 
 /**
- * The security headers every response carries: what hono's `secureHeaders()` sent here
- * before, with its defaults and a CSP for JSON, which never needs to load anything (the
- * docs page and the HTML pages set their own, looser policy, and it wins). Written out as
- * one constant list because hono's middleware re-derives nothing per request either, but
- * also does work this API never needs (nonce callbacks, an `X-Powered-By` delete for a
- * header nothing here sets).
+ * The security headers every response carries, as one constant list: the headers and values
+ * hono's `secureHeaders()` sent here before (its defaults, plus a CSP for JSON, which never
+ * needs to load anything), without its per-request extras this API never uses (CSP nonce
+ * callbacks, an `X-Powered-By` delete for a header nothing here sets).
+ * `test/workers/platform.test.ts` checks each value.
  */
-export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = [
+const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = [
   ["Cross-Origin-Resource-Policy", "same-origin"],
   ["Cross-Origin-Opener-Policy", "same-origin"],
   ["Origin-Agent-Cluster", "?1"],
