@@ -1,4 +1,3 @@
-import { secureHeaders } from "hono/secure-headers";
 import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
 import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
@@ -9,6 +8,7 @@ import { metrics } from "./middleware/metrics.ts";
 import { negotiate } from "./middleware/negotiate.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -28,13 +28,7 @@ export function createApp() {
   app.use(requestId());
   app.use(requestContext());
   app.use(metrics());
-  app.use(
-    secureHeaders({
-      // JSON never needs to load anything; the docs page sets its own, looser policy.
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      overwrite: false,
-    }),
-  );
+  app.use(securityHeaders());
   app.use(corsPolicy());
   app.use(requestBodyLimit());
   app.use(negotiate());

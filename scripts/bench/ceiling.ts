@@ -8,7 +8,9 @@
  *   which Miniflare 5 emulates as one Durable Object round trip per call: every request of
  *   the run queues on one object);
  * - "health, no asset router": the same bundle with only the limiter emulation left;
- * - "health, worker only": neither, so what is left is this worker's own request path.
+ * - "health, worker only": neither, so what is left is this worker's own request path;
+ * - "/health's headers, no work": the trivial worker answering a copy of /health's response
+ *   (its 17 headers: security, CORS, request id), the ceiling for any worker that must send them.
  *
  * `npm run bench` runs these first; `npm run bench:ceiling` runs only these (no database:
  * /health never queries it). BENCH_SECONDS as for the bench (default 6).
@@ -18,19 +20,36 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { buildWorker, type LocalWorker, startLocalWorker } from "../lib/local-worker.ts";
+import {
+  buildWorker,
+  type LocalWorker,
+  type LocalWorkerOptions,
+  startLocalWorker,
+} from "../lib/local-worker.ts";
 import type { LoadSpec } from "./load.ts";
 import { runLoad } from "./run-load.ts";
 
-/** `export default { fetch: () => new Response("ok") }`, served exactly like the real worker. */
-export async function startTrivialWorker(): Promise<LocalWorker> {
-  const dir = join(tmpdir(), `devhub-trivial-${process.pid}`);
+/**
+ * `export default { fetch: () => new Response("ok") }`, served exactly like the real worker;
+ * with `copy`, the same no-work worker answers a fixed copy of that response (body and
+ * headers), so the cost of the bytes themselves is measured apart from the work making them.
+ */
+export async function startTrivialWorker(copy?: Response): Promise<LocalWorker> {
+  const name = copy ? "same-headers" : "trivial";
+  const dir = join(tmpdir(), `devhub-${name}-${process.pid}`);
   await mkdir(dir, { recursive: true });
   const scriptPath = join(dir, "index.js");
-  await writeFile(scriptPath, 'export default { fetch: () => new Response("ok") };\n');
+  const headers: Record<string, string> = {};
+  copy?.headers.forEach((value, header) => {
+    if (header !== "content-length") headers[header] = value; // workerd sets it
+  });
+  const answer = copy
+    ? `new Response(${JSON.stringify(await copy.text())}, { headers: ${JSON.stringify(headers)} })`
+    : 'new Response("ok")';
+  await writeFile(scriptPath, `export default { fetch: () => ${answer} };\n`);
   const miniflare = new Miniflare(
     convertV4MiniflareOptions({
-      name: "trivial",
+      name,
       modules: true,
       scriptPath,
       modulesRoot: dir,
@@ -45,6 +64,8 @@ export async function startTrivialWorker(): Promise<LocalWorker> {
 
 export interface CeilingTargets {
   trivial: LocalWorker;
+  /** The trivial worker answering a copy of `/health`'s response: its headers, no work. */
+  sameHeaders: LocalWorker;
   noAssetRouter: LocalWorker;
   workerOnly: LocalWorker;
 }
@@ -62,11 +83,17 @@ export async function startCeilingTargets(
     staticAssets: false,
     rateLimits: "none",
   });
-  return { trivial, noAssetRouter, workerOnly };
+  const health = await fetch(new URL("/health", workerOnly.url));
+  const sameHeaders = await startTrivialWorker(health);
+  return { trivial, sameHeaders, noAssetRouter, workerOnly };
 }
 
 export async function stopCeilingTargets(targets: CeilingTargets): Promise<void> {
-  await Promise.all([targets.trivial.stop(), targets.noAssetRouter.stop(), targets.workerOnly.stop()]);
+  await Promise.all(
+    [targets.trivial, targets.sameHeaders, targets.noAssetRouter, targets.workerOnly].map((worker) =>
+      worker.stop(),
+    ),
+  );
 }
 
 /** Scenarios in run order: the trivial worker first, each /health right after it. */
@@ -80,6 +107,11 @@ export function ceilingScenarios(
     {
       name: "trivial worker (ceiling)",
       spec: spec({ path: "/", url: base(targets.trivial.url) }),
+      db: false,
+    },
+    {
+      name: "/health's headers, no work",
+      spec: spec({ path: "/", url: base(targets.sameHeaders.url) }),
       db: false,
     },
     { name: "health", spec: spec({ path: "/health", url: base(fullWorker) }), db: false },
@@ -101,9 +133,48 @@ export function loadAverage(): number {
   return Number(/load average: ([\d.]+)/.exec(execSync("uptime").toString())?.[1] ?? Number.NaN);
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+const round2 = (value: number) => Math.round(value * 100) / 100;
+type Scenario = ReturnType<typeof ceilingScenarios>[number];
+
+/** The same three /health variants served from another build (BENCH_BASELINE_BUNDLE). */
+async function startBaseline(scriptPath: string, databaseUrl: string, bindings: Record<string, string>) {
+  const start = (options: Partial<LocalWorkerOptions>) =>
+    startLocalWorker({ databaseUrl, bindings, scriptPath, ...options });
+  const workers = await Promise.all([
+    start({}),
+    start({ staticAssets: false }),
+    start({ staticAssets: false, rateLimits: "none" }),
+  ]);
+  return {
+    workers,
+    byName: new Map(
+      ["health", "health, no asset router", "health, worker only"].map((name, i) => [
+        name,
+        workers[i] as LocalWorker,
+      ]),
+    ),
+  };
+}
+
+/**
+ * BENCH_ROUNDS rounds (default 3). In each, every /health variant runs right after its own
+ * trivial-worker run, so each ratio compares runs seconds apart (a shared machine's load
+ * moves more than that within a round); the summary gives medians. BENCH_BASELINE_BUNDLE=<another build's index.js> runs that
+ * build's /health variants right beside this one's, in alternating order (ABBA), and
+ * reports this ÷ baseline per round. BENCH_CEILING_ONLY=<text> keeps the variants naming it.
+ */
 async function main() {
   const seconds = Number(process.env.BENCH_SECONDS ?? 6);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const only = process.env.BENCH_CEILING_ONLY;
   buildWorker();
   // /health and the trivial worker never query; the URL only has to parse.
   const databaseUrl = "postgres://bench:bench@127.0.0.1:9/bench";
@@ -117,19 +188,59 @@ async function main() {
     durationSeconds: seconds,
     ...partial,
   });
-  let trivialRps = 0;
-  console.log("| scenario | req/s | p50 ms | p99 ms | ÷ trivial | load (1 min) |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const scenario of ceilingScenarios(targets, full.url, spec)) {
-    await runLoad({ ...scenario.spec, durationSeconds: 1 }); // warm-up: JIT, first connections
-    const load = await runLoad(scenario.spec);
-    if (scenario.name.startsWith("trivial")) trivialRps = load.rps;
-    const ratio = trivialRps ? Math.round((load.rps / trivialRps) * 100) / 100 : null;
-    const errors = load.errors + load.non2xx;
+  const [trivial, ...variants] = ceilingScenarios(targets, full.url, spec) as [Scenario, ...Scenario[]];
+  const baseline = process.env.BENCH_BASELINE_BUNDLE
+    ? await startBaseline(process.env.BENCH_BASELINE_BUNDLE, databaseUrl, bindings)
+    : undefined;
+  const pairs = variants
+    .filter((scenario) => !only || scenario.name.includes(only))
+    .map((scenario) => {
+      const other = baseline?.byName.get(scenario.name);
+      const twin = other && {
+        ...scenario,
+        name: `${scenario.name} (baseline)`,
+        spec: { ...scenario.spec, url: other.url.href.replace(/\/$/, "") },
+      };
+      return twin ? [scenario, twin] : [scenario];
+    });
+  const results = new Map<string, { rps: number[]; ratios: number[] }>();
+  const record = (name: string, rps: number, ratio: number) => {
+    const entry = results.get(name) ?? { rps: [], ratios: [] };
+    entry.rps.push(rps);
+    entry.ratios.push(ratio);
+    results.set(name, entry);
+  };
+  console.log("| round | scenario | req/s | p50 ms | p99 ms | ÷ trivial run before it | load (1 min) |");
+  console.log("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (let round = 1; round <= rounds; round += 1) {
+    let trivialRps = 0;
+    // The trivial worker right before each variant (and its baseline twin), so every ratio
+    // compares runs seconds apart.
+    const order = pairs.flatMap((pair) => [trivial, ...(round % 2 ? pair : [...pair].reverse())]);
+    for (const scenario of order) {
+      await runLoad({ ...scenario.spec, durationSeconds: 1 }); // warm-up: JIT, first connections
+      const load = await runLoad(scenario.spec);
+      if (scenario === trivial) trivialRps = load.rps;
+      const ratio = load.rps / trivialRps;
+      record(scenario.name, load.rps, ratio);
+      const errors = load.errors + load.non2xx;
+      console.log(
+        `| ${round} | ${scenario.name} | ${Math.round(load.rps)} | ${load.p50} | ${load.p99} | ${round2(ratio)} | ${loadAverage()}${errors ? ` | ${errors} errors` : ""} |`,
+      );
+    }
+  }
+  console.log(
+    "\n| scenario | median req/s | median ÷ trivial | ÷ trivial per round | ÷ baseline per round |",
+  );
+  console.log("| --- | ---: | ---: | --- | --- |");
+  for (const [name, { rps, ratios }] of results) {
+    const before = results.get(`${name} (baseline)`)?.rps;
+    const vsBaseline = before ? rps.map((value, i) => round2(value / (before[i] as number))).join(", ") : "";
     console.log(
-      `| ${scenario.name} | ${Math.round(load.rps)} | ${load.p50} | ${load.p99} | ${ratio} | ${loadAverage()}${errors ? ` | ${errors} errors` : ""} |`,
+      `| ${name} | ${Math.round(median(rps))} | ${round2(median(ratios))} | ${ratios.map(round2).join(", ")} | ${vsBaseline} |`,
     );
   }
+  await Promise.all((baseline?.workers ?? []).map((worker) => worker.stop()));
   await stopCeilingTargets(targets);
   await full.stop();
 }

@@ -28,7 +28,7 @@ interface ApiKeyRow extends Record<string, unknown> {
 async function callerFromApiKey(c: Context<AppEnv>, key: string): Promise<Caller> {
   const hash = await sha256(key);
   const result = await queryRows<ApiKeyRow>(
-    c.var.db,
+    c.get("db"),
     sql`
     WITH found AS (
       SELECT k.id, k.user_id, u.role, u.disabled_at IS NOT NULL AS disabled,
@@ -77,7 +77,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
  * not at token expiry.
  */
 export async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
-  const claims = await verifyAccessToken(token, requireSigningKeys(c.var.config).accessToken);
+  const claims = await verifyAccessToken(token, requireSigningKeys(c.get("config")).accessToken);
   if (claims.role !== "admin") return { userId: claims.sub, role: "user", via: "jwt" };
   const account = await currentAccount(c, claims.sub);
   if (!account || account.disabled) throw invalidCredentials("The account no longer exists or is disabled.");
@@ -95,7 +95,7 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
 /** The account as the database has it now. */
 async function currentAccount(c: Context<AppEnv>, userId: string) {
   const rows = await queryRows<{ role: "user" | "admin"; disabled: boolean }>(
-    c.var.db,
+    c.get("db"),
     sql`SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ${userId}`,
   );
   return rows[0];
@@ -120,7 +120,7 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
  * anonymously (and the OpenAPI auth-coverage test names the route).
  */
 export function authedCaller(c: Context<AppEnv>): Caller {
-  const caller = c.var.caller;
+  const caller = c.get("caller");
   if (!caller) throw bearerRequired("This endpoint needs a bearer token.");
   return caller;
 }

@@ -25,6 +25,6 @@ export function requestBodyLimit(): MiddlewareHandler<AppEnv> {
     return limiter;
   };
   return async function requestBodyLimitMiddleware(c, next) {
-    return limiterFor(c.var.config.maxBodyBytes)(c, next);
+    return limiterFor(c.get("config").maxBodyBytes)(c, next);
   };
 }

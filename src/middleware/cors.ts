@@ -26,7 +26,7 @@ const EXPOSE_HEADERS = [
 
 /** The request's origin when `CORS_ORIGINS` allows it (`*` allows every origin). */
 function allowedOrigin(origin: string, c: Context<AppEnv>): string | null {
-  const allowed = c.var.config.corsOrigins;
+  const allowed = c.get("config").corsOrigins;
   if (allowed === "*") return "*";
   return allowed.includes(origin) ? origin : null;
 }

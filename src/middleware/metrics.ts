@@ -36,7 +36,9 @@ export function metrics(): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     await next();
     const durationMs = performance.now() - started;
-    const { config, log } = c.var;
+    // c.get, not c.var: Hono builds a fresh object of every variable on each `c.var` read.
+    const config = c.get("config");
+    const log = c.get("log");
     const route = routePattern(c);
     const status = c.res.status;
     const failure = errorDetails(c);

@@ -1,16 +1,26 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env.ts";
 import { appliedBudgets, rateLimitHeaders, spendBudget } from "../rate-limit/budgets.ts";
 import { clientKey } from "../rate-limit/enforce.ts";
+import { isUnmetered } from "../rate-limit/unmetered.ts";
+
+/** Whether the route this request matched is exempt (src/rate-limit/unmetered.ts says which). */
+function unmetered(c: Context<AppEnv>): boolean {
+  const endpoint = matchedRoutes(c).findLast((route) => route.method !== "ALL");
+  return endpoint !== undefined && isUnmetered(endpoint.method, endpoint.path);
+}
 
 /**
  * Charges every request to its client address's general budget (authenticated requests are
  * charged to the account as well, by the auth middleware), then reports each budget that
- * applied in `RateLimit-Policy` / `RateLimit` on the response. CORS preflights are free.
+ * applied in `RateLimit-Policy` / `RateLimit` on the response. CORS preflights are free,
+ * and so are the unmetered operations (liveness), which then carry no RateLimit headers.
  */
 export function rateLimits(): MiddlewareHandler<AppEnv> {
   return async function rateLimitMiddleware(c, next) {
-    if (c.req.method !== "OPTIONS") await spendBudget(c, "client", clientKey(c));
+    if (c.req.method === "OPTIONS" || unmetered(c)) return next();
+    await spendBudget(c, "client", clientKey(c));
     await next();
     // Set on the response in place, as the other layers do: `c.header` on a finished
     // response copies the whole Response first, once per call.

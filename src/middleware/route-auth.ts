@@ -36,7 +36,7 @@ type ConfiguredAccess = "public" | "admin" | "off";
 export function configuredAccess(pick: (config: AppConfig) => ConfiguredAccess) {
   const admin = requireAdmin();
   const middleware: MiddlewareHandler<AppEnv> = async function configuredAccessMiddleware(c, next) {
-    const access = pick(c.var.config);
+    const access = pick(c.get("config"));
     if (access === "off") {
       throw new ApiError("not-found", { detail: "This endpoint is disabled in this environment." });
     }

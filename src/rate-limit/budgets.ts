@@ -79,7 +79,7 @@ function countLocally(key: string): number {
  * (and is logged): an outage of the limiter must not take the API down with it.
  */
 export async function spendBudget(c: Context<AppEnv>, name: BudgetName, subject: string): Promise<void> {
-  const { limit, period } = c.var.config.rateLimitBudgets[name];
+  const { limit, period } = c.get("config").rateLimitBudgets[name];
   const now = Date.now() / 1000;
   const epoch = Math.floor(now / period);
   const resetSeconds = Math.max(1, Math.ceil((epoch + 1) * period - now));
@@ -88,13 +88,13 @@ export async function spendBudget(c: Context<AppEnv>, name: BudgetName, subject:
     const binding = c.env[BUDGETS[name].binding] as RateLimit | undefined;
     if (binding) ({ success } = await binding.limit({ key: `${name}:${subject}` }));
   } catch (error) {
-    c.var.log?.error("error", "rate_limiter.unavailable", { budget: name, error });
+    c.get("log")?.error("error", "rate_limiter.unavailable", { budget: name, error });
   }
   const used = countLocally(`${name}:${subject}:${epoch}`);
   const remaining = success ? Math.max(0, limit - used) : 0;
   recordApplied(c, { name, limit, windowSeconds: period, remaining, resetSeconds });
   if (success) return;
-  c.var.log?.warn("security", "rate_limit.exceeded", { rules: [name] });
+  c.get("log")?.warn("security", "rate_limit.exceeded", { rules: [name] });
   throw new ApiError("rate-limited", {
     detail: `Too many requests (${name} budget: ${limit} per ${period} s); retry in ${resetSeconds} s.`,
     headers: { "Retry-After": String(resetSeconds), ...rateLimitHeaders(appliedBudgets(c)) },

@@ -1,8 +1,10 @@
+import { isUnmetered } from "./unmetered.ts";
+
 /**
- * Every operation is rate-limited (README "Rate limits"), so the OpenAPI document declares,
- * on every operation, the 429 with `Retry-After` and the IETF `RateLimit-Policy` /
- * `RateLimit` headers on its successful responses. Done once over the generated document
- * rather than in each route, so a new route cannot forget it.
+ * Every operation but the unmetered ones (unmetered.ts) is rate-limited (README "Rate
+ * limits"), so the OpenAPI document declares, on each of them, the 429 with `Retry-After`
+ * and the IETF `RateLimit-Policy` / `RateLimit` headers on its successful responses. Done
+ * once over the generated document rather than in each route, so a new route cannot forget it.
  */
 const HEADERS = {
   "RateLimit-Policy": {
@@ -39,8 +41,9 @@ export function declareRateLimits<T extends object>(document: T): T {
   doc.components ??= {};
   doc.components.headers = { ...doc.components.headers, ...HEADERS };
   const problem = { $ref: "#/components/schemas/Problem" };
-  for (const operations of Object.values(doc.paths ?? {})) {
-    for (const operation of Object.values(operations)) {
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (isUnmetered(method, path.replace(/\{(\w+)\}/g, ":$1"))) continue;
       operation.responses ??= {};
       const responses = operation.responses;
       responses["429"] ??= {

@@ -23,6 +23,9 @@ beforeAll(async () => {
 /** Operations that read or write PostgreSQL (everything but liveness, GitHub and stats). */
 const DATABASE_BACKED = /^\/(notes|trash|tags|polls|auth|me|admin|health\/ready)(\/|$)/;
 
+/** Charged to no request budget (src/rate-limit/unmetered.ts): no 429, no RateLimit headers. */
+const UNMETERED = ["GET /health"];
+
 const headersOf = (operation: Operation, status: string) =>
   Object.keys(operation.responses[status]?.headers ?? {}).map((name) => name.toLowerCase());
 const parameterNames = (operation: Operation, where: string) =>
@@ -68,6 +71,7 @@ describe("the OpenAPI document describes the whole contract", () => {
   it("declares the headers each status carries", () => {
     const missing: string[] = [];
     for (const { label, operation } of operations) {
+      const metered = !UNMETERED.includes(label);
       for (const status of Object.keys(operation.responses)) {
         const headers = headersOf(operation, status);
         const need = (header: string) => {
@@ -77,11 +81,23 @@ describe("the OpenAPI document describes the whole contract", () => {
         if (status === "429" || status === "503") need("retry-after");
         if (status === "405") need("allow");
         if (status === "304" || status === "412") need("etag");
-        if (status.startsWith("2")) need("ratelimit");
+        if (status.startsWith("2") && metered) need("ratelimit");
       }
+      if (metered && !operation.responses["429"]) missing.push(`${label}: no 429`);
       if (!operation.responses["406"]) missing.push(`${label}: no 406`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it("declares no rate limit on the unmetered operations, which send none", () => {
+    for (const label of UNMETERED) {
+      const op = operations.find((candidate) => candidate.label === label);
+      expect(op, label).toBeDefined();
+      const responses = op?.operation.responses ?? {};
+      expect(responses["429"], label).toBeUndefined();
+      for (const status of Object.keys(responses))
+        expect(headersOf(op?.operation as Operation, status)).not.toContain("ratelimit");
+    }
   });
 
   it("declares the headers of the routes that send them", () => {

@@ -31,12 +31,39 @@ describe("request ids", () => {
 });
 
 describe("default headers", () => {
-  it("sets secure headers and a locked-down CSP on API responses", async () => {
-    const response = await api("/health");
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.get("strict-transport-security")).toContain("max-age=");
-    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
-    expect(response.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+  it("sets secure headers and a locked-down CSP on API responses, errors included", async () => {
+    // The exact set hono's secureHeaders() sent before the constant list replaced it.
+    const expected = {
+      "cross-origin-resource-policy": "same-origin",
+      "cross-origin-opener-policy": "same-origin",
+      "origin-agent-cluster": "?1",
+      "referrer-policy": "no-referrer",
+      "strict-transport-security": "max-age=15552000; includeSubDomains",
+      "x-content-type-options": "nosniff",
+      "x-dns-prefetch-control": "off",
+      "x-download-options": "noopen",
+      "x-frame-options": "SAMEORIGIN",
+      "x-permitted-cross-domain-policies": "none",
+      "x-xss-protection": "0",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    };
+    for (const response of [await api("/health"), await api("/nowhere")]) {
+      const sent = Object.fromEntries(
+        Object.keys(expected).map((name) => [name, response.headers.get(name)]),
+      );
+      expect(sent).toEqual(expected);
+    }
+  });
+
+  it("never replaces a security header the handler set itself", async () => {
+    const docs = await api("/docs");
+    expect(docs.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(docs.headers.get("x-content-type-options")).toBe("nosniff");
+    const page = await api("/status");
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
+    expect(page.headers.get("content-security-policy")).not.toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
   });
 
   it("answers CORS preflight with the allowed headers", async () => {

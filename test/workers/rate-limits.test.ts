@@ -52,7 +52,7 @@ function voterUnderTightBudget() {
 
 describe("RateLimit headers", () => {
   it("an anonymous request reports the client budget; an authenticated one adds the account", async () => {
-    const anonymous = await api("/health", { headers: { "CF-Connecting-IP": randomIp() } });
+    const anonymous = await api("/health/ready", { headers: { "CF-Connecting-IP": randomIp() } });
     expect(anonymous.headers.get("ratelimit-policy")).toBe('"client";q=100000;w=60');
     expect(anonymous.headers.get("ratelimit")).toMatch(/^"client";r=\d+;t=\d+$/);
     const user = await registerUser();
@@ -78,9 +78,29 @@ describe("budgets answer 429 with Retry-After", () => {
   it("per client address, on any route; another address is unaffected", async () => {
     const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
     const ip = randomIp();
-    const { limited } = await untilLimited(() => call("/health", { headers: { "CF-Connecting-IP": ip } }));
+    const { limited } = await untilLimited(() =>
+      call("/health/ready", { headers: { "CF-Connecting-IP": ip } }),
+    );
     await expectBudget429(limited, "client");
-    expect((await call("/health", { headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(200);
+    expect((await call("/health/ready", { headers: { "CF-Connecting-IP": randomIp() } })).status).toBe(200);
+  });
+
+  it("liveness (GET /health) spends no budget: it answers while the address is limited elsewhere", async () => {
+    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
+    const ip = randomIp();
+    const from = { headers: { "CF-Connecting-IP": ip } };
+    // More liveness probes than two windows' budgets hold: none is charged, so the budget is intact...
+    for (let i = 0; i < 8; i += 1) {
+      const health = await call("/health", from);
+      expect(health.status).toBe(200);
+      expect(health.headers.get("ratelimit-policy")).toBeNull();
+    }
+    expect((await call("/health/ready", from)).status).toBe(200);
+    // ...and once the address is limited on every other route, liveness still answers.
+    const { limited } = await untilLimited(() => call("/health/ready", from));
+    await expectBudget429(limited, "client");
+    expect((await call("/health", from)).status).toBe(200);
+    expect((await call("/health", { ...from, method: "HEAD" })).status).toBe(200);
   });
 
   it("per account, whatever address the requests come from", async () => {
