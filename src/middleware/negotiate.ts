@@ -58,7 +58,9 @@ const WRITE_ANSWERS = ["application/json", "application/problem+json", "text/htm
 export function negotiate(): MiddlewareHandler<AppEnv> {
   return async function negotiateMiddleware(c, next) {
     const header = c.req.header("Accept");
-    if (!header?.trim() || c.req.header("Upgrade")) return next();
+    // No exemption for `Upgrade`: a WebSocket handshake is answered 101, which the read check
+    // below never inspects, and any other request must not skip the write check by naming one.
+    if (!header?.trim()) return next();
     const ranges = parseAccept(header);
     const read = c.req.method === "GET" || c.req.method === "HEAD";
     if (!read && !WRITE_ANSWERS.some((type) => accepts(ranges, type))) throw notAcceptable();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
+import { subscribeLive } from "../helpers/live.ts";
 import { noteClient } from "../helpers/notes.ts";
 import { createPoll, twoQuestions } from "../helpers/polls.ts";
 
@@ -38,6 +39,24 @@ describe("content negotiation", () => {
     await expectProblem(refused, 406, "not-acceptable");
     const list = await notes.list(`q=${encodeURIComponent(title)}`);
     expect(list.total).toBe(0);
+  });
+
+  it("does not let an Upgrade header skip the check: only a GET WebSocket handshake is exempt", async () => {
+    const notes = await noteClient();
+    const title = `never-${crypto.randomUUID()}`;
+    for (const upgrade of ["h2c", "websocket"]) {
+      const headers = { Accept: "application/xml", Upgrade: upgrade, Connection: "Upgrade" };
+      const refused = await notes.send("POST", "/notes", { title }, headers);
+      await expectProblem(refused, 406, "not-acceptable");
+    }
+    expect((await notes.list(`q=${encodeURIComponent(title)}`)).total).toBe(0);
+    const read = await api("/health", { headers: { Accept: "image/png", Upgrade: "h2c" } });
+    await expectProblem(read, 406, "not-acceptable");
+    // The real handshake is still answered 101, whatever its Accept says.
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions({ results_visibility: "always" }));
+    const live = await subscribeLive(poll.id, { Accept: "text/csv" });
+    live.socket.close();
   });
 
   it("lets the CSV export and the HTML pages answer in their own types", async () => {
