@@ -69,12 +69,28 @@ export function negotiate(): MiddlewareHandler<AppEnv> {
     const produced = c.res.headers.get("Content-Type")?.split(";")[0]?.trim();
     if (produced && !accepts(ranges, produced)) {
       await c.res.body?.cancel();
-      throw notAcceptable(produced);
+      const kept = keptOnRefusal(c.res.headers);
+      // Dropped, not just replaced: Hono copies the old response's headers onto an error
+      // response, so the 406 would carry the refused representation's ETag, Set-Cookie,
+      // Content-Disposition and Cache-Control (`public, max-age=300` on /openapi.json made
+      // the 406 storable by shared caches, which do not key on Accept).
+      c.res = undefined;
+      throw notAcceptable(produced, kept);
     }
   };
 }
 
-function notAcceptable(produced?: string): ApiError {
+/** What a refused read's answer still says: the budgets spent on it, and that it varied on Accept. */
+function keptOnRefusal(refused: Headers): Record<string, string> {
+  const kept: Record<string, string> = { Vary: "Accept" };
+  for (const [name, value] of refused) if (name.startsWith("ratelimit")) kept[name] = value;
+  return kept;
+}
+
+function notAcceptable(produced?: string, headers?: Record<string, string>): ApiError {
   const offer = produced ? `This resource is ${produced}` : "This API answers writes with application/json";
-  return new ApiError("not-acceptable", { detail: `${offer}; the request's Accept admits none of it.` });
+  return new ApiError("not-acceptable", {
+    detail: `${offer}; the request's Accept admits none of it.`,
+    headers,
+  });
 }

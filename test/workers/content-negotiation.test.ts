@@ -59,6 +59,24 @@ describe("content negotiation", () => {
     live.socket.close();
   });
 
+  it("sends none of the refused representation's headers on a 406 (no shared-cache lifetime, ETag, cookie or file name)", async () => {
+    const document = await api("/openapi.json", { headers: { Accept: "text/html" } });
+    expect(document.headers.get("cache-control")).toBe("no-store");
+    expect(document.headers.get("vary")).toMatch(/\bAccept\b/);
+    expect(document.headers.get("ratelimit")).toBeTruthy();
+    await expectProblem(document, 406, "not-acceptable");
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions({ voters: "anonymous" }));
+    const page = await api(`/polls/${poll.id}`, { headers: { Accept: "text/csv" } });
+    for (const name of ["etag", "set-cookie"]) expect(page.headers.get(name), name).toBeNull();
+    await expectProblem(page, 406, "not-acceptable");
+    const csv = await api(`/polls/${poll.id}/results.csv`, {
+      headers: { ...bearer(owner.tokens.access_token), Accept: "application/json" },
+    });
+    for (const name of ["etag", "content-disposition"]) expect(csv.headers.get(name), name).toBeNull();
+    await expectProblem(csv, 406, "not-acceptable");
+  });
+
   it("lets the CSV export and the HTML pages answer in their own types", async () => {
     const owner = await registerUser();
     const poll = await createPoll(owner, twoQuestions());
