@@ -4833,7 +4833,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5004,7 +5004,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5168,7 +5168,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5343,7 +5343,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5972,7 +5972,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
