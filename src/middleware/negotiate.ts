@@ -43,8 +43,12 @@ export function accepts(ranges: MediaRange[], mediaType: string): boolean {
   return (best?.q ?? 0) > 0;
 }
 
-/** What a state-changing request can be answered with: JSON, or the poll page's HTML form post. */
-const WRITE_ANSWERS = ["application/json", "application/problem+json", "text/html"];
+/**
+ * What a state-changing request is answered with when it succeeds: JSON. (Its errors are
+ * problem+json whatever `Accept` says, so admitting only those is no reason to write; the
+ * poll page's form post is answered by a bodiless 303, and a browser's Accept ends in `*\/*`.)
+ */
+const WRITE_ANSWER = "application/json";
 
 /**
  * Content negotiation (RFC 9110 §15.5.7): a client whose `Accept` admits nothing this
@@ -63,7 +67,7 @@ export function negotiate(): MiddlewareHandler<AppEnv> {
     if (!header?.trim()) return next();
     const ranges = parseAccept(header);
     const read = c.req.method === "GET" || c.req.method === "HEAD";
-    if (!read && !WRITE_ANSWERS.some((type) => accepts(ranges, type))) throw notAcceptable();
+    if (!read && !accepts(ranges, WRITE_ANSWER)) throw notAcceptable();
     await next();
     if (!read || c.res.status < 200 || c.res.status >= 300 || c.res.status === 204) return;
     const produced = c.res.headers.get("Content-Type")?.split(";")[0]?.trim();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { api, apiJson, expectProblem } from "../helpers/api.ts";
-import { bearer, registerUser } from "../helpers/auth.ts";
+import { api, apiJson, expectProblem, ORIGIN } from "../helpers/api.ts";
+import { bearer, randomIp, registerUser } from "../helpers/auth.ts";
 import { subscribeLive } from "../helpers/live.ts";
 import { noteClient } from "../helpers/notes.ts";
-import { createPoll, twoQuestions } from "../helpers/polls.ts";
+import { answersFor, createPoll, twoQuestions } from "../helpers/polls.ts";
 
 /** Content negotiation (406) and the one JSON media-type policy the document states. */
 
@@ -39,6 +39,40 @@ describe("content negotiation", () => {
     await expectProblem(refused, 406, "not-acceptable");
     const list = await notes.list(`q=${encodeURIComponent(title)}`);
     expect(list.total).toBe(0);
+  });
+
+  it("refuses a JSON write whose Accept admits only HTML or problem+json, before it happens", async () => {
+    const notes = await noteClient();
+    const title = `never-${crypto.randomUUID()}`;
+    for (const accept of [
+      "text/html",
+      "text/*",
+      "application/problem+json",
+      "application/json;q=0, text/html",
+    ]) {
+      const refused = await notes.send("POST", "/notes", { title }, { Accept: accept });
+      await expectProblem(refused, 406, "not-acceptable");
+    }
+    expect((await notes.list(`q=${encodeURIComponent(title)}`)).total).toBe(0);
+    // A browser's own form post (its navigation Accept ends in */*) still votes and is redirected.
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions({ voters: "anonymous" }));
+    const fields = new URLSearchParams(
+      answersFor(poll).answers.map((a) => [`q.${a.question_id}`, a.choice_ids[0] ?? ""]),
+    );
+    const form = await api(`/polls/${poll.id}/ballot`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        Origin: ORIGIN,
+        "CF-Connecting-IP": randomIp(),
+      },
+      body: fields,
+      redirect: "manual",
+    });
+    expect(form.status).toBe(303);
+    expect(form.headers.get("location")).toBe(`/p/${poll.id}?outcome=voted#results`);
   });
 
   it("does not let an Upgrade header skip the check: only a GET WebSocket handshake is exempt", async () => {
