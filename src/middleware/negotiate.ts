@@ -22,13 +22,16 @@ export function parseAccept(header: string): MediaRange[] {
   return ranges;
 }
 
-/**
- * Whether `mediaType` is acceptable: the most specific range that matches it decides, so
- * `application/json;q=0, *\/*` refuses JSON while accepting the rest.
- */
-export function accepts(ranges: MediaRange[], mediaType: string): boolean {
+/** How much `ranges` want `mediaType`: the weight of the most specific range that matches it. */
+export interface Preference {
+  q: number;
+  /** 2 for the exact type, 1 for `type/*`, 0 for `*\/*`, -1 when nothing matches. */
+  specificity: number;
+}
+
+export function preference(ranges: MediaRange[], mediaType: string): Preference {
   const [type, subtype] = mediaType.toLowerCase().split("/");
-  let best: { specificity: number; q: number } | undefined;
+  let best: Preference = { q: 0, specificity: -1 };
   for (const range of ranges) {
     const specificity =
       range.type === type && range.subtype === subtype
@@ -38,9 +41,32 @@ export function accepts(ranges: MediaRange[], mediaType: string): boolean {
           : range.type === "*" && range.subtype === "*"
             ? 0
             : -1;
-    if (specificity >= 0 && (!best || specificity > best.specificity)) best = { specificity, q: range.q };
+    if (specificity > best.specificity) best = { specificity, q: range.q };
   }
-  return (best?.q ?? 0) > 0;
+  return best;
+}
+
+/**
+ * Whether `mediaType` is acceptable: the most specific range that matches it decides, so
+ * `application/json;q=0, *\/*` refuses JSON while accepting the rest.
+ */
+export function accepts(ranges: MediaRange[], mediaType: string): boolean {
+  return preference(ranges, mediaType).q > 0;
+}
+
+/**
+ * Which of two representations to send (RFC 9110 §12.5.1): the higher weight; on equal
+ * weights the one the client named more specifically (`text/csv, *\/*` asks for CSV); else
+ * the first. Choosing by the same rules the middleware checks by means a route never
+ * picks a type that is then refused with 406 while the other one was acceptable.
+ */
+export function preferred(acceptHeader: string | undefined, first: string, second: string): string {
+  if (!acceptHeader?.trim()) return first;
+  const ranges = parseAccept(acceptHeader);
+  const a = preference(ranges, first);
+  const b = preference(ranges, second);
+  if (b.q > a.q || (b.q === a.q && b.q > 0 && b.specificity > a.specificity)) return second;
+  return first;
 }
 
 /**

@@ -111,6 +111,26 @@ describe("content negotiation", () => {
     await expectProblem(csv, 406, "not-acceptable");
   });
 
+  it("picks the results' representation by the Accept weights, so it never picks the one it then refuses", async () => {
+    const owner = await registerUser();
+    const poll = await createPoll(owner, twoQuestions());
+    const auth = bearer(owner.tokens.access_token);
+    for (const [accept, type] of [
+      ["application/json;q=0, text/csv", "text/csv"],
+      ["text/csv;q=0, */*", "application/json"],
+      ["text/csv, application/json;q=0.5", "text/csv"],
+      ["text/csv;q=0.5, application/json", "application/json"],
+      ["text/csv, */*", "text/csv"],
+      ["text/csv, application/json", "application/json"],
+      ["*/*", "application/json"],
+    ] as const) {
+      const response = await api(`/polls/${poll.id}/results`, { headers: { ...auth, Accept: accept } });
+      expect(response.status, accept).toBe(200);
+      expect(response.headers.get("content-type")?.split(";")[0], accept).toBe(type);
+      await response.body?.cancel();
+    }
+  });
+
   it("lets the CSV export and the HTML pages answer in their own types", async () => {
     const owner = await registerUser();
     const poll = await createPoll(owner, twoQuestions());
