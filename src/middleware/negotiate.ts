@@ -13,7 +13,9 @@ export function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const entry of header.split(",")) {
     const [range = "", ...parameters] = entry.split(";");
-    const [type, subtype] = range.trim().toLowerCase().split("/");
+    // A bare `*` (sent by some HTTP libraries) can only mean `*/*`.
+    const name = range.trim() === "*" ? "*/*" : range.trim().toLowerCase();
+    const [type, subtype] = name.split("/");
     if (!type || !subtype) continue;
     const weight = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("q="));
     const q = weight === undefined ? 1 : Number(weight.slice(2));
@@ -61,8 +63,8 @@ export function accepts(ranges: MediaRange[], mediaType: string): boolean {
  * picks a type that is then refused with 406 while the other one was acceptable.
  */
 export function preferred(acceptHeader: string | undefined, first: string, second: string): string {
-  if (!acceptHeader?.trim()) return first;
-  const ranges = parseAccept(acceptHeader);
+  const ranges = parseAccept(acceptHeader ?? "");
+  if (ranges.length === 0) return first;
   const a = preference(ranges, first);
   const b = preference(ranges, second);
   if (b.q > a.q || (b.q === a.q && b.q > 0 && b.specificity > a.specificity)) return second;
@@ -92,6 +94,8 @@ export function negotiate(): MiddlewareHandler<AppEnv> {
     // below never inspects, and any other request must not skip the write check by naming one.
     if (!header?.trim()) return next();
     const ranges = parseAccept(header);
+    // A header with no valid media range says nothing; RFC 9110 §12.5.1 lets us disregard it.
+    if (ranges.length === 0) return next();
     const read = c.req.method === "GET" || c.req.method === "HEAD";
     if (!read && !accepts(ranges, WRITE_ANSWER)) throw notAcceptable();
     await next();

@@ -32,6 +32,23 @@ describe("content negotiation", () => {
     }
   });
 
+  it("disregards an Accept with no valid media range (RFC 9110 §12.5.1) and reads a bare * as */*", async () => {
+    const notes = await noteClient();
+    for (const accept of ["*", "json", "text", ";q=1"]) {
+      const read = await api("/health", { headers: { Accept: accept } });
+      expect(read.status, accept).toBe(200);
+      await read.body?.cancel();
+      const write = await notes.send("POST", "/notes", { title: "any accept" }, { Accept: accept });
+      expect(write.status, accept).toBe(201);
+      await write.body?.cancel();
+    }
+    await expectProblem(
+      await api("/health", { headers: { Accept: "text/csv, junk" } }),
+      406,
+      "not-acceptable",
+    );
+  });
+
   it("refuses a write before it happens, so a 406 creates nothing", async () => {
     const notes = await noteClient();
     const title = `never-${crypto.randomUUID()}`;
