@@ -4818,7 +4818,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -4989,7 +4989,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5153,7 +5153,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5328,7 +5328,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };
@@ -5957,7 +5957,7 @@ export interface operations {
                 id: string;
             };
             cookie?: {
-                /** @description Set by this API on anonymous polls; marks the browser as one voter. */
+                /** @description Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue (altered, or longer than this) is treated as forged. */
                 dh_voter?: string;
             };
         };

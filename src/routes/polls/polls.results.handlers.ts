@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
+import { preferred } from "../../middleware/negotiate.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
 import { loadPoll, notModified } from "./polls.handlers.ts";
@@ -31,9 +32,8 @@ async function csvResponse(c: Context<AppEnv>, id: string, csv: string) {
 export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const data = await visibleResults(c, id);
-  const accept = c.req.header("Accept") ?? "";
   c.header("Vary", "Accept");
-  if (/\btext\/csv\b/i.test(accept) && !/application\/json/i.test(accept))
+  if (preferred(c.req.header("Accept"), "application/json", "text/csv") === "text/csv")
     return csvResponse(c, id, resultsCsv(data));
   if (await notModified(c, JSON.stringify(data))) return c.body(null, 304);
   return c.json(data, 200);

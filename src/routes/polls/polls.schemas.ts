@@ -217,15 +217,22 @@ export const ResultsCsvSchema = z
   .openapi("PollResultsCsv", { description: "CSV (RFC 4180, UTF-8 with BOM): one row per choice." });
 
 /**
- * The `dh_voter` cookie the server sets (`<id>.<signature>`, 66 characters). Clients only
- * send back what they were given; anything longer is refused before it is parsed.
+ * The `dh_voter` cookie the server sets (`<id>.<signature>`, 66 characters). It is ours, not
+ * the client's input: a value this API did not issue (an over-long one included) is a
+ * forgery, which the vote answers with `invalid-voter-cookie` and a fresh cookie and the
+ * reads ignore (polls.voter.ts). So the bound is published but not checked here, where a
+ * longer value would be a 422 on every route that reads the cookie.
  */
 export const VoterCookieSchema = z.object({
   dh_voter: z
     .string()
-    .max(128)
     .optional()
-    .openapi({ description: "Set by this API on anonymous polls; marks the browser as one voter." }),
+    .openapi({
+      maxLength: 128,
+      description:
+        "Set by this API on anonymous polls; marks the browser as one voter. A value it did not issue " +
+        "(altered, or longer than this) is treated as forged.",
+    }),
 });
 
 export const BallotSchema = z.object({ ballot_id: z.uuid(), poll_id: z.uuid() }).openapi("Ballot");
