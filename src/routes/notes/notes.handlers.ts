@@ -7,7 +7,7 @@ import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { authedCaller } from "../../middleware/auth.ts";
-import { listNotes, type NotesPosition, resolveOrder } from "./notes.list.ts";
+import { listNotes, type NotesPosition, type ResolvedOrder, resolveOrder } from "./notes.list.ts";
 import type * as routes from "./notes.routes.ts";
 import type { ListNotesQuery, Note } from "./notes.schemas.ts";
 import { guardedSearch } from "./notes.search-guard.ts";
@@ -150,9 +150,9 @@ export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => 
 };
 
 /** Everything but the cursor and limit: a cursor is only valid for the query it came from. */
-function cursorScope(userId: string, query: ListNotesQuery) {
+function cursorScope(userId: string, query: ListNotesQuery, order: ResolvedOrder) {
   const { cursor: _cursor, limit: _limit, ...shape } = query;
-  return { userId, ...shape, ...resolveOrder(query) };
+  return { userId, ...shape, ...order };
 }
 
 export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
@@ -161,7 +161,7 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
   const userId = authedCaller(c).userId;
   const cursor = {
     secret: requireSigningKeys(c.var.config).cursor,
-    scope: cursorScope(userId, query),
+    scope: cursorScope(userId, query, order),
     cursor: query.cursor,
   };
   const { page, next_cursor } = await paginate(c, cursor, (after?: NotesPosition) => {
