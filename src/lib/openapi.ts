@@ -30,12 +30,12 @@ const problem = (description: string) => ({
   content: { "application/problem+json": { schema: ProblemSchema } },
 });
 
-const retryAfter = {
-  "Retry-After": {
-    description: "Seconds to wait before retrying.",
-    schema: { type: "integer" as const, minimum: 1 },
-  },
+/** `Retry-After` as every 429 and 503 declares it. */
+export const retryAfterHeader = {
+  description: "Seconds to wait before retrying.",
+  schema: { type: "integer" as const, minimum: 1 },
 };
+const retryAfter = { "Retry-After": retryAfterHeader };
 
 /**
  * Responses any route can produce, spread into each route so the OpenAPI document
@@ -80,3 +80,37 @@ export const unavailableResponse = unavailableProblem(
 /** The errors of an operation that reads or writes PostgreSQL: the common ones plus its 503. */
 export const databaseErrorResponses = { ...commonErrorResponses, ...unavailableResponse };
 export { problem as problemResponseSpec };
+
+/** A response of a generated document, as the whole-document declarations below touch it. */
+export interface DocumentResponse {
+  description?: string;
+  headers?: Record<string, unknown>;
+  content?: Record<string, unknown>;
+}
+interface GeneratedDocument {
+  paths?: Record<string, Record<string, { responses?: Record<string, DocumentResponse> }>>;
+  components?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The one walk behind every declaration made over the whole generated document rather than
+ * in each route (so a new route cannot forget it: X-Request-Id, the rate limits): adds
+ * `headers` to the reusable headers, then hands each operation's path (`/notes/{id}`),
+ * method and responses to `declare`.
+ */
+export function declareOverDocument<T extends object>(
+  document: T,
+  headers: Record<string, unknown>,
+  declare: (path: string, method: string, responses: Record<string, DocumentResponse>) => void,
+): T {
+  const doc = document as GeneratedDocument;
+  doc.components ??= {};
+  doc.components.headers = { ...doc.components.headers, ...headers };
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations)) {
+      operation.responses ??= {};
+      declare(path, method, operation.responses);
+    }
+  }
+  return document;
+}

@@ -1,3 +1,4 @@
+import { declareOverDocument, retryAfterHeader } from "../lib/openapi.ts";
 import { isUnmetered } from "./unmetered.ts";
 
 /**
@@ -17,50 +18,29 @@ const HEADERS = {
       'What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate (counted per isolate).',
     schema: { type: "string" },
   },
-  "Retry-After": {
-    description: "Seconds to wait before retrying.",
-    schema: { type: "integer", minimum: 1 },
-  },
+  "Retry-After": retryAfterHeader,
 };
 
 const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
 const rateLimitHeaderRefs = { "RateLimit-Policy": ref("RateLimit-Policy"), RateLimit: ref("RateLimit") };
 
-interface Response {
-  description?: string;
-  headers?: Record<string, unknown>;
-  content?: Record<string, unknown>;
-}
-interface Document {
-  paths?: Record<string, Record<string, { responses?: Record<string, Response> }>>;
-  components?: Record<string, Record<string, unknown>>;
-}
-
 export function declareRateLimits<T extends object>(document: T): T {
-  const doc = document as Document;
-  doc.components ??= {};
-  doc.components.headers = { ...doc.components.headers, ...HEADERS };
   const problem = { $ref: "#/components/schemas/Problem" };
-  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
-    for (const [method, operation] of Object.entries(operations)) {
-      if (isUnmetered(method, path.replace(/\{(\w+)\}/g, ":$1"))) continue;
-      operation.responses ??= {};
-      const responses = operation.responses;
-      responses["429"] ??= {
-        description: "A rate limit budget is spent; see `Retry-After`.",
-        content: { "application/problem+json": { schema: problem } },
-      };
-      for (const [status, response] of Object.entries(responses)) {
-        if (status.startsWith("2")) response.headers = { ...response.headers, ...rateLimitHeaderRefs };
-        if (status === "429") {
-          response.headers = {
-            ...response.headers,
-            "Retry-After": ref("Retry-After"),
-            ...rateLimitHeaderRefs,
-          };
-        }
+  return declareOverDocument(document, HEADERS, (path, method, responses) => {
+    if (isUnmetered(method, path.replace(/\{(\w+)\}/g, ":$1"))) return;
+    responses["429"] ??= {
+      description: "A rate limit budget is spent; see `Retry-After`.",
+      content: { "application/problem+json": { schema: problem } },
+    };
+    for (const [status, response] of Object.entries(responses)) {
+      if (status.startsWith("2")) response.headers = { ...response.headers, ...rateLimitHeaderRefs };
+      if (status === "429") {
+        response.headers = {
+          ...response.headers,
+          "Retry-After": ref("Retry-After"),
+          ...rateLimitHeaderRefs,
+        };
       }
     }
-  }
-  return document;
+  });
 }

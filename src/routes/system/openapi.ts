@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { declareOverDocument } from "../../lib/openapi.ts";
 import { REQUEST_ID_HEADER } from "../../middleware/request-id.ts";
 import { declareRateLimits } from "../../rate-limit/openapi.ts";
 import { API_VERSION } from "../../version.ts";
@@ -46,38 +47,22 @@ const INFO = {
  */
 const SERVERS = [{ url: "/", description: "The host serving this document." }];
 
-interface Document {
-  paths?: Record<
-    string,
-    Record<string, { responses?: Record<string, { headers?: Record<string, unknown> }> }>
-  >;
-  components?: Record<string, Record<string, unknown>>;
-}
-
 /**
  * `X-Request-Id` is on every response (request-id middleware), errors included: declared
  * once over the whole document, as the rate-limit headers are, so no route can omit it.
  */
 function declareRequestId<T extends object>(document: T): T {
-  const doc = document as Document;
-  doc.components ??= {};
-  doc.components.headers = {
-    ...doc.components.headers,
-    [REQUEST_ID_HEADER]: {
-      description:
-        "This request's id (the caller's own when it sent a sane one); quote it when reporting a problem.",
-      schema: { type: "string", maxLength: 128 },
-    },
+  const header = {
+    description:
+      "This request's id (the caller's own when it sent a sane one); quote it when reporting a problem.",
+    schema: { type: "string", maxLength: 128 },
   };
   const ref = { $ref: `#/components/headers/${REQUEST_ID_HEADER}` };
-  for (const operations of Object.values(doc.paths ?? {})) {
-    for (const operation of Object.values(operations)) {
-      for (const response of Object.values(operation.responses ?? {})) {
-        response.headers = { ...response.headers, [REQUEST_ID_HEADER]: ref };
-      }
+  return declareOverDocument(document, { [REQUEST_ID_HEADER]: header }, (_path, _method, responses) => {
+    for (const response of Object.values(responses)) {
+      response.headers = { ...response.headers, [REQUEST_ID_HEADER]: ref };
     }
-  }
-  return document;
+  });
 }
 
 /** UTF-8 bytes of a JSON document, as the ArrayBuffer a Response can send without re-encoding. */
