@@ -1,4 +1,4 @@
-import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
+import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson } from "./api.ts";
 
 let counter = 0;
@@ -41,6 +41,14 @@ export async function registerUser(email = uniqueEmail(), password = GOOD_PASSWO
   if (response.status !== 201)
     throw new Error(`register failed: ${response.status} ${await response.text()}`);
   return { email, password, ip, tokens: (await response.json()) as TokenResponse };
+}
+
+/** A new API key of `user`, made with its session token; the secret `key` is in the answer. */
+export async function createApiKey(user: TestUser, name: string): Promise<CreatedApiKey> {
+  const response = await apiJson("/auth/api-keys", "POST", { name }, bearer(user.tokens.access_token));
+  if (response.status !== 201)
+    throw new Error(`API key creation failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreatedApiKey;
 }
 
 export async function login(email: string, password: string, ip = randomIp()): Promise<Response> {

@@ -3,9 +3,18 @@ import { sql } from "drizzle-orm";
 import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { sha256 } from "../../src/lib/crypto.ts";
-import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
+import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import { adminTokens, bearer, GOOD_PASSWORD, getAs, login, randomIp, registerUser } from "../helpers/auth.ts";
+import {
+  adminTokens,
+  bearer,
+  createApiKey,
+  GOOD_PASSWORD,
+  getAs,
+  login,
+  randomIp,
+  registerUser,
+} from "../helpers/auth.ts";
 import { runSql } from "../helpers/db.ts";
 import { ownerWithPoll, twoQuestions } from "../helpers/polls.ts";
 
@@ -192,12 +201,8 @@ describe("token hygiene", () => {
 
   it("an API key may revoke itself but not a sibling key", async () => {
     const user = await registerUser();
-    const create = async (name: string) =>
-      (await (
-        await apiJson("/auth/api-keys", "POST", { name }, bearer(user.tokens.access_token))
-      ).json()) as CreatedApiKey;
-    const first = await create("first");
-    const second = await create("second");
+    const first = await createApiKey(user, "first");
+    const second = await createApiKey(user, "second");
     const revoke = (id: string, token: string) =>
       api(`/auth/api-keys/${id}`, { method: "DELETE", headers: bearer(token) });
     await expectProblem(await revoke(second.id, first.key), 403, "forbidden");
@@ -208,9 +213,7 @@ describe("token hygiene", () => {
 
   it("expired keys are not listed as active", async () => {
     const user = await registerUser();
-    const created = (await (
-      await apiJson("/auth/api-keys", "POST", { name: "soon" }, bearer(user.tokens.access_token))
-    ).json()) as CreatedApiKey;
+    const created = await createApiKey(user, "soon");
     await runSql(sql`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE id = ${created.id}`);
     const listed = (await (await getAs("/auth/api-keys", user.tokens.access_token)).json()) as {
       items: Array<{ id: string }>;

@@ -4,6 +4,7 @@ import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import {
   adminTokens,
   bearer,
+  createApiKey,
   GOOD_PASSWORD,
   getAs,
   login,
@@ -186,8 +187,7 @@ describe("admin", () => {
   it("disabling a user stops their API keys and refresh tokens at once; enabling does not revive them", async () => {
     const admin = await adminTokens();
     const user = await registerUser();
-    const created = await apiJson("/auth/api-keys", "POST", { name: "k" }, bearer(user.tokens.access_token));
-    const { key } = (await created.json()) as CreatedApiKey;
+    const { key } = await createApiKey(user, "k");
     expect((await getAs("/me", key)).status).toBe(200);
 
     const disabled = await api(`/admin/users/${user.tokens.user.id}/disable`, {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword } from "../../src/auth/passwords.ts";
 import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import { bearer, getAs, registerUser } from "../helpers/auth.ts";
+import { bearer, createApiKey, getAs, registerUser } from "../helpers/auth.ts";
 import { captureLogs, logEntries } from "../helpers/logs.ts";
 
 const secret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET;
@@ -100,8 +100,7 @@ describe("API keys and roles", () => {
 
   it("refuses to mint API keys with an API key", async () => {
     const user = await registerUser();
-    const created = await apiJson("/auth/api-keys", "POST", { name: "k" }, bearer(user.tokens.access_token));
-    const { key } = (await created.json()) as CreatedApiKey;
+    const { key } = await createApiKey(user, "k");
     const response = await apiJson("/auth/api-keys", "POST", { name: "k2" }, bearer(key));
     await expectProblem(response, 403, "forbidden");
   });
@@ -115,13 +114,7 @@ describe("API keys and roles", () => {
   it("does not let one user revoke another's key", async () => {
     const owner = await registerUser();
     const other = await registerUser();
-    const created = await apiJson(
-      "/auth/api-keys",
-      "POST",
-      { name: "mine" },
-      bearer(owner.tokens.access_token),
-    );
-    const { id, key } = (await created.json()) as CreatedApiKey;
+    const { id, key } = await createApiKey(owner, "mine");
     const response = await api(`/auth/api-keys/${id}`, {
       method: "DELETE",
       headers: bearer(other.tokens.access_token),

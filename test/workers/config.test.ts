@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
-import { bearer, GOOD_PASSWORD, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
+import { bearer, createApiKey, GOOD_PASSWORD, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
 
 const bindings = env as unknown as { JWT_SECRET: string; GITHUB_API_URL: string };
 /** These requests fail on purpose; their error lines are asserted elsewhere (logs.test.ts). */
@@ -57,13 +57,7 @@ describe("a worker without a usable JWT_SECRET", () => {
 
   it("still accepts API keys, which need no signing key", async () => {
     const user = await registerUser();
-    const created = await apiJson(
-      "/auth/api-keys",
-      "POST",
-      { name: "cfg" },
-      bearer(user.tokens.access_token),
-    );
-    const { key } = (await created.json()) as { key: string };
+    const { key } = await createApiKey(user, "cfg");
     const response = await apiWithEnv({ JWT_SECRET: undefined })("/me", { headers: bearer(key) });
     expect(response.status).toBe(200);
   });
