@@ -4,7 +4,7 @@
  * budget (5 s; client backstop 6 s). Each route is timed BENCH_OUTAGE_SAMPLES times (default 5).
  */
 import { startGithubUpstream } from "../lib/github-upstream.ts";
-import { buildWorker, startLocalWorker } from "../lib/local-worker.ts";
+import { buildWorker, registerAccount, startLocalWorker } from "../lib/local-worker.ts";
 import { startPgbouncer } from "../lib/pgbouncer.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
@@ -29,16 +29,7 @@ const workers = {
     bindings: { JWT_SECRET, LOG_CHANNELS: "error=off,access=off" },
   }),
 };
-const registered = await fetch(new URL("/auth/register", workers.direct.url), {
-  method: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({
-    email: `outage-${Date.now()}@bench.test`,
-    password: "outage-Password-1",
-    display_name: "O",
-  }),
-});
-const { access_token: token } = (await registered.json()) as { access_token: string };
+const { access_token: token } = await registerAccount(workers.direct.url, "outage");
 // Warm both paths (and the pool's server connections) before the outage.
 for (const worker of Object.values(workers)) await fetch(new URL("/polls", worker.url));
 await database.stop();

@@ -16,7 +16,7 @@ import { gzipSync } from "node:zlib";
 import { sign } from "hono/jwt";
 import pg from "pg";
 import { startGithubUpstream } from "../lib/github-upstream.ts";
-import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
+import { buildWorker, ROOT, registerAccount, startLocalWorker } from "../lib/local-worker.ts";
 import { findPgbouncer, startPgbouncer } from "../lib/pgbouncer.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
@@ -86,16 +86,7 @@ async function main() {
   const pooledBase = pooledWorker?.url.href.replace(/\/$/, "");
   console.log(`worker on ${base}${pooledBase ? `, pooled worker on ${pooledBase}` : ""}; seeding…`);
 
-  const registered = await fetch(`${base}/auth/register`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      email: `bench-${Date.now()}@bench.test`,
-      password: "bench-Password-12345",
-      display_name: "Bench",
-    }),
-  });
-  const session = (await registered.json()) as { access_token: string; user: { id: string } };
+  const session = await registerAccount(base, "bench");
   // A long-lived token for the run (the API's own tokens last 15 minutes).
   const now = Math.floor(Date.now() / 1000);
   const token = await sign(

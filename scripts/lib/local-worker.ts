@@ -117,3 +117,29 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const url = await miniflare.ready;
   return { url, miniflare, stop: () => miniflare.dispose() };
 }
+
+/** A session as `/auth/register` answers it: what benches and fault tests act with. */
+export interface RegisteredSession {
+  access_token: string;
+  user: { id: string };
+}
+
+/**
+ * Registers a fresh account (`<label>-<uuid>@<label>.test`) on a running worker, for the
+ * benches and the fault tests that drive one from Node, and returns its session.
+ */
+export async function registerAccount(base: URL | string, label: string): Promise<RegisteredSession> {
+  const response = await fetch(new URL("/auth/register", base), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      email: `${label}-${crypto.randomUUID()}@${label}.test`,
+      password: `${label}-Password-12345`,
+      display_name: label,
+    }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  if (response.status !== 201)
+    throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as RegisteredSession;
+}

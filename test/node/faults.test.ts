@@ -8,11 +8,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningDatabase } from "../../scripts/lib/embedded-postgres.ts";
-import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.ts";
+import { type LocalWorker, registerAccount, startLocalWorker } from "../../scripts/lib/local-worker.ts";
 import { findPgbouncer, type PooledDatabase, startPgbouncer } from "../../scripts/lib/pgbouncer.ts";
 import { findPostgresBinaries, startPostgresServer } from "../../scripts/lib/postgres-server.ts";
 import { migrateDatabase } from "../../scripts/migrate.ts";
-import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 
 const binaries = findPostgresBinaries() && findPgbouncer();
@@ -85,16 +84,7 @@ describe.skipIf(!binaries)("fault injection", () => {
       scriptPath: inject("workerBundle"),
       bindings: { JWT_SECRET: "faults-only-jwt-secret-0123456789abcdef", LOG_LEVEL: "error" },
     });
-    const registered = await call("/auth/register", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        email: `faults-${crypto.randomUUID()}@faults.test`,
-        password: "faults-Password-1",
-        display_name: "F",
-      }),
-    });
-    token = ((await registered.json()) as TokenResponse).access_token;
+    token = (await registerAccount(worker.url, "faults")).access_token;
   }, 60_000);
 
   afterAll(async () => {

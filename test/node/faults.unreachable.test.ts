@@ -12,9 +12,8 @@ import net from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { RunningDatabase } from "../../scripts/lib/embedded-postgres.ts";
-import { type LocalWorker, ROOT, startLocalWorker } from "../../scripts/lib/local-worker.ts";
+import { type LocalWorker, ROOT, registerAccount, startLocalWorker } from "../../scripts/lib/local-worker.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../../scripts/lib/postgres-server.ts";
-import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 
 const LOGIN: RequestInit = {
   method: "POST",
@@ -115,16 +114,7 @@ describe.skipIf(!binaries)("npm start with PostgreSQL stopped", () => {
       );
       if (!up) await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const registered = await fetch(`${base}/auth/register`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        email: `down-${Date.now()}@unreachable.test`,
-        password: "unreachable-Password-1",
-        display_name: "D",
-      }),
-    });
-    const { access_token: token } = (await registered.json()) as TokenResponse;
+    const { access_token: token } = await registerAccount(base, "down");
     await database.stop();
     const requests: Array<[string, RequestInit]> = [
       ["/notes", { headers: { Authorization: `Bearer ${token}` } }],
