@@ -36,6 +36,8 @@ function allowedOrigin(origin: string, c: Context<AppEnv>): string | null {
  * middleware. Every other request gets its headers after the handler, on the response it
  * made: Hono's middleware sets them before, on a placeholder response that every real
  * response is then copied over (one extra Response and header copy per request).
+ * Only a request with an allowed `Origin` gets them: browsers send `Origin` on every
+ * cross-origin request, and nothing else reads these headers.
  */
 export function corsPolicy(): MiddlewareHandler<AppEnv> {
   const preflight = cors({
@@ -49,10 +51,14 @@ export function corsPolicy(): MiddlewareHandler<AppEnv> {
     if (c.req.method === "OPTIONS") return preflight(c, next);
     await next();
     const headers = c.res.headers;
-    const origin = allowedOrigin(c.req.header("Origin") ?? "", c);
-    if (origin) headers.set("Access-Control-Allow-Origin", origin);
-    headers.set("Access-Control-Expose-Headers", exposed);
-    // The answer depends on the origin whenever CORS_ORIGINS is a list, so caches must key on it.
+    const requestOrigin = c.req.header("Origin");
+    const origin = requestOrigin === undefined ? null : allowedOrigin(requestOrigin, c);
+    if (origin) {
+      headers.set("Access-Control-Allow-Origin", origin);
+      headers.set("Access-Control-Expose-Headers", exposed);
+    }
+    // The answer depends on the request's Origin (sent or not, allowed or not), so caches
+    // must key on it.
     headers.append("Vary", "Origin");
   };
 }

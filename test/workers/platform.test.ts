@@ -31,28 +31,48 @@ describe("request ids", () => {
 });
 
 describe("default headers", () => {
-  it("sets secure headers and a locked-down CSP on API responses, errors included", async () => {
-    // The exact set hono's secureHeaders() sent before the constant list replaced it.
-    const expected = {
-      "cross-origin-resource-policy": "same-origin",
-      "cross-origin-opener-policy": "same-origin",
-      "origin-agent-cluster": "?1",
-      "referrer-policy": "no-referrer",
-      "strict-transport-security": "max-age=15552000; includeSubDomains",
-      "x-content-type-options": "nosniff",
-      "x-dns-prefetch-control": "off",
-      "x-download-options": "noopen",
-      "x-frame-options": "SAMEORIGIN",
-      "x-permitted-cross-domain-policies": "none",
-      "x-xss-protection": "0",
-      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-    };
+  /** On every response: OWASP's REST Security Cheat Sheet set. */
+  const everyResponse = {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "cross-origin-resource-policy": "same-origin",
+    "strict-transport-security": "max-age=15552000; includeSubDomains",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "SAMEORIGIN",
+  };
+  /** On HTML documents only: the rest of hono's secureHeaders() defaults. */
+  const documentsAlso = {
+    "cross-origin-opener-policy": "same-origin",
+    "origin-agent-cluster": "?1",
+    "referrer-policy": "no-referrer",
+    "x-dns-prefetch-control": "off",
+    "x-download-options": "noopen",
+    "x-permitted-cross-domain-policies": "none",
+    "x-xss-protection": "0",
+  };
+  const sent = (response: Response, names: string[]) =>
+    Object.fromEntries(names.map((name) => [name, response.headers.get(name)]));
+
+  it("sets the API's security headers and a locked-down CSP on JSON, errors included", async () => {
     for (const response of [await api("/health"), await api("/nowhere")]) {
-      const sent = Object.fromEntries(
-        Object.keys(expected).map((name) => [name, response.headers.get(name)]),
+      expect(sent(response, Object.keys(everyResponse))).toEqual(everyResponse);
+      // A JSON answer is never rendered as a page, so the document-only headers stay off it.
+      expect(sent(response, Object.keys(documentsAlso))).toEqual(
+        Object.fromEntries(Object.keys(documentsAlso).map((name) => [name, null])),
       );
-      expect(sent).toEqual(expected);
     }
+  });
+
+  it("adds the document headers to HTML pages, keeping the page's own CSP and Referrer-Policy", async () => {
+    const docs = await api("/docs");
+    expect(docs.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(sent(docs, Object.keys(documentsAlso))).toEqual(documentsAlso);
+    const { "content-security-policy": _csp, ...rest } = everyResponse;
+    expect(sent(docs, Object.keys(rest))).toEqual(rest);
+    const page = await api("/status");
+    expect(sent(page, Object.keys(documentsAlso))).toEqual({
+      ...documentsAlso,
+      "referrer-policy": "same-origin",
+    });
   });
 
   it("never replaces a security header the handler set itself", async () => {
@@ -85,7 +105,21 @@ describe("default headers", () => {
     const good = await restricted("/health", { headers: { Origin: "https://good.example" } });
     const evil = await restricted("/health", { headers: { Origin: "https://evil.example" } });
     expect(good.headers.get("access-control-allow-origin")).toBe("https://good.example");
+    expect(good.headers.get("access-control-expose-headers")).toContain("X-Request-Id");
     expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    expect(evil.headers.get("access-control-expose-headers")).toBeNull();
+  });
+
+  it("sends CORS headers only to a cross-origin caller, and always says the answer varies on Origin", async () => {
+    const crossOrigin = await api("/health", { headers: { Origin: "https://app.example" } });
+    expect(crossOrigin.headers.get("access-control-allow-origin")).toBe("*");
+    expect(crossOrigin.headers.get("access-control-expose-headers")).toContain("RateLimit");
+    const sameOrigin = await api("/health");
+    expect(sameOrigin.headers.get("access-control-allow-origin")).toBeNull();
+    expect(sameOrigin.headers.get("access-control-expose-headers")).toBeNull();
+    for (const response of [crossOrigin, sameOrigin]) {
+      expect(response.headers.get("vary")).toContain("Origin");
+    }
   });
 });
 
