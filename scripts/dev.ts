@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { copyDocsAssets } from "./copy-docs-assets.ts";
+import { buildStaticFiles } from "./build-static-files.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
 import { type PooledDatabase, startPgbouncer } from "./lib/pgbouncer.ts";
@@ -70,7 +70,7 @@ async function provideGithub(): Promise<GithubUpstream | undefined> {
   return upstream;
 }
 
-await copyDocsAssets();
+await buildStaticFiles();
 const github = await provideGithub();
 const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API_URL);
 const database = await provideDatabase();

@@ -14,6 +14,7 @@ import { githubRouter } from "./routes/github/github.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
 import { pagesRouter } from "./routes/pages/pages.index.ts";
 import { pollsRouter } from "./routes/polls/polls.index.ts";
+import { staticRouter } from "./routes/static/static.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 import { openApiDocument } from "./routes/system/openapi.ts";
@@ -41,6 +42,7 @@ export function createApp() {
   app.route("/", pollsRouter);
   app.route("/", githubRouter);
   app.route("/", pagesRouter);
+  app.route("/", staticRouter);
 
   app.get("/openapi.json", openApiDocument(app));
   app.get("/docs", docsPage);

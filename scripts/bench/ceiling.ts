@@ -1,16 +1,9 @@
 /**
  * The request path's own cost: `/health` beside a worker that does nothing, in the same
  * harness (Miniflare in this process, load from a separate autocannon process), reported as
- * `/health ÷ trivial`. Three /health figures, because locally two emulations sit in front of
- * the worker that production does not run in its place:
- * - "health": the worker as configured (Miniflare's static-assets router, whose emulation
- *   is three workerd hops even for `run_worker_first` paths, and the Rate Limiting binding,
- *   which Miniflare 5 emulates as one Durable Object round trip per call: every request of
- *   the run queues on one object);
- * - "health, no asset router": the same bundle with only the limiter emulation left;
- * - "health, worker only": neither, so what is left is this worker's own request path;
- * - "/health's headers, no work": the trivial worker answering a copy of /health's response
- *   (its 17 headers: security, CORS, request id), the ceiling for any worker that must send them.
+ * `/health ÷ trivial`. Beside them, the trivial worker answering a copy of /health's response
+ * (its headers and body, no work): the ceiling for any worker that must send those headers,
+ * which separates what the headers cost from what the worker's own work costs.
  *
  * `npm run bench` runs these first; `npm run bench:ceiling` runs only these (no database:
  * /health never queries it). BENCH_SECONDS as for the bench (default 6).
@@ -20,12 +13,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import {
-  buildWorker,
-  type LocalWorker,
-  type LocalWorkerOptions,
-  startLocalWorker,
-} from "../lib/local-worker.ts";
+import { buildWorker, type LocalWorker, startLocalWorker } from "../lib/local-worker.ts";
 import type { LoadSpec } from "./load.ts";
 import { runLoad } from "./run-load.ts";
 
@@ -70,34 +58,17 @@ export interface CeilingTargets {
   trivial: LocalWorker;
   /** The trivial worker answering a copy of `/health`'s response: its headers, no work. */
   sameHeaders: LocalWorker;
-  noAssetRouter: LocalWorker;
-  workerOnly: LocalWorker;
 }
 
-/** The trivial worker and the two stripped copies of the bundle (the full one is the caller's). */
-export async function startCeilingTargets(
-  databaseUrl: string,
-  bindings: Record<string, string>,
-): Promise<CeilingTargets> {
+/** The trivial worker, and its copy of `/health`'s answer as `worker` gives it. */
+export async function startCeilingTargets(worker: URL): Promise<CeilingTargets> {
   const trivial = await startTrivialWorker();
-  const noAssetRouter = await startLocalWorker({ databaseUrl, bindings, staticAssets: false });
-  const workerOnly = await startLocalWorker({
-    databaseUrl,
-    bindings,
-    staticAssets: false,
-    rateLimits: "none",
-  });
-  const health = await fetch(new URL("/health", workerOnly.url));
-  const sameHeaders = await startTrivialWorker(health);
-  return { trivial, sameHeaders, noAssetRouter, workerOnly };
+  const sameHeaders = await startTrivialWorker(await fetch(new URL("/health", worker)));
+  return { trivial, sameHeaders };
 }
 
 export async function stopCeilingTargets(targets: CeilingTargets): Promise<void> {
-  await Promise.all(
-    [targets.trivial, targets.sameHeaders, targets.noAssetRouter, targets.workerOnly].map((worker) =>
-      worker.stop(),
-    ),
-  );
+  await Promise.all([targets.trivial.stop(), targets.sameHeaders.stop()]);
 }
 
 /** Scenarios in run order: the trivial worker first, each /health right after it. */
@@ -119,16 +90,6 @@ export function ceilingScenarios(
       db: false,
     },
     { name: "health", spec: spec({ path: "/health", url: base(fullWorker) }), db: false },
-    {
-      name: "health, no asset router",
-      spec: spec({ path: "/health", url: base(targets.noAssetRouter.url) }),
-      db: false,
-    },
-    {
-      name: "health, worker only",
-      spec: spec({ path: "/health", url: base(targets.workerOnly.url) }),
-      db: false,
-    },
   ];
 }
 
@@ -147,31 +108,17 @@ const median = (values: number[]) => {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 type Scenario = ReturnType<typeof ceilingScenarios>[number];
 
-/** The same three /health variants served from another build (BENCH_BASELINE_BUNDLE). */
+/** /health served from another build (BENCH_BASELINE_BUNDLE), beside this one's. */
 async function startBaseline(scriptPath: string, databaseUrl: string, bindings: Record<string, string>) {
-  const start = (options: Partial<LocalWorkerOptions>) =>
-    startLocalWorker({ databaseUrl, bindings, scriptPath, ...options });
-  const workers = await Promise.all([
-    start({}),
-    start({ staticAssets: false }),
-    start({ staticAssets: false, rateLimits: "none" }),
-  ]);
-  return {
-    workers,
-    byName: new Map(
-      ["health", "health, no asset router", "health, worker only"].map((name, i) => [
-        name,
-        workers[i] as LocalWorker,
-      ]),
-    ),
-  };
+  const worker = await startLocalWorker({ databaseUrl, bindings, scriptPath });
+  return { workers: [worker], byName: new Map([["health", worker]]) };
 }
 
 /**
  * BENCH_ROUNDS rounds (default 3). In each, every /health variant runs right after its own
  * trivial-worker run, so each ratio compares runs seconds apart (a shared machine's load
- * moves more than that within a round); the summary gives medians. BENCH_BASELINE_BUNDLE=<another build's index.js> runs that
- * build's /health variants right beside this one's, in alternating order (ABBA), and
+ * moves more than that within a round); the summary gives medians. BENCH_BASELINE_BUNDLE=<another
+ * build's index.js> runs that build's /health right beside this one's, in alternating order (ABBA), and
  * reports this ÷ baseline per round. BENCH_CEILING_ONLY=<text> keeps the variants naming it.
  */
 async function main() {
@@ -184,7 +131,7 @@ async function main() {
   const databaseUrl = "postgres://bench:bench@127.0.0.1:9/bench";
   const bindings = { JWT_SECRET: "bench-only-jwt-secret-0123456789abcdef", LOG_LEVEL: "warn" };
   const full = await startLocalWorker({ databaseUrl, bindings });
-  const targets = await startCeilingTargets(databaseUrl, bindings);
+  const targets = await startCeilingTargets(full.url);
   const spec = (partial: Partial<LoadSpec> & Pick<LoadSpec, "path">): LoadSpec => ({
     url: "",
     method: "GET",

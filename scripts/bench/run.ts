@@ -72,8 +72,8 @@ async function main() {
     },
   });
   const base = worker.url.href.replace(/\/$/, "");
-  // The trivial worker and stripped copies of this bundle: /health's ceiling (ceiling.ts).
-  const ceilingTargets = await startCeilingTargets(database.url, { JWT_SECRET, LOG_LEVEL: "warn" });
+  // The trivial worker and its copy of /health's answer: /health's ceiling (ceiling.ts).
+  const ceilingTargets = await startCeilingTargets(worker.url);
   // The same bundle behind PgBouncer (transaction mode): the pooled half of each DB scenario.
   const pool = POOLED ? await startPgbouncer(database.url) : undefined;
   const pooledWorker = pool

@@ -37,16 +37,9 @@ export interface LocalWorkerOptions {
   /**
    * "roomy" (default): every Rate Limiting binding allows 1,000,000 a minute, so a bench or
    * a fuzz run from one address measures the worker, not the limiter. "wrangler": the
-   * budgets exactly as wrangler.toml sets them (what production enforces). "none": no Rate
-   * Limiting bindings at all; the worker then only counts locally for its headers (see
-   * `workerOnly`).
+   * budgets exactly as wrangler.toml sets them (what production enforces).
    */
-  rateLimits?: "roomy" | "wrangler" | "none";
-  /**
-   * false: no static-assets router in front of the worker (Miniflare's emulation of it is
-   * three extra hops per request; Cloudflare routes on the edge). Default true.
-   */
-  staticAssets?: boolean;
+  rateLimits?: "roomy" | "wrangler";
 }
 
 const ROOMY_LIMIT = 1_000_000;
@@ -80,11 +73,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   // The bundle is one ES module already: module rules only matter when Miniflare walks
   // sources, and v5's converter refuses to carry them over.
   const { modulesRules: _rules, ...workerOptions } = fromConfig;
-  const emulated = workerOptions as { assets?: unknown; ratelimits?: unknown };
-  if (options.staticAssets === false) delete emulated.assets;
-  if (options.rateLimits === "none") delete emulated.ratelimits;
   const roomy =
-    options.rateLimits === "wrangler" || options.rateLimits === "none"
+    options.rateLimits === "wrangler"
       ? undefined
       : roomyRateLimits(
           (workerOptions as { ratelimits?: Parameters<typeof roomyRateLimits>[0] }).ratelimits ?? {},

@@ -3,8 +3,8 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 
 /**
- * Swagger UI, served from this worker's own static assets (copied out of swagger-ui-dist
- * by `npm run docs:assets`): no CDN, so the page works offline and under a strict CSP.
+ * Swagger UI, served by this worker from its own bundle (src/routes/static/, built out of
+ * swagger-ui-dist by `npm run static`): no CDN, so the page works offline and under a strict CSP.
  */
 const DOCS_HTML = `<!doctype html>
 <html lang="en">

@@ -1,0 +1,29 @@
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../../env.ts";
+import { ifNoneMatchHits } from "../../lib/etag.ts";
+import { ApiError } from "../../lib/problem.ts";
+import files from "./static-files.generated.js";
+
+/**
+ * Browsers revalidate every time (a 304 when unchanged), as Workers static assets answered
+ * before: a page and the scripts it names must never be a deploy apart.
+ */
+const CACHE_CONTROL = "public, max-age=0, must-revalidate";
+
+function serveStaticFile(c: Context<AppEnv>): Response | Promise<Response> {
+  const path = c.req.path;
+  const file = Object.hasOwn(files, path) ? files[path] : undefined;
+  if (!file) throw new ApiError("not-found", { detail: `There is no static file at ${path}.` });
+  const headers = { "Content-Type": file.type, ETag: file.etag, "Cache-Control": CACHE_CONTROL };
+  if (ifNoneMatchHits(c.req.header("If-None-Match"), file.etag)) return c.body(null, 304, headers);
+  return c.body(file.body, 200, headers);
+}
+
+/**
+ * The files browsers load beside the HTML pages and the docs page, served by the worker
+ * from its own bundle (scripts/build-static-files.ts; README "Static files").
+ */
+export const staticRouter = new Hono<AppEnv>()
+  .get("/docs/init.js", serveStaticFile)
+  .get("/docs/vendor/*", serveStaticFile)
+  .get("/pages/*", serveStaticFile);
