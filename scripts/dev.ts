@@ -5,6 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { watch } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,7 +71,7 @@ async function provideGithub(): Promise<GithubUpstream | undefined> {
   return upstream;
 }
 
-await buildStaticFiles();
+buildStaticFiles();
 const github = await provideGithub();
 const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API_URL);
 const database = await provideDatabase();
@@ -106,11 +107,26 @@ const wrangler = spawn(
   },
 );
 
+// public/ is built into the bundle: rebuild the generated module when a file there changes,
+// and wrangler's own watch on src/ reloads the worker with it (edit a page's script, reload).
+let rebuild: NodeJS.Timeout | undefined;
+const publicWatch = watch(join(root, "public"), { recursive: true }, () => {
+  clearTimeout(rebuild);
+  rebuild = setTimeout(() => {
+    try {
+      buildStaticFiles();
+    } catch (error) {
+      console.error(`[devhub] static files not rebuilt: ${(error as Error).message}`);
+    }
+  }, 100);
+});
+
 let stopping = false;
 function shutdown(code: number): void {
   // Every trigger (Ctrl-C, SIGTERM, wrangler exiting) shares the one orderly stop.
   if (stopping) return;
   stopping = true;
+  publicWatch.close();
   void (async () => {
     if (wrangler.exitCode === null && wrangler.signalCode === null) {
       wrangler.kill("SIGTERM");

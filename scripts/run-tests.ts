@@ -22,7 +22,7 @@ if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPgbouncer()) {
   process.exit(0);
 }
 
-await buildStaticFiles();
+buildStaticFiles();
 console.log(
   `\n=== test suite on ${kind === "postgres" ? "PostgreSQL server through PgBouncer (transaction mode)" : "PGlite (embedded)"} ===`,
 );

@@ -8,8 +8,18 @@
  * touches nothing), and a limiter call would make "is the worker alive?" slow down or
  * fail whenever the limiter does, or when a monitor shares an address with a busy client.
  * Readiness (`/health/ready`) reaches the database and KV, so it stays metered.
+ *
+ * The static files (src/routes/static/static-routes.ts) are here for the same reasons: they
+ * answer from the bundle, and a page view fetches up to five of them (mostly 304s), so
+ * metering them would spend a shared address's API budget on page views and leave a page
+ * without its scripts whenever the limiter failed.
  */
-const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set(["GET /health"]);
+const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set([
+  "GET /health",
+  "GET /docs/init.js",
+  "GET /docs/vendor/*",
+  "GET /pages/*",
+]);
 
 /** Whether the operation (a matched route's method and path pattern) spends no budget. */
 export function isUnmetered(method: string, routePath: string): boolean {

@@ -37,7 +37,7 @@ describe("default headers", () => {
     "cross-origin-resource-policy": "same-origin",
     "strict-transport-security": "max-age=15552000; includeSubDomains",
     "x-content-type-options": "nosniff",
-    "x-frame-options": "SAMEORIGIN",
+    "x-frame-options": "DENY",
   };
   /** On HTML documents only: the rest of hono's secureHeaders() defaults. */
   const documentsAlso = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, expectProblem } from "../helpers/api.ts";
+import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { uniqueLogin } from "../helpers/github.ts";
 import { ownerWithPoll } from "../helpers/polls.ts";
 
@@ -51,6 +51,11 @@ describe("static files served by the worker", () => {
     const revalidated = await api("/pages/poll.js", { headers: { "If-None-Match": etag } });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers.get("etag")).toBe(etag);
+    // Validators only: no representation metadata on a 304 (RFC 9110 §15.4.5).
+    expect(revalidated.headers.get("content-type")).toBeNull();
+    expect(revalidated.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
+    const weakList = await api("/pages/poll.js", { headers: { "If-None-Match": `"x", W/${etag}` } });
+    expect(weakList.status).toBe(304);
     expect(await revalidated.text()).toBe("");
     const stale = await api("/pages/poll.js", {
       headers: { "If-None-Match": '"sAnOlderVersionOfThisFile0"' },
@@ -74,6 +79,15 @@ describe("static files served by the worker", () => {
     ]) {
       await expectProblem(await api(path), 404, "not-found");
     }
+  });
+
+  it("hides the docs page's files with the page when DOCS_ENABLED=false, and keeps the pages' files", async () => {
+    const noDocs = apiWithEnv({ DOCS_ENABLED: "false" });
+    await expectProblem(await noDocs("/docs"), 404, "not-found");
+    for (const path of ["/docs/init.js", "/docs/vendor/swagger-ui-bundle.js"]) {
+      await expectProblem(await noDocs(path), 404, "not-found");
+    }
+    expect((await noDocs("/pages/pages.css")).status).toBe(200);
   });
 
   it("refuses writes to a static file with 405", async () => {
