@@ -24,7 +24,8 @@ export function requestBodyLimit(): MiddlewareHandler<AppEnv> {
     }
     return limiter;
   };
-  return async function requestBodyLimitMiddleware(c, next) {
+  // Not `async`: it hands on the limiter's own promise rather than wrapping it in another.
+  return function requestBodyLimitMiddleware(c, next) {
     return limiterFor(c.get("config").maxBodyBytes)(c, next);
   };
 }

@@ -11,9 +11,9 @@ export function routePattern(c: Context<AppEnv>): string {
   return endpoint?.path ?? "unmatched";
 }
 
-function errorDetails(c: Context<AppEnv>): { type?: string; message?: string } {
+function errorDetails(c: Context<AppEnv>, status: number): { type?: string; message?: string } {
   const error = c.error;
-  if (!error) return c.res.status >= 500 ? { type: `http_${c.res.status}` } : {};
+  if (!error) return status >= 500 ? { type: `http_${status}` } : {};
   if (error instanceof ApiError) return { type: error.slug, message: error.message };
   const described = describeError(error);
   return { type: described.type, message: described.message };
@@ -41,7 +41,7 @@ export function metrics(): MiddlewareHandler<AppEnv> {
     const log = c.get("log");
     const route = routePattern(c);
     const status = c.res.status;
-    const failure = errorDetails(c);
+    const failure = errorDetails(c, status);
     const caller = c.get("caller");
     recorder.record(
       {

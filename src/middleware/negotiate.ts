@@ -99,7 +99,8 @@ export function negotiate(): MiddlewareHandler<AppEnv> {
     const read = c.req.method === "GET" || c.req.method === "HEAD";
     if (!read && !accepts(ranges, WRITE_ANSWER)) throw notAcceptable();
     await next();
-    if (!read || c.res.status < 200 || c.res.status >= 300 || c.res.status === 204) return;
+    const status = c.res.status;
+    if (!read || status < 200 || status >= 300 || status === 204) return;
     const produced = c.res.headers.get("Content-Type")?.split(";")[0]?.trim();
     if (produced && !accepts(ranges, produced)) {
       await c.res.body?.cancel();

@@ -18,8 +18,7 @@ function unmetered(c: Context<AppEnv>): boolean {
  * and so are the unmetered operations (liveness), which then carry no RateLimit headers.
  */
 export function rateLimits(): MiddlewareHandler<AppEnv> {
-  return async function rateLimitMiddleware(c, next) {
-    if (c.req.method === "OPTIONS" || unmetered(c)) return next();
+  const metered: MiddlewareHandler<AppEnv> = async (c, next) => {
     await spendBudget(c, "client", clientKey(c));
     await next();
     // Set on the response in place, as the other layers do: `c.header` on a finished
@@ -28,5 +27,10 @@ export function rateLimits(): MiddlewareHandler<AppEnv> {
     for (const [name, value] of Object.entries(rateLimitHeaders(appliedBudgets(c)))) {
       if (!headers.has(name)) headers.set(name, value);
     }
+  };
+  // Not `async`: an exempt request gets the next layer's own promise, not a wrapper around it.
+  return function rateLimitMiddleware(c, next) {
+    if (c.req.method === "OPTIONS" || unmetered(c)) return next();
+    return metered(c, next);
   };
 }

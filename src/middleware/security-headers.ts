@@ -6,17 +6,20 @@ type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;
 /**
  * What every response carries: OWASP's REST Security Cheat Sheet set for API answers (JSON,
  * problems, CSV), which a browser only ever reads, renders nowhere and never navigates from.
- * The CSP locks down anything that gets rendered anyway; CORP keeps other sites from
- * embedding an answer with a no-cors request; nothing here is ever framed (`DENY` says what
- * CSP's `frame-ancestors 'none'` says, for browsers that predate it).
+ * CORP keeps other sites from embedding an answer with a no-cors request; nothing here is
+ * ever framed (`DENY` says what CSP's `frame-ancestors 'none'` says, for browsers that
+ * predate it). No handler sets these, so they are set without looking first: each header
+ * check is a call into the runtime, and this runs on every request.
  */
 const EVERY_RESPONSE: HeaderList = [
-  ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
   ["Cross-Origin-Resource-Policy", "same-origin"],
   ["Strict-Transport-Security", "max-age=15552000; includeSubDomains"],
   ["X-Content-Type-Options", "nosniff"],
   ["X-Frame-Options", "DENY"],
 ];
+
+/** Locks down anything that gets rendered anyway; the pages and the docs page send their own. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /**
  * What only a document (the HTML pages and the docs page) needs on top: the rest of hono's
@@ -34,24 +37,19 @@ const DOCUMENTS_ALSO: HeaderList = [
   ["X-XSS-Protection", "0"],
 ];
 
-const setMissing = (headers: Headers, list: HeaderList) => {
-  for (const [name, value] of list) {
-    if (!headers.has(name)) headers.set(name, value);
-  }
-};
-
 /**
- * Adds the security headers to the handler's response in place, never replacing one the
- * handler set itself (the pages' CSP and Referrer-Policy, the docs page's CSP).
+ * Adds the security headers to the handler's response in place, never replacing a CSP or a
+ * Referrer-Policy the handler set itself (the pages' and the docs page's).
  * `test/workers/platform.test.ts` checks each value on both kinds of response.
  */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeadersMiddleware(c, next) {
     await next();
     const headers = c.res.headers;
-    setMissing(headers, EVERY_RESPONSE);
+    for (const [name, value] of EVERY_RESPONSE) headers.set(name, value);
+    if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
     if (headers.get("Content-Type")?.toLowerCase().startsWith("text/html")) {
-      setMissing(headers, DOCUMENTS_ALSO);
+      for (const [name, value] of DOCUMENTS_ALSO) if (!headers.has(name)) headers.set(name, value);
     }
   };
 }
