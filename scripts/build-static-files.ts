@@ -15,7 +15,7 @@ import { isStaticPath, STATIC_ROUTES } from "../src/routes/static/static-routes.
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Our own browser files: `public/pages/poll.js` is served at `/pages/poll.js`. */
 const PUBLIC_DIR = join(ROOT, "public");
-export const GENERATED_MODULE = join(ROOT, "src", "routes", "static", "static-files.generated.js");
+const GENERATED_MODULE = join(ROOT, "src", "routes", "static", "static-files.generated.js");
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -44,7 +44,7 @@ function publicFiles(): Array<{ path: string; file: string }> {
 }
 
 /** Every served file by URL path, with its type and a strong ETag from its bytes. */
-export function staticFiles(): Record<string, { type: string; etag: string; body: string }> {
+function staticFiles(): Record<string, { type: string; etag: string; body: string }> {
   const sources = [...publicFiles(), ...vendoredFiles()].sort((a, b) => a.path.localeCompare(b.path));
   const files: Record<string, { type: string; etag: string; body: string }> = {};
   for (const { path, file } of sources) {

@@ -108,12 +108,6 @@ const median = (values: number[]) => {
 const round2 = (value: number) => Math.round(value * 100) / 100;
 type Scenario = ReturnType<typeof ceilingScenarios>[number];
 
-/** /health served from another build (BENCH_BASELINE_BUNDLE), beside this one's. */
-async function startBaseline(scriptPath: string, databaseUrl: string, bindings: Record<string, string>) {
-  const worker = await startLocalWorker({ databaseUrl, bindings, scriptPath });
-  return { workers: [worker], byName: new Map([["health", worker]]) };
-}
-
 /**
  * BENCH_ROUNDS rounds (default 3). In each, every /health variant runs right after its own
  * trivial-worker run, so each ratio compares runs seconds apart (a shared machine's load
@@ -140,13 +134,14 @@ async function main() {
     ...partial,
   });
   const [trivial, ...variants] = ceilingScenarios(targets, full.url, spec) as [Scenario, ...Scenario[]];
+  // /health served from another build, beside this one's (only the /health row has a twin).
   const baseline = process.env.BENCH_BASELINE_BUNDLE
-    ? await startBaseline(process.env.BENCH_BASELINE_BUNDLE, databaseUrl, bindings)
+    ? await startLocalWorker({ databaseUrl, bindings, scriptPath: process.env.BENCH_BASELINE_BUNDLE })
     : undefined;
   const pairs = variants
     .filter((scenario) => !only || scenario.name.includes(only))
     .map((scenario) => {
-      const other = baseline?.byName.get(scenario.name);
+      const other = scenario.name === "health" ? baseline : undefined;
       const twin = other && {
         ...scenario,
         name: `${scenario.name} (baseline)`,
@@ -191,7 +186,7 @@ async function main() {
       `| ${name} | ${Math.round(median(rps))} | ${round2(median(ratios))} | ${ratios.map(round2).join(", ")} | ${vsBaseline} |`,
     );
   }
-  await Promise.all((baseline?.workers ?? []).map((worker) => worker.stop()));
+  await baseline?.stop();
   await stopCeilingTargets(targets);
   await full.stop();
 }

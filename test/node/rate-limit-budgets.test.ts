@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { createApp } from "../../src/app.ts";
 import { BUDGETS } from "../../src/rate-limit/budgets.ts";
+import { isUnmetered } from "../../src/rate-limit/unmetered.ts";
+import { STATIC_ROUTES } from "../../src/routes/static/static-routes.ts";
 
 const CONFIG = join(import.meta.dirname, "..", "..", "wrangler.toml");
 
@@ -19,6 +21,12 @@ describe("rate limit budgets", () => {
     for (const { binding, limit, period } of Object.values(BUDGETS)) {
       expect(bound.get(binding), binding).toEqual({ limit, period });
     }
+  });
+});
+
+describe("unmetered operations", () => {
+  it("cover every static route (unmetered.ts lists them; rate-limit/ may not import routes/)", () => {
+    for (const route of STATIC_ROUTES) expect(isUnmetered("GET", route), route).toBe(true);
   });
 });
 
