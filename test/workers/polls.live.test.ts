@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { COALESCE_MS } from "../../src/routes/polls/polls.live-object.ts";
+import { COALESCE_MS } from "../../src/routes/polls/polls.live.object.ts";
 import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
 import { sleep, subscribeLive } from "../helpers/live.ts";

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { UUID_PATTERN } from "../../lib/ids.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { castVote } from "../polls/polls.ballot.ts";
+import { castVote } from "../polls/polls.vote.ts";
 import { VoteSchema } from "../polls/polls.schemas.ts";
 
 /** Form fields are `q.<question id>` = choice id (several for checkboxes). */

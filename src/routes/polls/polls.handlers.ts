@@ -7,13 +7,13 @@ import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { authedCaller } from "../../middleware/auth.ts";
-import { castVote } from "./polls.ballot.ts";
+import { castVote } from "./polls.vote.ts";
 import * as editService from "./polls.edit.service.ts";
-import { notifyLiveResults } from "./polls.live-notify.ts";
+import { notifyLiveResults } from "./polls.live.notify.ts";
 import type * as routes from "./polls.routes.ts";
 import type { Poll } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
-import { isStatsListing, pollStatsPage } from "./polls.stats.ts";
+import { isStatsListing, pollStatsPage } from "./polls.ranking.ts";
 import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
 
 export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });

@@ -1,6 +1,6 @@
 import { createRouter } from "../../lib/openapi.ts";
 import * as handlers from "./polls.handlers.ts";
-import { liveResults } from "./polls.live.ts";
+import { liveResults } from "./polls.live.handlers.ts";
 import { results, resultsCsvHandler } from "./polls.results.handlers.ts";
 import * as routes from "./polls.routes.ts";
 

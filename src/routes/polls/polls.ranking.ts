@@ -4,7 +4,7 @@ import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv, Caller } from "../../env.ts";
 import { paginate } from "../../lib/pagination.ts";
 import type { ListPollsQuery } from "./polls.schemas.ts";
-import { listPollsByVotes, type StatsPosition } from "./polls.stats.service.ts";
+import { listPollsByVotes, type StatsPosition } from "./polls.ranking.service.ts";
 
 /** `sort=votes` or `min_votes`: the statistics listing (owners see their polls, admins all). */
 export const isStatsListing = (query: ListPollsQuery) =>

@@ -3,7 +3,7 @@ import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { callerFromJwt } from "../../middleware/auth.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
-import { bearerFromProtocols, connectLiveResults } from "./polls.live-notify.ts";
+import { bearerFromProtocols, connectLiveResults } from "./polls.live.notify.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
 import { alwaysSeesResults, resultsAccess } from "./polls.visibility.ts";

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { describeError } from "../../lib/describe-error.ts";
-import type { LiveAudience } from "./polls.live-object.ts";
+import type { LiveAudience } from "./polls.live.object.ts";
 
 /** The subprotocol a browser offers (with `bearer.<access token>` when it has one). */
 export const LIVE_PROTOCOL = "devhub.results.v1";
