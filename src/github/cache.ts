@@ -1,3 +1,4 @@
+import { createCoalescer } from "../lib/coalesce.ts";
 import { blockedForSeconds, readRateLimitState, recordBlock, recordQuota } from "./rate-limit-state.ts";
 import type { GithubSettings } from "./settings.ts";
 import { requestGithub, UpstreamError } from "./upstream.ts";
@@ -41,8 +42,8 @@ export interface CacheContext {
 
 const cacheKey = (path: string) => `github:v1:${path}`;
 
-/** Concurrent misses for one key inside an isolate share one upstream request. */
-const inFlight = new Map<string, Promise<CachedResult>>();
+/** Concurrent misses for one key inside an isolate share one upstream request (by its result). */
+const coalesce = createCoalescer<CachedResult>();
 
 /**
  * A small per-isolate copy of recent entries in front of KV: a fresh hit then costs no KV
@@ -138,13 +139,9 @@ async function fetchAndStore(
   }
 }
 
-function shared(key: string, work: () => Promise<CachedResult>): Promise<CachedResult> {
-  const pending = inFlight.get(key);
-  if (pending) return pending;
-  const promise = work().finally(() => inFlight.delete(key));
-  inFlight.set(key, promise);
-  return promise;
-}
+/** A follower waits out one upstream call (and its KV writes) before asking GitHub itself. */
+const shared = (ctx: CacheContext, key: string, work: () => Promise<CachedResult>) =>
+  coalesce(key, work, { waitUntil: ctx.waitUntil, patienceMs: ctx.settings.timeoutMs + 1000 });
 
 /**
  * Stale-while-revalidate over KV:
@@ -176,7 +173,7 @@ export async function cachedGithubGet(
 
   if (entry && usable && !forceRevalidate) {
     ctx.waitUntil(
-      shared(path, () => fetchAndStore(ctx, path, entry)).then(
+      shared(ctx, path, () => fetchAndStore(ctx, path, entry)).then(
         (result) => ctx.onEvent?.("revalidated", { path, state: result.state }),
         (error) => ctx.onEvent?.("revalidate_failed", { path, error }),
       ),
@@ -185,7 +182,7 @@ export async function cachedGithubGet(
   }
 
   try {
-    return await shared(path, () => fetchAndStore(ctx, path, entry));
+    return await shared(ctx, path, () => fetchAndStore(ctx, path, entry));
   } catch (error) {
     ctx.onEvent?.("upstream_error", { path, error });
     if (entry && usable) return { entry, state: "stale" };

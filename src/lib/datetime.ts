@@ -5,7 +5,8 @@ import { z } from "@hono/zod-openapi";
  * past ±15:59 ("time zone displacement out of range"). Input is therefore parsed here,
  * normalised to UTC and range-checked, so SQL only ever sees `…Z` strings it can hold.
  */
-const MIN_MS = Date.UTC(1, 0, 1);
+// Date.UTC maps years 0–99 to 1900–1999, so year 0001 is set with setUTCFullYear.
+const MIN_MS = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(1);
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** `2026-11-23T10:00:00.123456789+05:30` is 35; the rest is room, and a bound the document states. */
 const DATE_TIME_MAX_LENGTH = 64;

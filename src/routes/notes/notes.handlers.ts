@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { ifNoneMatchHits, versionEtag, versionFromIfMatch } from "../../lib/etag.ts";
+import { ifNoneMatchHits, versionEtag, versionsFromIfMatch } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
@@ -15,16 +15,9 @@ import * as service from "./notes.service.ts";
 
 const notFound = (id: string) => new ApiError("not-found", { detail: `Note ${id} does not exist.` });
 
-/** `If-Match` as a version guard: undefined means unconditional; a foreign tag can never match. */
-function expectedVersion(header: string | undefined): number | undefined {
-  const wanted = versionFromIfMatch(header);
-  if (wanted === "none") return -1;
-  return wanted === "any" ? undefined : wanted;
-}
-
 /** The caller's note `id`, guarded by the request's `If-Match`. */
 function noteTarget(c: Context<AppEnv>, id: string, ifMatch: string | undefined): service.NoteTarget {
-  return { userId: authedCaller(c).userId, id, version: expectedVersion(ifMatch) };
+  return { userId: authedCaller(c).userId, id, versions: versionsFromIfMatch(ifMatch) };
 }
 
 type Requirement = "live" | "trashed";
@@ -35,12 +28,12 @@ type Requirement = "live" | "trashed";
  */
 async function explainMiss(
   c: Context<AppEnv>,
-  { userId, id, version: expected }: service.NoteTarget,
+  { userId, id, versions: expected }: service.NoteTarget,
   requirement: Requirement,
 ): Promise<never> {
   const state = await service.noteState(c.var.db, userId, id);
   if (!state) throw notFound(id);
-  if (expected !== undefined && state.version !== expected) {
+  if (expected !== undefined && !expected.includes(state.version)) {
     throw new ApiError("precondition-failed", {
       detail: `The note is at version ${state.version}; If-Match did not match. Fetch it again and reapply your change.`,
       headers: { ETag: versionEtag(state.version) },
@@ -124,9 +117,10 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
   }
   if (!(await service.trashNote(c.var.db, target))) {
     const state = await service.noteState(c.var.db, target.userId, id);
-    const expected = target.version;
+    const expected = target.versions;
     // Trashing twice is the same outcome as trashing once.
-    if (state?.trashed && (expected === undefined || state.version === expected)) return c.body(null, 204);
+    if (state?.trashed && (expected === undefined || expected.includes(state.version)))
+      return c.body(null, 204);
     return explainMiss(c, target, "live");
   }
   audit(c, "note.deleted", id);

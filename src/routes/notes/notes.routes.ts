@@ -31,11 +31,10 @@ const preconditionFailed = {
 };
 
 const IfMatchHeaders = z.object({
-  "if-match": z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: 'Only act if the note is at this version (`"v3"`).' }),
+  "if-match": z.string().max(200).optional().openapi({
+    description:
+      'Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches.',
+  }),
 });
 
 export const createNoteRoute = createRoute({

@@ -108,20 +108,28 @@ export async function noteState(db: Database, userId: string, id: string) {
   return row;
 }
 
-/** The note a conditional write targets: the caller's, at the version `If-Match` named (undefined: any). */
+/** The note a conditional write targets: the caller's, at a version `If-Match` named (undefined: any). */
 export interface NoteTarget {
   userId: string;
   id: string;
-  version: number | undefined;
+  versions: number[] | undefined;
 }
 
 /**
  * The one row a conditional write may touch: the owner's note, in the state the write needs,
  * at the expected version. Any mismatch touches nothing; the caller then asks `noteState` why.
  */
-function ownedNoteWhere({ userId, id, version }: NoteTarget, state: "live" | "trashed"): SQL {
+function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "trashed"): SQL {
   const inState = state === "live" ? sql`n.deleted_at IS NULL` : sql`n.deleted_at IS NOT NULL`;
-  const atVersion = version === undefined ? sql`` : sql` AND n.version = ${version}`;
+  const atVersion =
+    versions === undefined
+      ? sql``
+      : versions.length === 0
+        ? sql` AND false`
+        : sql` AND n.version IN (${sql.join(
+            versions.map((version) => sql`${version}`),
+            sql`, `,
+          )})`;
   return sql`n.id = ${id} AND n.user_id = ${userId} AND ${inState}${atVersion}`;
 }
 
