@@ -69,6 +69,9 @@ describe("the OpenAPI document describes the whole contract", () => {
   });
 
   it("declares the headers each status carries", () => {
+    expect(Object.keys(doc.components.headers ?? {})).toEqual(
+      expect.arrayContaining(["RateLimit", "RateLimit-Policy", "Retry-After"]),
+    );
     const missing: string[] = [];
     for (const { label, operation } of operations) {
       const metered = !UNMETERED.includes(label);
@@ -81,7 +84,10 @@ describe("the OpenAPI document describes the whole contract", () => {
         if (status === "429" || status === "503") need("retry-after");
         if (status === "405") need("allow");
         if (status === "304" || status === "412") need("etag");
-        if (status.startsWith("2") && metered) need("ratelimit");
+        if (status.startsWith("2") && metered) {
+          need("ratelimit");
+          need("ratelimit-policy");
+        }
       }
       if (metered && !operation.responses["429"]) missing.push(`${label}: no 429`);
       if (!operation.responses["406"]) missing.push(`${label}: no 406`);

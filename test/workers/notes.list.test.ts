@@ -63,6 +63,21 @@ describe("keyset pagination", () => {
     expect(inserted).toBeGreaterThanOrEqual(pages * 2);
   });
 
+  it("a list page carries at most 1 MiB of content and continues through the cursor", async () => {
+    const client = await noteClient();
+    const content = "x".repeat(100 * 1024);
+    for (let i = 0; i < 12; i += 1) await client.create({ title: `big ${i}`, content });
+    const first = await client.list("limit=100");
+    expect(first.items.length).toBe(10);
+    expect(first.total).toBe(12);
+    expect(first.next_cursor).not.toBeNull();
+    const second = await client.list(`limit=100&cursor=${encodeURIComponent(first.next_cursor as string)}`);
+    expect(second.items.length).toBe(2);
+    expect(second.next_cursor).toBeNull();
+    const ids = new Set([...first.items, ...second.items].map((note) => note.id));
+    expect(ids.size).toBe(12);
+  });
+
   it("orders by title ascending with stable ties and reports the total", async () => {
     const client = await noteClient();
     await createMany(client, 12, (i) => ({ title: ["b", "a", "c"][i % 3] as string }));
