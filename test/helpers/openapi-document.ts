@@ -12,9 +12,12 @@ export interface JsonSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  exclusiveMinimum?: number;
+  minItems?: number;
   maxItems?: number;
   minProperties?: number;
   properties?: Record<string, JsonSchema>;
+  required?: string[];
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   anyOf?: JsonSchema[];

@@ -13,27 +13,16 @@ import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-work
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
-import { HOSTILE_VALUES, type JsonSchema, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
+import type { JsonSchema, OpenApiDocument, Operation } from "../helpers/openapi-document.ts";
+import { HOSTILE_VALUES, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 /** Always 500 by design. */
 const SKIP = new Set(["get /trigger-error"]);
 
-interface Operation {
-  parameters?: Array<{ name: string; in: string; required?: boolean; schema: JsonSchema }>;
-  requestBody?: { content: Record<string, { schema: JsonSchema }> };
-  responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
-  security?: Array<Record<string, string[]>>;
-}
-
-interface OpenApiDoc {
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, JsonSchema> };
-}
-
 let worker: LocalWorker;
-let doc: OpenApiDoc;
+let doc: OpenApiDocument;
 let token = "";
 const known: Record<string, string> = {};
 
@@ -52,7 +41,7 @@ beforeAll(async () => {
       STATS_FLUSH_MS: "0",
     },
   });
-  doc = (await (await call("/openapi.json")).json()) as OpenApiDoc;
+  doc = (await (await call("/openapi.json")).json()) as OpenApiDocument;
   const email = `fuzz-${crypto.randomUUID()}@fuzz.test`;
   const session = (await (
     await call("/auth/register", {

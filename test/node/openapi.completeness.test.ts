@@ -68,6 +68,18 @@ describe("the OpenAPI document describes the whole contract", () => {
     expect(backed.filter((op) => !op.operation.responses["503"]).map((op) => op.label)).toEqual([]);
   });
 
+  it("describes error responses as problem+json on every operation", () => {
+    for (const { label, operation } of operations) {
+      const errorStatuses = Object.keys(operation.responses).filter((status) => Number(status) >= 400);
+      expect(errorStatuses, label).toContain("500");
+      for (const status of errorStatuses) {
+        expect(Object.keys(operation.responses[status]?.content ?? {}), `${label} ${status}`).toEqual([
+          "application/problem+json",
+        ]);
+      }
+    }
+  });
+
   it("declares the headers each status carries", () => {
     expect(Object.keys(doc.components.headers ?? {})).toEqual(
       expect.arrayContaining(["RateLimit", "RateLimit-Policy", "Retry-After"]),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { bearer, randomIp, registerUser } from "../helpers/auth.ts";
+import type { OpenApiDocument, Operation } from "../helpers/openapi-document.ts";
 
 /**
  * Auth is declared once, on the route (src/middleware/route-auth.ts): the same spread puts
@@ -8,17 +9,7 @@ import { bearer, randomIp, registerUser } from "../helpers/auth.ts";
  * document, so a route added tomorrow is covered without anyone remembering this file.
  */
 
-type Security = Array<Record<string, string[]>>;
-interface Parameter {
-  name: string;
-  in: string;
-  schema?: { format?: string };
-}
-interface Operation {
-  security?: Security;
-  parameters?: Parameter[];
-  requestBody?: unknown;
-}
+type Security = Operation["security"];
 interface DocumentedOperation {
   method: string;
   path: string;
@@ -28,7 +19,7 @@ interface DocumentedOperation {
 async function operations(): Promise<DocumentedOperation[]> {
   const response = await api("/openapi.json");
   expect(response.status).toBe(200);
-  const doc = (await response.json()) as { paths: Record<string, Record<string, Operation>> };
+  const doc = (await response.json()) as OpenApiDocument;
   return Object.entries(doc.paths).flatMap(([path, byMethod]) =>
     Object.entries(byMethod).map(([method, operation]) => ({
       method: method.toUpperCase(),

@@ -98,6 +98,33 @@ describe("API keys", () => {
     expect(JSON.stringify(items)).not.toContain(key.key);
   });
 
+  it("a new key's Location points at its metadata, which GET answers until the key is revoked", async () => {
+    const user = await registerUser();
+    const created = await apiJson("/auth/api-keys", "POST", { name: "ci" }, bearer(user.tokens.access_token));
+    expect(created.status).toBe(201);
+    const key = (await created.json()) as { id: string; key: string; name: string };
+    const location = created.headers.get("location");
+    expect(location).toBe(`/auth/api-keys/${key.id}`);
+
+    const fetched = await api(location as string, { headers: bearer(user.tokens.access_token) });
+    expect(fetched.status).toBe(200);
+    const body = (await fetched.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ id: key.id, name: "ci" });
+    expect(body).not.toHaveProperty("key");
+
+    const stranger = await registerUser();
+    const theirs = await api(location as string, { headers: bearer(stranger.tokens.access_token) });
+    await expectProblem(theirs, 404, "not-found");
+
+    const revoked = await api(location as string, {
+      method: "DELETE",
+      headers: bearer(user.tokens.access_token),
+    });
+    expect(revoked.status).toBe(204);
+    const gone = await api(location as string, { headers: bearer(user.tokens.access_token) });
+    await expectProblem(gone, 404, "not-found");
+  });
+
   it("revoking a key stops it at once", async () => {
     const user = await registerUser();
     const created = await apiJson(

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
+import { detectEnvironment, loadConfig } from "../../src/config.ts";
 import { apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { bearer, createApiKey, GOOD_PASSWORD, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
 
@@ -63,8 +63,46 @@ describe("a worker without a usable JWT_SECRET", () => {
   });
 });
 
+describe("environment detection", () => {
+  it.each([
+    [{ ENVIRONMENT: "production" }, "production"],
+    [{ ENVIRONMENT: "staging" }, "staging"],
+    [{ ENVIRONMENT: "local" }, "local"],
+    [{ ENVIRONMENT: "test" }, "test"],
+    [{ ENVIRONMENT: "test", CI: "true" }, "ci"],
+    [{ ENVIRONMENT: "local", CI: "1" }, "ci"],
+    [{ ENVIRONMENT: "production", CI: "true" }, "production"],
+    [{}, "local"],
+    [{ ENVIRONMENT: "nonsense" }, "local"],
+  ])("%j → %s", (vars, expected) => {
+    expect(detectEnvironment(vars)).toBe(expected);
+  });
+
+  it("derives defaults from the environment", () => {
+    const production = loadConfig({ ENVIRONMENT: "production" });
+    expect(production).toMatchObject({
+      exposeErrorDetail: false,
+      statsAccess: "admin",
+      triggerErrorAccess: "off",
+    });
+    const staging = loadConfig({ ENVIRONMENT: "staging" });
+    expect(staging).toMatchObject({
+      exposeErrorDetail: false,
+      statsAccess: "public",
+      triggerErrorAccess: "admin",
+    });
+    const local = loadConfig({ ENVIRONMENT: "local" });
+    expect(local).toMatchObject({
+      exposeErrorDetail: true,
+      statsAccess: "public",
+      triggerErrorAccess: "public",
+    });
+    expect(local.logger.level).toBe("info");
+  });
+});
+
 describe("configuration read once, from the context", () => {
-  it("parses each environment's bindings once and derives one key per purpose", () => {
+  it("memoises the configuration per bindings object (no request parses it again) and derives one key per purpose", () => {
     const config = loadConfig(env);
     expect(loadConfig(env)).toBe(config);
     const keys = config.signingKeys;

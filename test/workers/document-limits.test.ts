@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { api, apiJson, expectProblem } from "../helpers/api.ts";
-import { bearer, GOOD_PASSWORD, login, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
+import { apiJson, expectProblem } from "../helpers/api.ts";
+import { GOOD_PASSWORD, login, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
 import { noteClient } from "../helpers/notes.ts";
 
 /**
@@ -64,34 +64,5 @@ describe("the password limit: message, check and document agree on 128 character
     const user = await registerUser();
     const problem = await expectProblem(await login(user.email, "x".repeat(129)), 422, "validation-failed");
     expect(problem.errors?.[0]?.message).toBe("Must be at most 128 characters.");
-  });
-});
-
-describe("a new API key's Location", () => {
-  it("points at the key's metadata, which GET answers until the key is revoked", async () => {
-    const user = await registerUser();
-    const created = await apiJson("/auth/api-keys", "POST", { name: "ci" }, bearer(user.tokens.access_token));
-    expect(created.status).toBe(201);
-    const key = (await created.json()) as { id: string; key: string; name: string };
-    const location = created.headers.get("location");
-    expect(location).toBe(`/auth/api-keys/${key.id}`);
-
-    const fetched = await api(location as string, { headers: bearer(user.tokens.access_token) });
-    expect(fetched.status).toBe(200);
-    const body = (await fetched.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ id: key.id, name: "ci" });
-    expect(body).not.toHaveProperty("key");
-
-    const stranger = await registerUser();
-    const theirs = await api(location as string, { headers: bearer(stranger.tokens.access_token) });
-    await expectProblem(theirs, 404, "not-found");
-
-    const revoked = await api(location as string, {
-      method: "DELETE",
-      headers: bearer(user.tokens.access_token),
-    });
-    expect(revoked.status).toBe(204);
-    const gone = await api(location as string, { headers: bearer(user.tokens.access_token) });
-    await expectProblem(gone, 404, "not-found");
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { detectEnvironment, loadConfig } from "../../src/config.ts";
 import { Logger, parseLoggerSettings } from "../../src/lib/logger.ts";
 import { REDACTED, redact } from "../../src/lib/redact.ts";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
@@ -104,43 +103,5 @@ describe("log channels", () => {
     expect(out.note).not.toContain(jwt);
     expect(out.note).not.toContain("aaaaaaaaaaaaaaaa");
     expect(out.safe).toBe("hello");
-  });
-});
-
-describe("environment detection", () => {
-  it.each([
-    [{ ENVIRONMENT: "production" }, "production"],
-    [{ ENVIRONMENT: "staging" }, "staging"],
-    [{ ENVIRONMENT: "local" }, "local"],
-    [{ ENVIRONMENT: "test" }, "test"],
-    [{ ENVIRONMENT: "test", CI: "true" }, "ci"],
-    [{ ENVIRONMENT: "local", CI: "1" }, "ci"],
-    [{ ENVIRONMENT: "production", CI: "true" }, "production"],
-    [{}, "local"],
-    [{ ENVIRONMENT: "nonsense" }, "local"],
-  ])("%j → %s", (vars, expected) => {
-    expect(detectEnvironment(vars)).toBe(expected);
-  });
-
-  it("derives defaults from the environment", () => {
-    const production = loadConfig({ ENVIRONMENT: "production" });
-    expect(production).toMatchObject({
-      exposeErrorDetail: false,
-      statsAccess: "admin",
-      triggerErrorAccess: "off",
-    });
-    const staging = loadConfig({ ENVIRONMENT: "staging" });
-    expect(staging).toMatchObject({
-      exposeErrorDetail: false,
-      statsAccess: "public",
-      triggerErrorAccess: "admin",
-    });
-    const local = loadConfig({ ENVIRONMENT: "local" });
-    expect(local).toMatchObject({
-      exposeErrorDetail: true,
-      statsAccess: "public",
-      triggerErrorAccess: "public",
-    });
-    expect(local.logger.level).toBe("info");
   });
 });

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
+import type { OpenApiDocument } from "../helpers/openapi-document.ts";
 
 describe("request ids", () => {
   it("generates a UUID when the caller sends none", async () => {
@@ -171,7 +172,7 @@ describe("docs", () => {
   it("serves the OpenAPI 3.1 document", async () => {
     const response = await api("/openapi.json");
     expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await response.json()) as OpenApiDocument;
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths)).toContain("/health/ready");
   });

@@ -57,7 +57,7 @@ describe("maintained vote counters", () => {
     expect(results.questions[1]?.voters).toBe(120);
   });
 
-  it("spreads one hot choice over several shard rows", async () => {
+  it("spreads one hot choice over several shard rows, so its ballots do not all queue on one row lock", async () => {
     const { poll } = await ownerWithPoll(twoQuestions({ voters: "anonymous", max_votes_per_ip: 100_000 }));
     const browsers = await Promise.all(Array.from({ length: 80 }, () => anonymousBrowser(poll.id)));
     await Promise.all(browsers.map((browser) => browser.vote(answersFor(poll))));

@@ -96,7 +96,7 @@ describe("/stats", () => {
     expect(stats.routes[`POST ${route}`]).toMatchObject({ requests: 1, errors: 1 });
   });
 
-  it("keeps its count of received flushes when the Durable Object is evicted", async () => {
+  it("keeps its count of received flushes when the Durable Object is evicted (it used to restart at 0)", async () => {
     const stub = env.STATS.getByName(`flushes-${crypto.randomUUID()}`);
     await stub.record(emptyAggregate());
     await stub.record(emptyAggregate());

@@ -1,28 +1,5 @@
 import fc from "fast-check";
-
-/** The subset of JSON Schema (OpenAPI 3.1) our document uses. */
-export interface JsonSchema {
-  $ref?: string;
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  minItems?: number;
-  maxItems?: number;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  default?: unknown;
-  additionalProperties?: boolean | JsonSchema;
-}
+import type { JsonSchema } from "../../helpers/openapi-document.ts";
 
 export type Resolver = (schema: JsonSchema) => JsonSchema;
 
