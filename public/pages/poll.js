@@ -166,9 +166,10 @@
     }
     $("signed-in").hidden = !me;
     $("sign-in").hidden = Boolean(me);
-    $("csv").hidden = !(me && (me.id === root.dataset.ownerId || me.role === "admin"));
     // Marks this browser for anonymous polls and tells us whether it (or the account) voted.
     const { status, body } = await api(`/polls/${id}`);
+    // The API shows owner_id to the poll's owner and to admins only: they get the CSV link.
+    $("csv").hidden = !(me && status === 200 && body.owner_id);
     if (status === 200 && body.has_voted) {
       say("You have voted in this poll.");
       const form = $("vote");

@@ -107,28 +107,46 @@ describe("where things live (README)", () => {
     expect(lonely).toEqual([]);
   });
 
+  it("a group's handlers are imported by its index only (shared code lives in a module of its own)", () => {
+    const out = imports.filter(
+      (i) =>
+        /\.handlers\.tsx?$/.test(i.to) &&
+        !(/\.index\.tsx?$/.test(i.from) && groupOf(i.from) === groupOf(i.to)),
+    );
+    expect(show(out)).toEqual([]);
+  });
+
   it("runtime imports form no cycle between folders", () => {
     const folderOf = (path: string) => (groupOf(path) ? `routes/${groupOf(path)}` : path.split("/")[0]);
-    const edges = new Map<string, Set<string>>();
-    for (const i of imports.filter((i) => !i.typeOnly)) {
-      const [a, b] = [folderOf(i.from) as string, folderOf(i.to) as string];
-      if (a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
-    }
-    const reaches = (start: string, goal: string): boolean => {
-      const seen = new Set<string>();
-      const queue = [start];
-      while (queue.length > 0) {
-        const at = queue.pop() as string;
-        if (at === goal) return true;
-        if (seen.has(at)) continue;
-        seen.add(at);
-        queue.push(...(edges.get(at) ?? []));
-      }
-      return false;
-    };
-    const cycles = [...edges].flatMap(([a, targets]) =>
-      [...targets].filter((b) => reaches(b, a)).map((b) => `${a} -> ${b} -> … -> ${a}`),
-    );
-    expect(cycles).toEqual([]);
+    expect(cycles(imports, folderOf)).toEqual([]);
+  });
+
+  it("runtime imports form no cycle between the files of a route group", () => {
+    const inGroup = imports.filter((i) => groupOf(i.from) !== undefined && groupOf(i.from) === groupOf(i.to));
+    expect(cycles(inGroup, (path) => path)).toEqual([]);
   });
 });
+
+/** Each runtime edge `a -> b` (between the nodes `nodeOf` maps files to) from which `a` is reachable again. */
+function cycles(list: Import[], nodeOf: (path: string) => string | undefined): string[] {
+  const edges = new Map<string, Set<string>>();
+  for (const i of list.filter((i) => !i.typeOnly)) {
+    const [a, b] = [nodeOf(i.from) as string, nodeOf(i.to) as string];
+    if (a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
+  }
+  const reaches = (start: string, goal: string): boolean => {
+    const seen = new Set<string>();
+    const queue = [start];
+    while (queue.length > 0) {
+      const at = queue.pop() as string;
+      if (at === goal) return true;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      queue.push(...(edges.get(at) ?? []));
+    }
+    return false;
+  };
+  return [...edges].flatMap(([a, targets]) =>
+    [...targets].filter((b) => reaches(b, a)).map((b) => `${a} -> ${b} -> … -> ${a}`),
+  );
+}

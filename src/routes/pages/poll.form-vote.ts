@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { UUID_PATTERN } from "../../lib/ids.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { castVote } from "../polls/polls.vote.ts";
+import { notFound } from "../polls/polls.read.ts";
 import { VoteSchema } from "../polls/polls.schemas.ts";
+import { castVote } from "../polls/polls.vote.ts";
 
 /** Form fields are `q.<question id>` = choice id (several for checkboxes). */
 function answersFromForm(form: Record<string, string | File | (string | File)[]>) {
@@ -51,7 +52,7 @@ function assertSameOriginForm(c: Context<AppEnv>): void {
 export async function formVote(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   assertSameOriginForm(c);
-  if (!UUID_PATTERN.test(id)) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
+  if (!UUID_PATTERN.test(id)) throw notFound(id);
   const parsed = VoteSchema.safeParse({ answers: answersFromForm(await c.req.parseBody({ all: true })) });
   let outcome = "voted";
   if (!parsed.success) outcome = "validation-failed";

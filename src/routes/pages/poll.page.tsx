@@ -44,7 +44,6 @@ export async function pollPage(c: Context<AppEnv>) {
     <div
       id="poll"
       data-poll-id={poll.id}
-      data-owner-id={poll.owner_id}
       data-voters={poll.voters}
       data-visibility={poll.results_visibility}
       data-status={poll.status}

@@ -1,56 +1,18 @@
-import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
-import type { AppEnv } from "../../env.ts";
-import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { authedCaller } from "../../middleware/auth.ts";
-import { castVote } from "./polls.vote.ts";
 import * as editService from "./polls.edit.service.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
+import { isRankingListing, rankingPage } from "./polls.ranking.ts";
+import { loadPoll, notFound, notModified, pollDto } from "./polls.read.ts";
 import type * as routes from "./polls.routes.ts";
-import type { Poll } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
-import { isStatsListing, pollStatsPage } from "./polls.ranking.ts";
-import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
-
-export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
-
-/** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
-export async function loadPoll(c: Context<AppEnv>, id: string, { withCounts = false } = {}) {
-  const cookie = await readVoterCookie(c);
-  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), {
-    withCounts,
-  });
-  if (!poll) throw notFound(id);
-  return { poll, cookie };
-}
-
-/** The poll as the API shows it: the tallies read for results are not part of it. */
-function pollDto(poll: service.PollRead): Poll {
-  const { total_voters: _total, ...rest } = poll;
-  return {
-    ...rest,
-    questions: poll.questions.map(({ voters: _voters, choices, ...question }) => ({
-      ...question,
-      choices: choices.map(({ votes: _votes, ...choice }) => choice),
-    })),
-  };
-}
-
-/**
- * Sets an ETag of the bytes about to be sent; true when the client already holds them (304).
- * `private, no-cache`: the body depends on the caller (has_voted, visibility), and every
- * reuse is revalidated, which costs one cheap read and no body.
- */
-export async function notModified(c: Context<AppEnv>, body: string): Promise<boolean> {
-  const etag = await contentEtag(body);
-  c.header("ETag", etag);
-  c.header("Cache-Control", "private, no-cache");
-  return ifNoneMatchHits(c.req.header("If-None-Match"), etag);
-}
+import { ownerFor } from "./polls.visibility.ts";
+import { castVote } from "./polls.vote.ts";
+import { issueVoterCookie, newVoterId } from "./polls.voter.ts";
 
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
@@ -59,7 +21,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
   const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
-  return c.json(pollDto(poll), 201);
+  return c.json(pollDto(poll, c.var.caller), 201);
 };
 
 export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
@@ -67,7 +29,7 @@ export const getPoll: AppRouteHandler<routes.GetPollRoute> = async (c) => {
   const { poll, cookie } = await loadPoll(c, id);
   // "One vote per browser" needs the browser marked before it votes.
   if (poll.voters === "anonymous" && cookie.state !== "valid") await issueVoterCookie(c, newVoterId());
-  const dto = pollDto(poll);
+  const dto = pollDto(poll, c.var.caller);
   if (await notModified(c, JSON.stringify(dto))) return c.body(null, 304);
   return c.json(dto, 200);
 };
@@ -78,14 +40,14 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
   if (query.mine && !caller) {
     throw bearerRequired("mine=true needs a bearer token.");
   }
-  if (isStatsListing(query)) return c.json(await pollStatsPage(c, query, caller), 200);
+  if (isRankingListing(query)) return c.json(await rankingPage(c, query, caller), 200);
   const owner = query.mine ? caller?.userId : undefined;
   const scope = { kind: "polls", owner, status: query.status };
   const cursor = { secret: requireSigningKeys(c.var.config).cursor, scope, cursor: query.cursor };
   const { page, next_cursor } = await paginate(c, cursor, (after?: service.PollsPosition) =>
     service.listPolls(c.var.db, query, owner, after),
   );
-  return c.json({ items: page.items, next_cursor }, 200);
+  return c.json({ items: page.items.map((poll) => ownerFor(poll, caller)), next_cursor }, 200);
 };
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
@@ -102,7 +64,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
   }
   notifyLiveResults(c, id, "pollEdited");
   const { poll } = await loadPoll(c, id);
-  return c.json(pollDto(poll), 200);
+  return c.json(pollDto(poll, c.var.caller), 200);
 };
 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
@@ -116,7 +78,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
     notifyLiveResults(c, id, "pollClosed");
   }
   const { poll } = await loadPoll(c, id);
-  return c.json(pollDto(poll), 200);
+  return c.json(pollDto(poll, c.var.caller), 200);
 };
 
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {

@@ -3,11 +3,10 @@ import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { callerFromJwt } from "../../middleware/auth.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
-import { bearerFromProtocols, connectLiveResults } from "./polls.live.notify.ts";
+import { bearerFromProtocols, connectLiveResults } from "./polls.live.connect.ts";
+import { loadPoll } from "./polls.read.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
-import * as service from "./polls.service.ts";
-import { alwaysSeesResults, resultsAccess } from "./polls.visibility.ts";
-import { callerVoterKeys, readVoterCookie } from "./polls.voter.ts";
+import { ownerOrAdmin, resultsAccess, resultsHidden } from "./polls.visibility.ts";
 
 /**
  * `GET /polls/{id}/results/live`: checks the upgrade and the caller's right to see results
@@ -22,18 +21,14 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
     });
   }
   const caller = c.var.caller ?? (await callerFromProtocol(c));
-  const keys = callerVoterKeys(caller?.userId, await readVoterCookie(c));
-  const poll = await service.getPoll(c.var.db, id, keys);
-  if (!poll) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
+  const { poll } = await loadPoll(c, id, { caller });
   const access = resultsAccess(poll, caller);
-  if (access === "hidden-until-vote") {
-    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
-  }
+  if (access === "hidden-until-vote") throw resultsHidden(access);
   // The audience is fixed when the socket opens, but an owner can reopen a closed poll (a new
   // `closes_at`). So on an `after_close` poll only those who may always see results follow the
   // counts; everyone else waits for a close, which the object sends them with the final result.
   const follows =
-    access === "visible" && (poll.results_visibility !== "after_close" || alwaysSeesResults(poll, caller));
+    access === "visible" && (poll.results_visibility !== "after_close" || ownerOrAdmin(poll, caller));
   return connectLiveResults(c, id, follows ? "results" : "closed-only");
 };
 

@@ -4,6 +4,9 @@ import { createDatabase } from "../../db/client.ts";
 import { buildResults } from "./polls.results.ts";
 import { getPoll } from "./polls.service.ts";
 
+/** The poll's live object (one per poll, by name). */
+export const liveObject = (env: Env, pollId: string) => env.POLL_LIVE.get(env.POLL_LIVE.idFromName(pollId));
+
 /**
  * Who a subscriber is, as a WebSocket tag: `results` may see every update (the REST read
  * would answer 200), `closed-only` is waiting for an `after_close` poll to close.

@@ -5,7 +5,7 @@ import type { ListPollsQuery } from "./polls.schemas.ts";
 import { POLL_COLUMNS, pollListFilters, pollSummary } from "./polls.service.ts";
 
 /** The keyset position: the sort key (a total or a creation time) and the id as tie-break. */
-export interface StatsPosition {
+export interface RankingPosition {
   key: number | string;
   id: string;
 }
@@ -18,7 +18,7 @@ export async function listPollsByVotes(
   db: Database,
   query: ListPollsQuery,
   ownerId: string | undefined,
-  after: StatsPosition | undefined,
+  after: RankingPosition | undefined,
 ) {
   const where = pollListFilters(query, ownerId);
   if (query.min_votes !== undefined) where.push(sql`t.total_voters >= ${query.min_votes}`);
@@ -56,7 +56,7 @@ export async function listPollsByVotes(
   return pageOf(
     polls,
     query.limit,
-    (last): StatsPosition => ({
+    (last): RankingPosition => ({
       key: byVotes ? last.total_voters : last.created_at,
       id: last.id,
     }),

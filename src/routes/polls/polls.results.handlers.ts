@@ -1,25 +1,19 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { preferred } from "../../middleware/negotiate.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
-import { loadPoll, notModified } from "./polls.handlers.ts";
+import { loadPoll, notModified } from "./polls.read.ts";
 import { buildResults, resultsCsv } from "./polls.results.ts";
 import type * as routes from "./polls.routes.ts";
-import { resultsAccess } from "./polls.visibility.ts";
+import { resultsAccess, resultsHidden } from "./polls.visibility.ts";
 
 /** Results respect the poll's visibility rule; the owner and admins always see them. */
 async function visibleResults(c: Context<AppEnv>, id: string) {
   const { poll } = await loadPoll(c, id, { withCounts: true });
   const access = resultsAccess(poll, c.var.caller);
-  if (access === "hidden-until-vote") {
-    throw new ApiError("results-hidden", { detail: "Results of this poll are shown after you vote." });
-  }
-  if (access === "hidden-until-close") {
-    throw new ApiError("results-hidden", { detail: "Results of this poll are shown once it closes." });
-  }
+  if (access !== "visible") throw resultsHidden(access);
   return buildResults(poll);
 }
 

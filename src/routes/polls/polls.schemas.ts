@@ -142,7 +142,7 @@ const QuestionSchema = z.object({
 export const PollSchema = z
   .object({
     id: z.uuid(),
-    owner_id: z.uuid(),
+    owner_id: z.uuid().optional().openapi({ description: "Shown to the poll's owner and to admins only." }),
     title: z.string(),
     description: z.string(),
     voters: z.enum(["authenticated", "anonymous"]),

@@ -14,7 +14,11 @@ export type CountedQuestion = Omit<PollQuestion, "choices"> & {
 };
 
 /** What getPoll reads: the poll as the API shows it, with the tallies results are built from. */
-export type PollRead = Omit<Poll, "questions"> & { total_voters: number; questions: CountedQuestion[] };
+export type PollRead = Omit<Poll, "questions" | "owner_id"> & {
+  owner_id: string;
+  total_voters: number;
+  questions: CountedQuestion[];
+};
 
 /** Open/closed as the database clock sees it, so every reader agrees with the vote check. */
 export const STATUS_SQL = sql.raw(
@@ -23,8 +27,8 @@ export const STATUS_SQL = sql.raw(
 export const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
   p.closes_at, p.closed_at, p.created_at, p.updated_at, ${STATUS_SQL} AS status`;
 
-/** A row selected with POLL_COLUMNS, as the API lists it. */
-export function pollSummary(row: Record<string, unknown>): PollSummary {
+/** A row selected with POLL_COLUMNS, as the API lists it (to whom `owner_id` concerns: ownerFor). */
+export function pollSummary(row: Record<string, unknown>): PollSummary & { owner_id: string } {
   return {
     id: String(row.id),
     owner_id: String(row.owner_id),

@@ -8,11 +8,11 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
-import { notFound } from "./polls.handlers.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
+import { notFound } from "./polls.read.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
-import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
 import { type BallotOutcome, castBallot } from "./polls.vote.service.ts";
+import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
 
 const PROBLEM_MESSAGES: Record<string, string> = {
   unanswered: "This question needs an answer.",
