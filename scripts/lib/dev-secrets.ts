@@ -25,7 +25,7 @@ async function localJwtSecret(dataDir: string, given: string | undefined): Promi
  */
 export async function writeDevSecrets(
   dataDir: string,
-  env: NodeJS.ProcessEnv,
+  env: Partial<Record<string, string>>,
   overrides: { GITHUB_API_URL?: string } = {},
 ): Promise<string> {
   await mkdir(dataDir, { recursive: true });
