@@ -4,12 +4,11 @@
  * Ctrl-C stops wrangler, then shuts the database down cleanly.
  */
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { watch } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildStaticFiles } from "./build-static-files.ts";
+import { writeDevSecrets } from "./lib/dev-secrets.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
 import { type PooledDatabase, startPgbouncer } from "./lib/pgbouncer.ts";
@@ -28,41 +27,6 @@ async function provideDatabase(): Promise<RunningDatabase> {
   return database;
 }
 
-/** A JWT secret for local use, generated once and kept with the local data. */
-async function localJwtSecret(): Promise<string> {
-  if (process.env.JWT_SECRET) return process.env.JWT_SECRET;
-  const file = join(root, ".data", "jwt-secret");
-  const existing = await readFile(file, "utf8").catch(() => "");
-  if (existing.trim().length >= 32) return existing.trim();
-  const secret = randomBytes(32).toString("base64url");
-  await mkdir(join(root, ".data"), { recursive: true });
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/**
- * Secrets reach wrangler through an env file in .data/ (mode 600): never on the command
- * line (visible in `ps`) and never as vars (wrangler prints var values at start-up).
- */
-async function writeSecretsFile(githubApiUrl: string | undefined): Promise<string> {
-  const secrets: Record<string, string | undefined> = {
-    JWT_SECRET: await localJwtSecret(),
-    GITHUB_TOKEN: process.env.GITHUB_TOKEN,
-    // GitHub settings from the shell are honoured too (see README, GitHub dashboard).
-    GITHUB_API_URL: githubApiUrl,
-    GITHUB_CACHE_TTL_SECONDS: process.env.GITHUB_CACHE_TTL_SECONDS,
-    GITHUB_STALE_TTL_SECONDS: process.env.GITHUB_STALE_TTL_SECONDS,
-    GITHUB_TIMEOUT_MS: process.env.GITHUB_TIMEOUT_MS,
-    GITHUB_MAX_PAGES: process.env.GITHUB_MAX_PAGES,
-  };
-  const file = join(root, ".data", "dev-secrets.env");
-  const lines = Object.entries(secrets)
-    .filter(([, value]) => value)
-    .map(([name, value]) => `${name}=${JSON.stringify(value)}`);
-  await writeFile(file, `${lines.join("\n")}\n`, { mode: 0o600 });
-  return file;
-}
-
 /** GITHUB_OFFLINE=1 serves GitHub from the recorded fixtures (scripts/lib/github-upstream.ts). */
 async function provideGithub(): Promise<GithubUpstream | undefined> {
   if (!["1", "true"].includes(String(process.env.GITHUB_OFFLINE ?? "").toLowerCase())) return undefined;
@@ -73,10 +37,15 @@ async function provideGithub(): Promise<GithubUpstream | undefined> {
 
 buildStaticFiles();
 const github = await provideGithub();
-const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API_URL);
+const secretsFile = await writeDevSecrets(join(root, ".data"), process.env, { GITHUB_API_URL: github?.url });
 const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
+// Registration never makes an admin: an operator promotes an account through the database.
+const promoteUrl = process.env.DATABASE_URL ? "$DATABASE_URL" : database.url;
+console.log(
+  `[devhub] to make an admin: register, then DATABASE_URL=${promoteUrl} npm run admin:promote -- <email>`,
+);
 // DATABASE_POOL=pgbouncer: the worker goes through PgBouncer in transaction mode, the way
 // Hyperdrive pools in production (migrations above still use the database directly).
 const pool: PooledDatabase | undefined =

@@ -1,15 +1,22 @@
 /**
- * `npm run admin:promote -- <email>`: gives an existing account the admin role
- * (bootstrap for deployments where ADMIN_EMAILS was not set before the first signup).
+ * `npm run admin:promote -- <email>`: gives an existing account the admin role. The only way
+ * to make an admin: it needs the database (DATABASE_URL), which only the operator holds, so a
+ * registration can never claim the role by naming an address. Register the account first.
  */
 import pg from "pg";
+import { canonicalEmail, isAsciiEmail } from "../src/auth/email.ts";
 
-const email = process.argv[2]?.trim().normalize("NFC").toLowerCase();
+const typed = process.argv[2]?.trim();
 const url = process.env.DATABASE_URL;
-if (!email || !url) {
+if (!typed || !url) {
   console.error("usage: DATABASE_URL=postgres://… npm run admin:promote -- <email>");
   process.exit(2);
 }
+if (!isAsciiEmail(typed)) {
+  console.error("no account can have that address: addresses are ASCII only");
+  process.exit(1);
+}
+const email = canonicalEmail(typed);
 const client = new pg.Client({ connectionString: url });
 await client.connect();
 try {

@@ -35,8 +35,6 @@ export interface AppConfig {
   searchStatementTimeoutMs: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
-  /** Accounts registered with these emails get the admin role (bootstrap). */
-  adminEmails: Set<string>;
   /** Who may read /stats: everyone, or admins only (the production default). */
   statsAccess: "public" | "admin";
   /** /trigger-error: off in production, admin-only in staging, open elsewhere (by default). */
@@ -136,11 +134,6 @@ function parseOrigins(value: unknown): "*" | string[] {
     .filter(Boolean);
 }
 
-/** Trim, Unicode NFC, lower-case: one spelling per mailbox, so uniqueness holds. */
-export function normaliseEmail(email: string): string {
-  return email.trim().normalize("NFC").toLowerCase();
-}
-
 const cache = new WeakMap<object, AppConfig>();
 
 /**
@@ -170,12 +163,6 @@ export function loadConfig(source: object): AppConfig {
     statementTimeoutMs: positiveInteger(vars.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
     accessTokenTtlSeconds: positiveInteger(vars.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     refreshTokenTtlSeconds: positiveInteger(vars.REFRESH_TOKEN_TTL_SECONDS, 30 * 24 * 3600),
-    adminEmails: new Set(
-      String(vars.ADMIN_EMAILS ?? "")
-        .split(",")
-        .map((email) => normaliseEmail(email))
-        .filter(Boolean),
-    ),
     statsAccess: oneOf(
       vars.STATS_ACCESS,
       ["public", "admin"],

@@ -1,5 +1,4 @@
 import { base64url, constantTimeEqual, fromBase64url, randomBytes } from "../lib/crypto.ts";
-import { COMMON_PASSWORDS_TEXT } from "./common-passwords.ts";
 
 /**
  * Cloudflare's production runtime refuses PBKDF2 above 100,000 iterations
@@ -14,31 +13,15 @@ const SALT_BYTES = 16;
 const HASH_BITS = 256;
 const SCHEME = "pbkdf2-sha256";
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
-
-const commonPasswords = new Set(COMMON_PASSWORDS_TEXT.split("\n"));
-
 /** NFKC so the same password typed on different keyboards/OSes hashes the same (NIST 800-63B). */
-function normalise(password: string): string {
+export function normalisePassword(password: string): string {
   return password.normalize("NFKC");
-}
-
-/** The policy failure for a candidate password, or undefined when it is acceptable. */
-export function passwordPolicyViolation(password: string): string | undefined {
-  const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) return `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`;
-  if (length > PASSWORD_MAX_LENGTH) return `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`;
-  if (commonPasswords.has(normalise(password).toLowerCase())) {
-    return "Password is among the most common passwords; choose another.";
-  }
-  return undefined;
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey(
     "raw",
-    new TextEncoder().encode(normalise(password)),
+    new TextEncoder().encode(normalisePassword(password)),
     "PBKDF2",
     false,
     ["deriveBits"],

@@ -24,17 +24,18 @@ const EXPOSE_HEADERS = [
   "RateLimit-Policy",
 ];
 
-/** The request's origin when `CORS_ORIGINS` allows it (`*` allows every origin). */
-function allowedOrigin(origin: string, c: Context<AppEnv>): string | null {
+/** The request's origin when `CORS_ORIGINS` allows it (`*` allows every origin, not a missing one). */
+function allowedOrigin(origin: string | undefined, c: Context<AppEnv>): string | null {
+  if (!origin) return null;
   const allowed = c.get("config").corsOrigins;
   if (allowed === "*") return "*";
   return allowed.includes(origin) ? origin : null;
 }
 
 /**
- * CORS for the origins in `CORS_ORIGINS`. Preflights (OPTIONS) are answered by Hono's cors
- * middleware. Every other request gets its headers after the handler, on the response it
- * made: Hono's middleware sets them before, on a placeholder response that every real
+ * CORS for the origins in `CORS_ORIGINS`. Preflights (OPTIONS) from an allowed `Origin` are
+ * answered by Hono's cors middleware; any other preflight gets a bare 204. Every other
+ * request gets its headers after the handler, on the response it made: Hono's middleware sets them before, on a placeholder response that every real
  * response is then copied over (one extra Response and header copy per request).
  * Only a request with an allowed `Origin` gets them: browsers send `Origin` on every
  * cross-origin request, and nothing else reads these headers.
@@ -48,11 +49,16 @@ export function corsPolicy(): MiddlewareHandler<AppEnv> {
   });
   const exposed = EXPOSE_HEADERS.join(",");
   return async function corsMiddleware(c, next) {
-    if (c.req.method === "OPTIONS") return preflight(c, next);
+    const origin = allowedOrigin(c.req.header("Origin"), c);
+    if (c.req.method === "OPTIONS") {
+      if (origin) return preflight(c, next);
+      // Hono's preflight would still grant methods and headers (and `*` without an Origin):
+      // a preflight from no origin, or one not allowed, is answered without any.
+      c.header("Vary", "Origin", { append: true });
+      return c.body(null, 204);
+    }
     await next();
     const headers = c.res.headers;
-    const requestOrigin = c.req.header("Origin");
-    const origin = requestOrigin === undefined ? null : allowedOrigin(requestOrigin, c);
     if (origin) {
       headers.set("Access-Control-Allow-Origin", origin);
       headers.set("Access-Control-Expose-Headers", exposed);

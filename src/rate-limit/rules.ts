@@ -7,6 +7,9 @@ export interface RateLimitRule {
 export const DEFAULT_RATE_LIMITS = {
   register_ip: { limit: 10, windowSeconds: 3600 },
   register_account: { limit: 3, windowSeconds: 3600 },
+  // Every registration, from anywhere: a taken address answers 409, so this caps how many
+  // addresses the whole internet can test per hour (README "Accounts and authentication").
+  register_global: { limit: 100, windowSeconds: 3600 },
   login_ip: { limit: 20, windowSeconds: 300 },
   // Failed logins only, per (account, address) and per account: see README "Abuse resistance".
   login_failures_pair: { limit: 5, windowSeconds: 300 },

@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson } from "./api.ts";
+import { runSql } from "./db.ts";
 
 let counter = 0;
 
@@ -55,19 +57,28 @@ export async function login(email: string, password: string, ip = randomIp()): P
   return apiJson("/auth/login", "POST", { email, password }, { "CF-Connecting-IP": ip });
 }
 
-/** The bootstrap admin (ADMIN_EMAILS in vitest.config.ts): registered once, then logged in. */
+/**
+ * A new admin, made the way an operator makes one (`npm run admin:promote` runs this UPDATE;
+ * registration never grants the role), logged in again so its tokens carry the role.
+ */
+export async function newAdmin(): Promise<TestUser> {
+  const user = await registerUser(uniqueEmail("admin"));
+  await runSql(sql`UPDATE users SET role = 'admin' WHERE id = ${user.tokens.user.id}`);
+  return { ...user, tokens: await loginTokens(user.email, user.password) };
+}
+
+let adminAccount: Promise<TestUser> | undefined;
+
+/** Fresh tokens of this test file's admin (made once per file by `newAdmin`). */
 export async function adminTokens(): Promise<TokenResponse> {
-  const email = "root@devhub.test";
-  const registered = await apiJson(
-    "/auth/register",
-    "POST",
-    { email, password: GOOD_PASSWORD, display_name: "Root" },
-    { "CF-Connecting-IP": randomIp() },
-  );
-  if (registered.status === 201) return (await registered.json()) as TokenResponse;
-  const response = await login(email, GOOD_PASSWORD);
-  if (response.status !== 200)
-    throw new Error(`admin login failed: ${response.status} ${await response.text()}`);
+  adminAccount ??= newAdmin();
+  const { email, password } = await adminAccount;
+  return loginTokens(email, password);
+}
+
+async function loginTokens(email: string, password: string): Promise<TokenResponse> {
+  const response = await login(email, password);
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as TokenResponse;
 }
 

@@ -57,4 +57,35 @@ describe.skipIf(!CHROMIUM)("browser check of /docs", () => {
       await browser.close();
     }
   }, 120_000);
+
+  it("keeps a pasted token in the page only, and wipes one an older page left in localStorage", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${base}/docs`);
+      await page.waitForSelector(".swagger-ui .info .title", { timeout: 30_000 });
+      await page.evaluate(() =>
+        localStorage.setItem("authorized", JSON.stringify({ bearerAuth: { value: "left-behind" } })),
+      );
+      await page.reload();
+      await page.waitForSelector(".swagger-ui .info .title", { timeout: 30_000 });
+      expect(await page.evaluate(() => localStorage.getItem("authorized"))).toBeNull();
+
+      const authorized = await page.evaluate(() => {
+        const ui = (globalThis as unknown as { ui: SwaggerUi }).ui;
+        ui.preauthorizeApiKey("bearerAuth", "pasted-token");
+        return ui.authSelectors.authorized().toJS();
+      });
+      expect(JSON.stringify(authorized)).toContain("pasted-token");
+      expect(await page.evaluate(() => ({ ...localStorage }))).toEqual({});
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
+
+/** The parts of Swagger UI's system object the token test drives. */
+interface SwaggerUi {
+  preauthorizeApiKey(scheme: string, value: string): void;
+  authSelectors: { authorized(): { toJS(): unknown } };
+}

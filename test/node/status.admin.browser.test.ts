@@ -4,8 +4,11 @@
  * this tab's sessionStorage only (a new tab asks again; nothing lands in localStorage or
  * cookies). Runs its own `npm start` with STATS_ACCESS=admin.
  */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ROOT } from "../../scripts/lib/local-worker.ts";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
 
@@ -14,6 +17,25 @@ const PASSWORD = "tangerine-Otter-42-skyline";
 
 let stack: LocalStack | undefined;
 let browser: Browser | undefined;
+
+/** The operator's way to make an admin: `npm run admin:promote` on the stack's database. */
+function promoteAdmin(email: string): void {
+  const result = spawnSync(process.execPath, [join(ROOT, "scripts", "promote-admin.ts"), email], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: inject("databaseDirectUrl") },
+  });
+  expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as TokenResponse).access_token;
+}
 
 async function register(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/auth/register`, {
@@ -27,7 +49,7 @@ async function register(base: string, email: string): Promise<string> {
 
 describe.skipIf(!CHROMIUM)("status page behind admin-only /stats", () => {
   beforeAll(async () => {
-    stack = await startLocalStack(["--var", "STATS_ACCESS:admin", "--var", `ADMIN_EMAILS:${ADMIN}`]);
+    stack = await startLocalStack(["--var", "STATS_ACCESS:admin"]);
     browser = await launchChromium();
   }, 120_000);
 
@@ -39,7 +61,9 @@ describe.skipIf(!CHROMIUM)("status page behind admin-only /stats", () => {
   it("asks for a token, refuses a user's, accepts an admin's and keeps it for the tab only", async () => {
     const base = (stack as LocalStack).base;
     const userToken = await register(base, `status-user-${crypto.randomUUID().slice(0, 8)}@devhub.test`);
-    const adminToken = await register(base, ADMIN);
+    await register(base, ADMIN);
+    promoteAdmin(ADMIN);
+    const adminToken = await login(base, ADMIN);
     const context = await (browser as Browser).newContext();
     const page = await context.newPage();
     await page.goto(`${base}/status`);

@@ -12,6 +12,7 @@ import {
   GOOD_PASSWORD,
   getAs,
   login,
+  newAdmin,
   randomIp,
   registerUser,
 } from "../helpers/auth.ts";
@@ -21,13 +22,8 @@ import { ownerWithPoll, twoQuestions } from "../helpers/polls.ts";
 const secret = (env as unknown as { JWT_SECRET: string }).JWT_SECRET;
 const post = (path: string, token: string) => api(path, { method: "POST", headers: bearer(token) });
 
-/** A second administrator: promoted in the database, then logged in for a token carrying the role. */
-async function extraAdmin(): Promise<TokenResponse> {
-  const user = await registerUser();
-  await runSql(sql`UPDATE users SET role = 'admin' WHERE id = ${user.tokens.user.id}`);
-  const response = await login(user.email, user.password);
-  return (await response.json()) as TokenResponse;
-}
+/** A second administrator, made as an operator makes one. */
+const extraAdmin = async (): Promise<TokenResponse> => (await newAdmin()).tokens;
 
 describe("admin power follows the account, not the token", () => {
   it("a disabled admin's old token can neither re-enable itself nor disable the admin who disabled it", async () => {

@@ -46,7 +46,7 @@ describe("validation (422 with field errors)", () => {
   it("counts password length in characters, not bytes", async () => {
     const response = await register({
       email: uniqueEmail(),
-      password: "🦊🦊🦊🦊🦊🦊🦊🦊",
+      password: "🦊🐢🦉🐙🦀🐝🦋🐌",
       display_name: "Emoji",
     });
     expect(response.status).toBe(201);

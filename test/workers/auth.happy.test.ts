@@ -168,7 +168,7 @@ describe("API keys", () => {
 });
 
 describe("admin", () => {
-  it("the ADMIN_EMAILS account is an admin and can list users", async () => {
+  it("an account the operator promoted is an admin and can list users", async () => {
     const admin = await adminTokens();
     expect(admin.user.role).toBe("admin");
     const user = await registerUser();

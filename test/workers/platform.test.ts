@@ -101,6 +101,32 @@ describe("default headers", () => {
     expect(response.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
   });
 
+  it("grants nothing to a preflight without an Origin or from an origin not allowed", async () => {
+    const preflight = {
+      "Access-Control-Request-Method": "POST",
+      "Access-Control-Request-Headers": "authorization",
+    };
+    const restricted = apiWithEnv({ CORS_ORIGINS: "https://good.example" });
+    const answers = [
+      await api("/health", { method: "OPTIONS", headers: preflight }),
+      await restricted("/health", { method: "OPTIONS", headers: preflight }),
+      await restricted("/health", {
+        method: "OPTIONS",
+        headers: { ...preflight, Origin: "https://evil.example" },
+      }),
+    ];
+    for (const response of answers) {
+      expect(response.status).toBe(204);
+      expect([...response.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
+      expect(response.headers.get("vary")).toContain("Origin");
+    }
+    const allowed = await restricted("/health", {
+      method: "OPTIONS",
+      headers: { ...preflight, Origin: "https://good.example" },
+    });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://good.example");
+  });
+
   it("only allows configured origins when CORS_ORIGINS lists them", async () => {
     const restricted = apiWithEnv({ CORS_ORIGINS: "https://good.example" });
     const good = await restricted("/health", { headers: { Origin: "https://good.example" } });

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { burnPasswordCheck, passwordPolicyViolation, verifyPassword } from "../../auth/passwords.ts";
+import { burnPasswordCheck, verifyPassword } from "../../auth/passwords.ts";
 import { invalidCredentials } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
@@ -26,15 +26,9 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   await enforceRateLimits(c, [
     ["register_ip", clientKey(c)],
     ["register_account", email],
+    ["register_global", "all"],
   ]);
-  const violation = passwordPolicyViolation(password);
-  if (violation) {
-    throw new ApiError("validation-failed", {
-      detail: violation,
-      errors: [{ path: "body.password", message: violation }],
-    });
-  }
-  const created = await sessions.registerUser(c.var.db, c.var.config, issuer(c), {
+  const created = await sessions.registerUser(c.var.db, issuer(c), {
     email,
     password,
     displayName: display_name,

@@ -1,6 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { PASSWORD_MAX_LENGTH } from "../../auth/passwords.ts";
-import { normaliseEmail } from "../../config.ts";
+import { canonicalEmail, isAsciiEmail, NON_ASCII_EMAIL_MESSAGE } from "../../auth/email.ts";
+import {
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordMentionsEmail,
+  passwordPolicyViolation,
+} from "../../auth/password-policy.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
 import { codePointLength, trimmedText } from "../../lib/schemas.ts";
 
@@ -10,15 +15,17 @@ const UNSAFE_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 export const EmailSchema = z
   .string()
   .max(254)
-  .transform(normaliseEmail)
+  .trim()
+  .refine(isAsciiEmail, { message: NON_ASCII_EMAIL_MESSAGE })
+  .transform(canonicalEmail)
   .pipe(z.email({ message: "Must be a valid email address." }))
   .openapi({ example: "ada@example.com" });
 
 /**
  * The upper limit is the password policy's, in its unit (code points), so the message, the
  * check and the document's `maxLength` all say 128. A longer password can match no account
- * (registration never accepted one), so login refuses it as input too. The minimum and the
- * common-password list apply only when a password is chosen (the policy, at registration).
+ * (registration never accepted one), so login refuses it as input too. The rest of the
+ * policy applies only when a password is chosen (`NewPasswordSchema`, at registration).
  */
 export const PasswordSchema = z
   .string()
@@ -31,6 +38,32 @@ export const PasswordSchema = z
     format: "password",
     minLength: 1,
     maxLength: PASSWORD_MAX_LENGTH,
+  });
+
+/**
+ * A password being chosen (registration): the length in the document, and the rest of the
+ * policy (password-policy.ts) as one message naming the rule that failed.
+ */
+export const NewPasswordSchema = z
+  .string()
+  .refine((password) => codePointLength(password) <= PASSWORD_MAX_LENGTH, {
+    message: `Must be at most ${PASSWORD_MAX_LENGTH} characters.`,
+    abort: true,
+  })
+  .superRefine((password, ctx) => {
+    const violation = passwordPolicyViolation(password);
+    if (violation) ctx.addIssue({ code: "custom", message: violation });
+  })
+  .openapi({
+    example: "correct horse battery staple",
+    format: "password",
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description:
+      `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters (NFKC; spaces welcome but not counted ` +
+      "toward the minimum). Refused: control characters, fewer than 5 different characters, runs " +
+      "such as `abcdefgh`, the 1,000 most common passwords, the service's name, and the account's " +
+      "email address or its local part.",
   });
 
 export const DisplayNameSchema = trimmedText(100)
@@ -69,7 +102,16 @@ export const TokenResponseSchema = z
   .openapi("TokenResponse");
 
 export const RegisterBodySchema = z
-  .strictObject({ email: EmailSchema, password: PasswordSchema, display_name: DisplayNameSchema })
+  .strictObject({ email: EmailSchema, password: NewPasswordSchema, display_name: DisplayNameSchema })
+  .superRefine(({ email, password }, ctx) => {
+    if (passwordMentionsEmail(password, email)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["password"],
+        message: "Must not contain the account's email address or its local part.",
+      });
+    }
+  })
   .openapi("RegisterRequest");
 
 export const LoginBodySchema = z

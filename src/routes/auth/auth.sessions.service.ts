@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../../auth/passwords.ts";
-import { issueAccessToken, newRefreshToken, type Role } from "../../auth/tokens.ts";
+import { issueAccessToken, newRefreshToken } from "../../auth/tokens.ts";
 import { type AppConfig, requireSigningKeys } from "../../config.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -57,22 +57,22 @@ export function tokenResponse(user: UserRecord, session: Session, config: AppCon
 
 /**
  * Creates the account and its first refresh token in one statement (one round trip,
- * atomic). Returns undefined when the email is taken.
+ * atomic). Returns undefined when the email is taken. Every account starts as a `user`:
+ * an address proves nothing about who typed it, so the admin role comes only from an
+ * operator with database access (`npm run admin:promote`).
  */
 export async function registerUser(
   db: Database,
-  config: AppConfig,
   prepareSession: SessionIssuer,
   input: { email: string; password: string; displayName: string },
 ): Promise<{ user: UserRecord; session: Session } | undefined> {
-  const role: Role = config.adminEmails.has(input.email) ? "admin" : "user";
   const [passwordHash, pending] = await Promise.all([hashPassword(input.password), prepareSession()]);
   const result = await queryRows(
     db,
     sql`
     WITH created AS (
       INSERT INTO users (id, email, password_hash, display_name, role)
-      VALUES (${uuidv7()}, ${input.email}, ${passwordHash}, ${input.displayName}, ${role})
+      VALUES (${uuidv7()}, ${input.email}, ${passwordHash}, ${input.displayName}, 'user')
       ON CONFLICT (email) DO NOTHING
       RETURNING id, email, display_name, role, disabled_at, created_at
     ), session AS (
