@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { UUID_PATTERN } from "../../lib/ids.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { refuseCrossOrigin } from "../../lib/same-origin.ts";
 import { notFound } from "../polls/polls.read.ts";
 import { VoteSchema } from "../polls/polls.schemas.ts";
 import { castVote } from "../polls/polls.vote.ts";
@@ -22,24 +23,15 @@ function answersFromForm(form: Record<string, string | File | (string | File)[]>
  */
 const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
-/**
- * Cross-site request forgery guard: the post must come from a page of this origin, as the
- * browser itself reports it (Sec-Fetch-Site, or Origin where that header is absent). Both
- * are forbidden headers, so a script on another site cannot fake them; a request with
- * neither (old browser, non-browser client) is refused rather than trusted.
- */
+/** The form's own content type, posted from this site's page (a post that does not say so is refused). */
 function assertSameOriginForm(c: Context<AppEnv>): void {
   if (!FORM_TYPE.test(c.req.header("Content-Type") ?? "")) {
     throw new ApiError("unsupported-media-type", { detail: "Send the poll page's form (form-urlencoded)." });
   }
-  const site = c.req.header("Sec-Fetch-Site");
-  const origin = c.req.header("Origin");
-  const sameOrigin = site ? site === "same-origin" : origin === new URL(c.req.url).origin;
-  if (!sameOrigin) {
-    throw new ApiError("forbidden", {
-      detail: "Votes by form are accepted from this site's poll page only.",
-    });
-  }
+  refuseCrossOrigin(c, {
+    unknown: "refuse",
+    detail: "Votes by form are accepted from this site's poll page only.",
+  });
 }
 
 /**
@@ -47,7 +39,7 @@ function assertSameOriginForm(c: Context<AppEnv>): void {
  * It lives under /polls so the browser sends the voter cookie (scoped there);
  * `assertSameOriginForm` refuses posts whose Sec-Fetch-Site or Origin is not this site, so
  * another site cannot vote with a visitor's cookie. No bearer token is read here: signed-in voting
- * stays on the JSON API, which never relies on ambient credentials.
+ * stays on the JSON API.
  */
 export async function formVote(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";

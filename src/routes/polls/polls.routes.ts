@@ -147,6 +147,13 @@ export const voteRoute = createRoute({
   path: "/polls/{id}/votes",
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
+  description: [
+    "Anonymous polls count one ballot per browser, marked by the `dh_voter` cookie this API sets",
+    "(`GET /polls/{id}` sets it): send it back with the ballot. Without it the ballot is refused",
+    "(400 `invalid-voter-cookie`, with a fresh cookie), unless it carries a bearer token or comes from",
+    "this site's own page. A browser request from another site (`Sec-Fetch-Site`, `Origin`) without a",
+    "bearer token is refused (403).",
+  ].join(" "),
   ...optionallyAuthed,
   request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
   responses: {
@@ -156,12 +163,15 @@ export const voteRoute = createRoute({
       content: jsonContent(BallotSchema),
     },
     ...unauthorizedResponse,
+    ...forbiddenResponse("A browser on another site sent the ballot without a bearer token."),
     ...notFoundResponse,
     409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
     429: problemResponseSpec("This address reached the poll's per-address ballot cap."),
     ...databaseErrorResponses,
     400: {
-      ...problemResponseSpec("Malformed JSON, or a tampered voter cookie (a fresh one is set)."),
+      ...problemResponseSpec(
+        "Malformed JSON, or `invalid-voter-cookie`: an anonymous poll's ballot without the voter cookie, or with a tampered one (a fresh one is set).",
+      ),
       headers: responseHeaders.voterCookie,
     },
   },

@@ -88,14 +88,20 @@ export const UpdatePollSchema = z
   })
   .openapi("UpdatePoll", { minProperties: 1 });
 
+/**
+ * Ids as the database compares them: a UUID in capitals is the same id, so one answer's
+ * `[id, ID]` is a repeated choice (422) rather than two rows with one key (a 500).
+ */
+const answerId = () => uuidSchema().overwrite((id) => id.toLowerCase());
+
 export const VoteSchema = z
   .strictObject({
     answers: z
       .array(
         z.strictObject({
-          question_id: uuidSchema(),
+          question_id: answerId(),
           choice_ids: z
-            .array(uuidSchema())
+            .array(answerId())
             .min(1, { message: "Pick at least one choice." })
             .max(20, { message: "At most 20 choices." }),
         }),

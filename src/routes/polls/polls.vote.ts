@@ -6,13 +6,20 @@ import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
+import { refuseCrossOrigin, requestSite } from "../../lib/same-origin.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
 import { type BallotOutcome, castBallot } from "./polls.vote.service.ts";
-import { clientAddressHash, issueVoterCookie, newVoterId, readVoterCookie } from "./polls.voter.ts";
+import {
+  clientAddressHash,
+  issueVoterCookie,
+  newVoterId,
+  readVoterCookie,
+  type VoterCookie,
+} from "./polls.voter.ts";
 
 const PROBLEM_MESSAGES: Record<string, string> = {
   unanswered: "This question needs an answer.",
@@ -47,6 +54,20 @@ function ballotFieldErrors(
 }
 
 /**
+ * The browser id an anonymous ballot is cast under, or null when the ballot is refused
+ * (`cookie_required`): the voter cookie this API issued (GET /polls/{id} and the poll page's
+ * script set it), else a new one only when the request cannot be a drive-by from another
+ * site: it carries a bearer token (not ambient) or the browser says it comes from this site.
+ * So a page elsewhere cannot make its visitors' browsers cast ballots: it gets no cookie
+ * (SameSite=Lax) and no proof, and a cross-site request is refused before this anyway.
+ */
+function voterIdFor(c: Context<AppEnv>, cookie: VoterCookie): string | null {
+  if (cookie.state === "valid") return cookie.id;
+  if (cookie.state === "tampered") return null;
+  return c.var.caller || requestSite(c) === "same-origin" ? newVoterId() : null;
+}
+
+/**
  * Casts one ballot for the caller (account and/or voter cookie) or throws the problem that
  * says why not. Shared by the JSON API and the poll page's plain form post.
  */
@@ -56,10 +77,16 @@ export async function castVote(
   answers: VoteInput["answers"],
 ): Promise<Ballot> {
   const caller = c.var.caller;
+  if (!caller) {
+    refuseCrossOrigin(c, {
+      unknown: "allow",
+      detail:
+        "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
+    });
+  }
   await spendBudget(c, "vote", clientKey(c));
   const cookie = await readVoterCookie(c);
-  const cookieVoterId =
-    cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
+  const cookieVoterId = voterIdFor(c, cookie);
   const outcome = await castBallot(c.var.db, {
     pollId: id,
     userId: caller?.userId,
@@ -87,7 +114,10 @@ export async function castVote(
       throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
-        detail: "The voter cookie was altered or forged. A new one has been set; vote again.",
+        detail:
+          cookie.state === "missing"
+            ? "An anonymous ballot needs the voter cookie this API sets (GET /polls/{id} sets it). None was sent; one has been set: vote again, sending it back."
+            : "The voter cookie was altered or forged. A new one has been set; vote again.",
         headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
       });
     case "invalid":
