@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
+import { requirePollRoom, withQuotaLock } from "../../db/quota.ts";
 import type { AppEnv } from "../../env.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
@@ -55,7 +56,10 @@ export async function notModified(c: Context<AppEnv>, body: string): Promise<boo
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
   const caller = authedCaller(c);
-  const id = await editService.createPoll(c.var.db, caller.userId, input);
+  const id = await withQuotaLock(c.var.db, caller.userId, async (tx) => {
+    await requirePollRoom(tx, caller.userId, c.var.config.quotas);
+    return editService.createPoll(tx, caller.userId, input);
+  });
   const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);
