@@ -1,3 +1,4 @@
+import { parseQuotaSettings, type QuotaSettings } from "./db/quota.ts";
 import { type GithubSettings, parseGithubSettings } from "./github/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { type BudgetTable, parseBudgets } from "./rate-limit/budgets.ts";
@@ -46,6 +47,8 @@ export interface AppConfig {
   gitCommit: string | null;
   /** `GITHUB_*` vars and the optional `GITHUB_TOKEN` secret. */
   github: GithubSettings;
+  /** Per-account storage quotas (`QUOTA_NOTES`, `QUOTA_NOTE_BYTES`, `QUOTA_POLLS`). */
+  quotas: QuotaSettings;
   /**
    * Keys derived from `JWT_SECRET`, or `null` when it is missing or shorter than 32
    * characters. Read them with `requireSigningKeys`, which fails only what signs or verifies.
@@ -179,6 +182,7 @@ export function loadConfig(source: object): AppConfig {
     gitCommit: typeof vars.GIT_COMMIT === "string" && vars.GIT_COMMIT ? vars.GIT_COMMIT : null,
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
     github: parseGithubSettings(vars),
+    quotas: parseQuotaSettings(vars),
     signingKeys: parseSigningKeys(vars.JWT_SECRET),
   };
   cache.set(source, config);

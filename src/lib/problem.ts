@@ -17,6 +17,7 @@ export const PROBLEMS = {
   "method-not-allowed": { status: 405, title: "Method Not Allowed" },
   "not-acceptable": { status: 406, title: "Not Acceptable" },
   conflict: { status: 409, title: "Conflict" },
+  "quota-exceeded": { status: 409, title: "Quota Exceeded" },
   gone: { status: 410, title: "Gone" },
   "precondition-failed": { status: 412, title: "Precondition Failed" },
   "payload-too-large": { status: 413, title: "Payload Too Large" },

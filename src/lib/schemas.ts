@@ -18,9 +18,13 @@ export function codePointLength(text: string): number {
 const hasNoNul = (text: string) => !text.includes("\u0000");
 const NUL_MESSAGE = "Must not contain null bytes.";
 
-/** A UUID in canonical form: 36 characters, which the document says as both format and length. */
+/**
+ * A UUID as the document's `format: uuid` allows it: any 8-4-4-4-12 hex string, whatever its
+ * version or variant (the nil UUID included). Ids we issue are v7, but one we never issued is
+ * simply not found (404), not malformed (422).
+ */
 export const uuidSchema = () =>
-  z.uuid({ message: "Must be a UUID." }).openapi({ format: "uuid", minLength: 36, maxLength: 36 });
+  z.guid({ message: "Must be a UUID." }).openapi({ format: "uuid", minLength: 36, maxLength: 36 });
 
 /** The `{id}` path parameter of every resource addressed by UUID (notes, polls, users, keys). */
 export const IdParamSchema = z.object({
@@ -65,19 +69,30 @@ export function trimmedText(max: number, { allowEmpty = false } = {}) {
     .openapi(allowEmpty ? { maxLength: max } : { minLength: 1, maxLength: max, pattern: "\\S" });
 }
 
+/** An integer as a query string writes it: decimal digits, no sign, exponent, space or leading zero. */
+const DECIMAL_DIGITS = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * An integer query parameter from `min` to `max`. Only the canonical decimal form is read:
+ * `+5`, `1e2`, `05` or ` 5` are 422 (Number() would take them all), so one value has one
+ * spelling and the document's `type: integer` is the whole rule.
+ */
+export function integerQuery(min: number, max: number) {
+  const message = `Must be an integer between ${min} and ${max}, in decimal digits.`;
+  return z.preprocess(
+    (value) => (typeof value === "string" && !DECIMAL_DIGITS.test(value) ? Number.NaN : value),
+    z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message }),
+  );
+}
+
 /**
  * The page size of every list: one schema, so every list answers a bad `limit` alike.
  * `fallback` and `max` differ per list (a GitHub listing is cheap to cut, a notes page is not).
  */
 export function limitQuery({ fallback = 20, max = 100 }: { fallback?: number; max?: number } = {}) {
-  const message = `Must be an integer between 1 and ${max}.`;
-  return z.coerce
-    .number({ message })
-    .int({ message })
-    .min(1, { message })
-    .max(max, { message })
+  return integerQuery(1, max)
     .default(fallback)
-    .openapi({ format: "int32", description: `Page size, 1–${max}.` });
+    .openapi({ format: "int32", description: `Page size, 1–${max}, in decimal digits.` });
 }
 
 /** The opaque, signed `next_cursor` of a previous page (lib/pagination.ts checks it). */

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import {
+  conflictResponse,
   databaseErrorResponses,
   jsonBody,
   jsonContent,
@@ -223,6 +224,7 @@ const adminUserAction = (action: "disable" | "enable", summary: string) =>
       ...unauthorizedResponse,
       ...forbidden,
       ...notFoundResponse,
+      ...(action === "disable" ? conflictResponse("An administrator cannot disable their own account.") : {}),
       ...databaseErrorResponses,
     },
   });

@@ -12,6 +12,10 @@ import { codePointLength, trimmedText } from "../../lib/schemas.ts";
 /** Control, format (bidi overrides, zero-width) and unassigned characters have no place in a name. */
 const UNSAFE_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
 
+/**
+ * The addresses the server takes are a subset of what `format: email` allows (no quoted local
+ * parts, IP literals or single-label domains), so the document states the pattern as well.
+ */
 export const EmailSchema = z
   .string()
   .max(254)
@@ -19,7 +23,7 @@ export const EmailSchema = z
   .refine(isAsciiEmail, { message: NON_ASCII_EMAIL_MESSAGE })
   .transform(canonicalEmail)
   .pipe(z.email({ message: "Must be a valid email address." }))
-  .openapi({ example: "ada@example.com" });
+  .openapi({ example: "ada@example.com", format: "email", maxLength: 254, pattern: z.regexes.email.source });
 
 /**
  * The upper limit is the password policy's, in its unit (code points), so the message, the

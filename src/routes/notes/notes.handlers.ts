@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { requireSigningKeys } from "../../config.ts";
+import { requireNoteRoom, withQuotaLock } from "../../db/quota.ts";
 import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { ifNoneMatchHits, versionEtag, versionsFromIfMatch } from "../../lib/etag.ts";
@@ -55,13 +56,22 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
   const userId = authedCaller(c).userId;
+  const quotas = c.var.config.quotas;
   let note: Note;
   let created = true;
   if (!key) {
-    note = await service.createNote(c.var.db, userId, body);
+    note = await withQuotaLock(c.var.db, userId, async (tx) => {
+      await requireNoteRoom(tx, userId, quotas, body);
+      return service.createNote(tx, userId, body);
+    });
   } else {
     const requestHash = await sha256(JSON.stringify(body));
-    const result = await service.createNoteIdempotently(c.var.db, userId, body, key, requestHash);
+    const result = await withQuotaLock(c.var.db, userId, async (tx) => {
+      // A retry of a create that succeeded is a replay, not a second note: no room needed.
+      if (!(await service.idempotencyKeyHeld(tx, userId, key)))
+        await requireNoteRoom(tx, userId, quotas, body);
+      return service.createNoteIdempotently(tx, userId, body, key, requestHash);
+    });
     if (result.outcome === "in_flight") {
       throw new ApiError("conflict", {
         detail: "A request with this Idempotency-Key is being processed; retry shortly.",
@@ -99,7 +109,16 @@ export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
 
 export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => {
   const target = noteTarget(c, c.req.valid("param").id, c.req.valid("header")["if-match"]);
-  const note = await service.updateNote(c.var.db, target, c.req.valid("json"));
+  const patch = c.req.valid("json");
+  const { title, content, tags } = patch;
+  // Pinning or archiving stores nothing new; only a change of text is checked against the quota.
+  const note =
+    title === undefined && content === undefined && tags === undefined
+      ? await service.updateNote(c.var.db, target, patch)
+      : await withQuotaLock(c.var.db, target.userId, async (tx) => {
+          await requireNoteRoom(tx, target.userId, c.var.config.quotas, { title, content, tags }, target.id);
+          return service.updateNote(tx, target, patch);
+        });
   if (!note) return explainMiss(c, target, "live");
   audit(c, "note.updated", target.id);
   c.header("ETag", versionEtag(note.version));

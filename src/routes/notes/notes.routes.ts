@@ -65,7 +65,9 @@ export const createNoteRoute = createRoute({
       content: jsonContent(NoteSchema),
     },
     ...unauthorizedResponse,
-    ...conflictResponse("A request with this Idempotency-Key is still being processed; retry."),
+    ...conflictResponse(
+      "A request with this Idempotency-Key is still being processed; retry. Or `quota-exceeded`: the account's notes quota (count or bytes) is full.",
+    ),
     ...databaseErrorResponses,
   },
 });
@@ -126,7 +128,9 @@ export const updateNoteRoute = createRoute({
     200: { description: "The updated note.", headers: etagHeader, content: jsonContent(NoteSchema) },
     ...unauthorizedResponse,
     ...notFoundResponse,
-    ...conflictResponse("The note is in the trash; restore it first."),
+    ...conflictResponse(
+      "The note is in the trash; restore it first. Or `quota-exceeded`: the new text would take the account past its notes bytes quota.",
+    ),
     ...preconditionFailed,
     ...databaseErrorResponses,
   },

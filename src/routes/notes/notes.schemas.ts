@@ -29,6 +29,9 @@ export const ContentSchema = z
   .openapi({ description: "Markdown, up to 100 KB (UTF-8).", example: "- [ ] bump version\n- [ ] tag" });
 
 /** The length rule holds for the tag as sent (the document's bound) and as stored. */
+/** What the document says of one tag, in a body or a `tag=` filter alike. */
+const TAG_RULES = { minLength: 1, maxLength: TAG_MAX, pattern: "\\S" };
+
 const TagSchema = z
   .string()
   .refine((tag) => codePointLength(tag) <= TAG_MAX, { message: "Each tag must be 1–40 characters." })
@@ -43,7 +46,7 @@ const TagSchema = z
         message: "Tags must not contain control characters or commas.",
       }),
   )
-  .openapi({ minLength: 1, maxLength: TAG_MAX, pattern: "\\S" });
+  .openapi(TAG_RULES);
 
 export const TagsSchema = z
   .array(TagSchema)
@@ -112,11 +115,8 @@ export const ListNotesQuerySchema = z.object({
     .openapi({ description: "Full-text search (websearch syntax) with a substring fallback." }),
   tag: z
     .union([
-      z.string().openapi({ maxLength: TAG_MAX }),
-      z
-        .array(z.string().openapi({ maxLength: TAG_MAX }))
-        .max(20)
-        .openapi({ maxItems: 20 }),
+      z.string().openapi(TAG_RULES),
+      z.array(z.string().openapi(TAG_RULES)).max(20).openapi({ maxItems: 20 }),
     ])
     .transform((value) => (Array.isArray(value) ? value : [value]))
     .pipe(TagsSchema)

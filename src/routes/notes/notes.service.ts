@@ -91,6 +91,16 @@ export async function createNoteIdempotently(
   return { outcome: "replayed", note: noteDto(row), requestHash: String(row.request_hash) };
 }
 
+/** Whether `key` is claimed (within its 24 h) by an earlier create of this account. */
+export async function idempotencyKeyHeld(db: Database, userId: string, key: string): Promise<boolean> {
+  const rows = await queryRows(
+    db,
+    sql`SELECT 1 FROM note_idempotency_keys
+        WHERE user_id = ${userId} AND key = ${key} AND created_at >= now() - interval '24 hours'`,
+  );
+  return rows.length > 0;
+}
+
 export async function getNote(db: Database, userId: string, id: string): Promise<Note | undefined> {
   const [row] = await queryRows(
     db,

@@ -1,5 +1,6 @@
 import { bearerRequired } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
+import { requirePollRoom, withQuotaLock } from "../../db/quota.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
@@ -17,7 +18,10 @@ import { issueVoterCookie, newVoterId } from "./polls.voter.ts";
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
   const caller = authedCaller(c);
-  const id = await editService.createPoll(c.var.db, caller.userId, input);
+  const id = await withQuotaLock(c.var.db, caller.userId, async (tx) => {
+    await requirePollRoom(tx, caller.userId, c.var.config.quotas);
+    return editService.createPoll(tx, caller.userId, input);
+  });
   const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
   c.header("Location", `/polls/${id}`);

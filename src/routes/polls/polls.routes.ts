@@ -44,6 +44,7 @@ export const createPollRoute = createRoute({
       content: jsonContent(PollSchema),
     },
     ...unauthorizedResponse,
+    ...conflictResponse("`quota-exceeded`: the account already keeps as many polls as its quota allows."),
     ...databaseErrorResponses,
   },
 });

@@ -1,6 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { storableDateTime } from "../../lib/datetime.ts";
-import { booleanQuery, cursorQuery, int32, limitQuery, trimmedText, uuidSchema } from "../../lib/schemas.ts";
+import {
+  booleanQuery,
+  cursorQuery,
+  int32,
+  integerQuery,
+  limitQuery,
+  trimmedText,
+  uuidSchema,
+} from "../../lib/schemas.ts";
 
 const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date.now(), {
   message: "Must be in the future.",
@@ -191,7 +199,7 @@ export const ListPollsQuerySchema = z.object({
     description:
       "`votes`: most voters first, with vote statistics. Needs a bearer token; lists the caller's polls (an admin's: everyone's).",
   }),
-  min_votes: z.coerce.number().int().min(0).max(1_000_000_000).optional().openapi({
+  min_votes: integerQuery(0, 1_000_000_000).optional().openapi({
     format: "int32",
     description: "Only polls with at least this many voters; like `sort=votes`, a statistics listing.",
   }),
