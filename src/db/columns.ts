@@ -12,7 +12,7 @@ type ColumnsOf<T extends Table> = T["_"]["columns"];
 type ColumnName<T extends Table, K extends keyof ColumnsOf<T>> = ColumnsOf<T>[K]["_"]["name"];
 
 /**
- * A row selected with `columnList(table, alias, keys)`, plus any `extra` computed fields.
+ * A row selected with `columnList(table, alias, keys)`, plus the computed fields named in `Extra`.
  * Every field is optional, so a driver's `Record<string, unknown>` row fits without a cast,
  * but reading a name outside the list does not compile.
  */
