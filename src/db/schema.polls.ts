@@ -15,7 +15,9 @@ import {
 } from "drizzle-orm/pg-core";
 import { users } from "./schema.accounts.ts";
 
-const ms = (name: string) => timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
+// Generic in the name so the column keeps it as a literal type (src/db/columns.ts relies on it).
+const ms = <Name extends string>(name: Name) =>
+  timestamp(name, { withTimezone: true, mode: "date", precision: 3 });
 
 export const polls = pgTable(
   "polls",

@@ -1,16 +1,29 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { type ColumnRow, columnList } from "../../db/columns.ts";
+import { notes } from "../../db/schema.notes.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./notes.schemas.ts";
 
+const NOTE_KEYS = [
+  "id",
+  "title",
+  "content",
+  "tags",
+  "pinned",
+  "archived",
+  "createdAt",
+  "updatedAt",
+  "deletedAt",
+  "version",
+] as const;
+
 /** The columns every note response is built from, aliased `n`. */
-export const NOTE_COLUMNS = sql.raw(
-  "n.id, n.title, n.content, n.tags, n.pinned, n.archived, n.created_at, n.updated_at, n.deleted_at, n.version",
-);
+export const NOTE_COLUMNS = columnList(notes, "n", NOTE_KEYS);
 
 /** A row selected with NOTE_COLUMNS, as the API shows it. */
-export function noteDto(row: Record<string, unknown>): Note {
+export function noteDto(row: ColumnRow<typeof notes, (typeof NOTE_KEYS)[number]>): Note {
   return {
     id: String(row.id),
     title: String(row.title),

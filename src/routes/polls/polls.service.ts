@@ -1,5 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { type ColumnRow, columnList } from "../../db/columns.ts";
+import { polls } from "../../db/schema.polls.ts";
 import { pageOf } from "../../lib/pagination.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { ListPollsQuery, Poll, PollSummary } from "./polls.schemas.ts";
@@ -24,11 +26,25 @@ export type PollRead = Omit<Poll, "questions" | "owner_id"> & {
 export const STATUS_SQL = sql.raw(
   "CASE WHEN p.closed_at IS NOT NULL OR (p.closes_at IS NOT NULL AND p.closes_at <= now()) THEN 'closed' ELSE 'open' END",
 );
-export const POLL_COLUMNS = sql`p.id, p.owner_id, p.title, p.description, p.voters, p.results_visibility, p.max_votes_per_ip,
-  p.closes_at, p.closed_at, p.created_at, p.updated_at, ${STATUS_SQL} AS status`;
+const POLL_KEYS = [
+  "id",
+  "ownerId",
+  "title",
+  "description",
+  "voters",
+  "resultsVisibility",
+  "maxVotesPerIp",
+  "closesAt",
+  "closedAt",
+  "createdAt",
+  "updatedAt",
+] as const;
+export const POLL_COLUMNS = sql`${columnList(polls, "p", POLL_KEYS)}, ${STATUS_SQL} AS status`;
 
 /** A row selected with POLL_COLUMNS, as the API lists it (to whom `owner_id` concerns: ownerFor). */
-export function pollSummary(row: Record<string, unknown>): PollSummary & { owner_id: string } {
+export function pollSummary(
+  row: ColumnRow<typeof polls, (typeof POLL_KEYS)[number], "status">,
+): PollSummary & { owner_id: string } {
   return {
     id: String(row.id),
     owner_id: String(row.owner_id),
