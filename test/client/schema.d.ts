@@ -742,6 +742,7 @@ export interface components {
             email: string;
             /**
              * Format: password
+             * @description 8–128 characters (NFKC; spaces welcome but not counted toward the minimum). Refused: control characters, fewer than 5 different characters, runs such as `abcdefgh`, the 1,000 most common passwords, the service's name, and the account's email address or its local part.
              * @example correct horse battery staple
              */
             password: string;

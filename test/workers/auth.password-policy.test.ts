@@ -3,7 +3,7 @@
  * the rule, nothing written; accepted in any script, with spaces, compared in NFKC.
  */
 import { describe, expect, it } from "vitest";
-import { apiJson, expectProblem } from "../helpers/api.ts";
+import { api, apiJson, expectProblem } from "../helpers/api.ts";
 import { login, randomIp, uniqueEmail } from "../helpers/auth.ts";
 
 const register = (email: string, password: string) =>
@@ -61,5 +61,14 @@ describe("a chosen password", () => {
   it("is at most 128 characters, counted in code points", async () => {
     await expectRefused(uniqueEmail(), "x".repeat(129), "at most 128");
     expect((await register(uniqueEmail(), "🦊🐢🦉🐙🦀🐝🦋🐌".repeat(16))).status).toBe(201);
+  });
+
+  it("is described in the document with the bounds the server enforces", async () => {
+    const document = (await (await api("/openapi.json")).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    };
+    const password = document.components.schemas.RegisterRequest?.properties.password;
+    expect(password).toMatchObject({ type: "string", minLength: 8, maxLength: 128, format: "password" });
+    expect(password?.description).toContain("most common passwords");
   });
 });
