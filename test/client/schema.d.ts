@@ -738,7 +738,10 @@ export interface components {
             created_at: string;
         };
         RegisterRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * Format: password
@@ -749,7 +752,10 @@ export interface components {
             display_name: string;
         };
         LoginRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * Format: password
@@ -2847,7 +2853,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -3066,6 +3072,16 @@ export interface operations {
             };
             /** @description None of the media types in `Accept` can be produced here. */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An administrator cannot disable their own account. */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3296,7 +3312,7 @@ export interface operations {
     listNotes: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -3522,7 +3538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed; retry. */
+            /** @description A request with this Idempotency-Key is still being processed; retry. Or `quota-exceeded`: the account's notes quota (count or bytes) is full. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3764,7 +3780,7 @@ export interface operations {
                 permanent?: "true" | "false";
             };
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -3929,7 +3945,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -4009,7 +4025,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The note is in the trash; restore it first. */
+            /** @description The note is in the trash; restore it first. Or `quota-exceeded`: the new text would take the account past its notes bytes quota. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4102,7 +4118,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -4530,7 +4546,7 @@ export interface operations {
     listPolls: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -4732,6 +4748,16 @@ export interface operations {
             };
             /** @description None of the media types in `Accept` can be produced here. */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `quota-exceeded`: the account already keeps as many polls as its quota allows. */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -6121,7 +6147,7 @@ export interface operations {
                 /** @description Case-insensitive exact language match. */
                 language?: string;
                 include_forks?: "true" | "false";
-                /** @description Page size, 1–1000. */
+                /** @description Page size, 1–1000, in decimal digits. */
                 limit?: number;
             };
             header?: {
