@@ -5,10 +5,11 @@
  * Seeded and bounded like fuzz.test.ts (FUZZ_RUNS, FUZZ_SEED).
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type LocalWorker, registerAccount, startLocalWorker } from "../../../scripts/lib/local-worker.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalWorker, registerAccount } from "../../../scripts/lib/local-worker.ts";
 import type { Poll } from "../../../src/routes/polls/polls.schemas.ts";
 import { anyUuid } from "./schema-arbitrary.ts";
+import { startFuzzWorker } from "./worker.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12) * 2;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -27,16 +28,7 @@ async function call(path: string, init: RequestInit = {}) {
 }
 
 beforeAll(async () => {
-  worker = await startLocalWorker({
-    databaseUrl: inject("databaseUrl"),
-    githubApiUrl: inject("githubApiUrl"),
-    scriptPath: inject("workerBundle"),
-    bindings: {
-      JWT_SECRET: "fuzz-only-jwt-secret-0123456789abcdef",
-      LOG_LEVEL: "error",
-      STATS_FLUSH_MS: "0",
-    },
-  });
+  worker = await startFuzzWorker();
   auth = { Authorization: `Bearer ${(await registerAccount(worker.url, "contract")).access_token}` };
   const created = await call("/polls", {
     method: "POST",
