@@ -729,6 +729,7 @@ export interface components {
         User: {
             /** Format: uuid */
             id: string;
+            /** Format: email */
             email: string;
             display_name: string;
             /** @enum {string} */
