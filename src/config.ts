@@ -1,4 +1,4 @@
-import { parseQuotaSettings, type QuotaSettings } from "./db/quota.ts";
+import type { QuotaSettings } from "./db/quota.ts";
 import { type GithubSettings, parseGithubSettings } from "./github/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { type BudgetTable, parseBudgets } from "./rate-limit/budgets.ts";
@@ -182,7 +182,11 @@ export function loadConfig(source: object): AppConfig {
     gitCommit: typeof vars.GIT_COMMIT === "string" && vars.GIT_COMMIT ? vars.GIT_COMMIT : null,
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
     github: parseGithubSettings(vars),
-    quotas: parseQuotaSettings(vars),
+    quotas: {
+      notes: positiveInteger(vars.QUOTA_NOTES, 10_000),
+      noteBytes: positiveInteger(vars.QUOTA_NOTE_BYTES, 50 * 1024 * 1024),
+      polls: positiveInteger(vars.QUOTA_POLLS, 500),
+    },
     signingKeys: parseSigningKeys(vars.JWT_SECRET),
   };
   cache.set(source, config);

@@ -17,19 +17,6 @@ export interface QuotaSettings {
   polls: number;
 }
 
-const positive = (value: unknown, fallback: number) => {
-  const parsed = Number(value);
-  return Number.isSafeInteger(parsed) && parsed > 0 ? parsed : fallback;
-};
-
-export function parseQuotaSettings(vars: Partial<Record<string, unknown>>): QuotaSettings {
-  return {
-    notes: positive(vars.QUOTA_NOTES, 10_000),
-    noteBytes: positive(vars.QUOTA_NOTE_BYTES, 50 * 1024 * 1024),
-    polls: positive(vars.QUOTA_POLLS, 500),
-  };
-}
-
 const utf8 = new TextEncoder();
 const bytesOf = (texts: string[]) => texts.reduce((sum, text) => sum + utf8.encode(text).length, 0);
 

@@ -729,6 +729,7 @@ export interface components {
         User: {
             /** Format: uuid */
             id: string;
+            /** Format: email */
             email: string;
             display_name: string;
             /** @enum {string} */
@@ -738,7 +739,10 @@ export interface components {
             created_at: string;
         };
         RegisterRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * Format: password
@@ -750,7 +754,10 @@ export interface components {
             display_name: string;
         };
         LoginRequest: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * Format: password
@@ -2848,7 +2855,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -3067,6 +3074,16 @@ export interface operations {
             };
             /** @description None of the media types in `Accept` can be produced here. */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An administrator cannot disable their own account. */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -3297,7 +3314,7 @@ export interface operations {
     listNotes: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -3523,7 +3540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed; retry. */
+            /** @description A request with this Idempotency-Key is still being processed; retry. Or `quota-exceeded`: the account's notes quota (count or bytes) is full. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3765,7 +3782,7 @@ export interface operations {
                 permanent?: "true" | "false";
             };
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -3930,7 +3947,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -4010,7 +4027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The note is in the trash; restore it first. */
+            /** @description The note is in the trash; restore it first. Or `quota-exceeded`: the new text would take the account past its notes bytes quota. */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4103,7 +4120,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Only act if the note is at this version (`"v3"`). */
+                /** @description Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches. */
                 "if-match"?: string;
             };
             path: {
@@ -4531,7 +4548,7 @@ export interface operations {
     listPolls: {
         parameters: {
             query?: {
-                /** @description Page size, 1–100. */
+                /** @description Page size, 1–100, in decimal digits. */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
@@ -4733,6 +4750,16 @@ export interface operations {
             };
             /** @description None of the media types in `Accept` can be produced here. */
             406: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `quota-exceeded`: the account already keeps as many polls as its quota allows. */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -6122,7 +6149,7 @@ export interface operations {
                 /** @description Case-insensitive exact language match. */
                 language?: string;
                 include_forks?: "true" | "false";
-                /** @description Page size, 1–1000. */
+                /** @description Page size, 1–1000, in decimal digits. */
                 limit?: number;
             };
             header?: {

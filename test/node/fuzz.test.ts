@@ -8,13 +8,14 @@
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalWorker } from "../../scripts/lib/local-worker.ts";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import type { JsonSchema, OpenApiDocument, Operation } from "../helpers/openapi-document.ts";
 import { HOSTILE_VALUES, mutated, resolverFor, valid } from "./fuzz/schema-arbitrary.ts";
+import { startFuzzWorker } from "./fuzz/worker.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -31,16 +32,7 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
 }
 
 beforeAll(async () => {
-  worker = await startLocalWorker({
-    databaseUrl: inject("databaseUrl"),
-    githubApiUrl: inject("githubApiUrl"),
-    scriptPath: inject("workerBundle"),
-    bindings: {
-      JWT_SECRET: "fuzz-only-jwt-secret-0123456789abcdef",
-      LOG_LEVEL: "error",
-      STATS_FLUSH_MS: "0",
-    },
-  });
+  worker = await startFuzzWorker();
   doc = (await (await call("/openapi.json")).json()) as OpenApiDocument;
   const email = `fuzz-${crypto.randomUUID()}@fuzz.test`;
   const session = (await (

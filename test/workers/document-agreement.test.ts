@@ -113,3 +113,41 @@ describe("the document and the server agree", () => {
     expect((await api("/notes?tag=ok", { headers: user })).status).toBe(200);
   });
 });
+
+/** Walks every operation the document lists, so a route added later is held to the same rules. */
+describe("every operation honours its parameters' declared forms", () => {
+  it("takes any UUID (here version 0, variant c) wherever a path says `format: uuid`, and refuses a non-decimal integer query", async () => {
+    const doc = await served();
+    const headers = bearer((await adminTokens()).access_token);
+    const broken: string[] = [];
+    let checked = 0;
+    for (const [path, byMethod] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(byMethod)) {
+        // A body is validated after the path; operations that need one are covered by their own tests.
+        if (operation.requestBody || path.includes("trigger-error")) continue;
+        const parameters = operation.parameters ?? [];
+        const uuidParams = parameters.filter((p) => p.in === "path" && p.schema.format === "uuid");
+        const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+          uuidParams.some((p) => p.name === name) ? "0190c9a1-2b3c-0d5e-cf60-0a1b2c3d4e5f" : "octocat",
+        );
+        const send = (query: string) => api(`${url}${query}`, { method: method.toUpperCase(), headers });
+        if (uuidParams.length > 0) {
+          const response = await send("");
+          checked += 1;
+          if (response.status === 422 || response.status >= 500)
+            broken.push(`${method} ${url} → ${response.status}`);
+          await response.body?.cancel();
+        }
+        for (const parameter of parameters.filter((p) => p.in === "query" && p.schema.type === "integer")) {
+          const response = await send(`?${parameter.name}=%2B${parameter.schema.minimum ?? 1}`);
+          checked += 1;
+          if (response.status !== 422)
+            broken.push(`${method} ${url}?${parameter.name}=+… → ${response.status}`);
+          await response.body?.cancel();
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(broken).toEqual([]);
+  });
+});

@@ -79,7 +79,7 @@ export const DisplayNameSchema = trimmedText(100)
 export const UserSchema = z
   .object({
     id: z.uuid(),
-    email: z.string(),
+    email: z.string().openapi({ format: "email" }),
     display_name: z.string(),
     role: z.enum(["user", "admin"]),
     disabled: z.boolean(),

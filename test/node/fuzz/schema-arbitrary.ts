@@ -44,6 +44,25 @@ const farOffsetDateTime = fc
       `${date.toISOString().slice(0, 19)}${sign}${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}`,
   );
 
+const HEX = [..."0123456789abcdefABCDEF"];
+
+/**
+ * Every UUID `format: uuid` allows, not only the v7 ids the API issues: any version and
+ * variant, the nil and max UUIDs, upper- and mixed-case hex.
+ */
+export const anyUuid = fc.oneof(
+  fc.uuid({ version: 7 }),
+  fc.uuid(),
+  fc.constantFrom("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"),
+  fc
+    .tuple(
+      ...[8, 4, 4, 4, 12].map((length) =>
+        fc.string({ unit: fc.constantFrom(...HEX), minLength: length, maxLength: length }),
+      ),
+    )
+    .map((groups) => groups.join("-")),
+);
+
 /** Strings people actually send that break naive code: unicode, RTL, NUL, SQL, huge. */
 const nastyString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 30 }),
@@ -85,8 +104,12 @@ export function valid(schema: JsonSchema, resolve: Resolver, depth = 0): fc.Arbi
   const type = types.find((t) => t !== "null") ?? "null";
   switch (type) {
     case "string": {
-      if (s.format === "uuid") return fc.uuid({ version: 7 });
-      if (s.format === "email") return fc.emailAddress();
+      if (s.format === "uuid") return anyUuid;
+      // The document's pattern narrows the format (the server takes a subset of RFC 5321).
+      if (s.format === "email") {
+        const pattern = s.pattern ? new RegExp(s.pattern, "u") : undefined;
+        return fc.emailAddress().filter((email) => !pattern || pattern.test(email));
+      }
       if (s.format === "date-time")
         return fc.oneof(
           fc
