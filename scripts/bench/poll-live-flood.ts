@@ -4,9 +4,12 @@
  * subscribes to a poll's live results, votes arrive one at a time (BENCH_VOTES, default 40,
  * BENCH_GAP_MS apart, default 400: each is a coalescing window's leading edge), and for each
  * the time from its 201 to the observer's update is taken, once quiet and once while another
- * client sends 1 KiB frames as fast as the socket takes them (reconnecting when closed).
+ * client sends 1 KiB frames as fast as the socket takes them (reconnecting when closed). The
+ * flooder is a process of its own, so it does not slow the observer's event loop.
  * Prints one JSON line per scenario (median and p95 in ms, frames the flooder got out).
  */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { sign } from "hono/jwt";
 import { buildWorker, startLocalWorker } from "../lib/local-worker.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
@@ -24,11 +27,14 @@ interface BenchPoll {
   questions: Array<{ id: string; choices: Array<{ id: string }> }>;
 }
 
-/** Sends 1 KiB frames as fast as the socket drains them until stopped; reconnects when closed. */
-function startFlood(url: string) {
+/** The flooder's process: 1 KiB frames as fast as the socket drains them; reconnects when closed. */
+async function flood(url: string): Promise<void> {
   const frame = "x".repeat(1024);
   const state = { stop: false, frames: 0, connections: 0 };
-  const done = (async () => {
+  process.on("SIGTERM", () => {
+    state.stop = true;
+  });
+  await (async () => {
     while (!state.stop) {
       const socket = new WebSocket(url);
       const opened = await new Promise<boolean>((resolve) => {
@@ -52,11 +58,25 @@ function startFlood(url: string) {
       if (socket.readyState === WebSocket.OPEN) socket.close();
     }
   })();
-  const stop = async () => {
-    state.stop = true;
-    await done;
+  console.log(JSON.stringify({ frames: state.frames, connections: state.connections }));
+  process.exit(0);
+}
+
+function startFlood(url: string) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "flood", url], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  const stop = async (): Promise<{ frames: number; connections: number }> => {
+    child.kill("SIGTERM");
+    await exited;
+    return JSON.parse(output.trim() || '{"frames":0,"connections":0}');
   };
-  return { state, stop };
+  return { stop };
 }
 
 async function main() {
@@ -96,7 +116,7 @@ async function main() {
       seen.push([performance.now(), message.results?.total_voters ?? -1]);
     });
     while (seen.length === 0) await sleep(5);
-    const flood = scenario === "flood" ? startFlood(liveUrl) : undefined;
+    const flooder = scenario === "flood" ? startFlood(liveUrl) : undefined;
     await sleep(1000);
     const latencies: number[] = [];
     const mine = voters.splice(0, VOTES);
@@ -121,7 +141,7 @@ async function main() {
       latencies.push(arrival === undefined ? 10_000 : Math.max(0, arrival - counted));
       await sleep(GAP_MS);
     }
-    await flood?.stop();
+    const flooded = await flooder?.stop();
     observer.close();
     console.log(
       JSON.stringify({
@@ -129,8 +149,8 @@ async function main() {
         votes: VOTES,
         median_ms: Math.round(percentile(latencies, 50)),
         p95_ms: Math.round(percentile(latencies, 95)),
-        flood_frames_sent: flood?.state.frames ?? 0,
-        flood_connections: flood?.state.connections ?? 0,
+        flood_frames_sent: flooded?.frames ?? 0,
+        flood_connections: flooded?.connections ?? 0,
       }),
     );
   }
@@ -138,4 +158,5 @@ async function main() {
   await database.stop();
 }
 
-await main();
+if (process.argv[2] === "flood") await flood(process.argv[3] as string);
+else await main();

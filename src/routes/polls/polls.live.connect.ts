@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { clientKey } from "../../rate-limit/enforce.ts";
+import type { LiveRefusal } from "./polls.live.limits.ts";
 import { liveObject } from "./polls.live.notify.ts";
-import type { LiveAudience, LiveRefusal } from "./polls.live.object.ts";
+import type { LiveAudience } from "./polls.live.object.ts";
 import { clientAddressHash } from "./polls.voter.ts";
 
 /** The subprotocol a browser offers (with `bearer.<access token>` when it has one). */

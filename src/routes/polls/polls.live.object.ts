@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../../config.ts";
 import { createDatabase } from "../../db/client.ts";
+import { addressTag, closeIdleSockets, markOpened, socketCapRefusal } from "./polls.live.limits.ts";
 import { buildResults } from "./polls.results.ts";
 import { getPoll } from "./polls.service.ts";
 
@@ -13,14 +14,6 @@ const LIVE_AUDIENCES: LiveAudience[] = ["results", "closed-only"];
 
 /** At most one message per window: a burst of votes is a handful of sends, not one per vote. */
 export const COALESCE_MS = 250;
-
-/** Which cap refused a socket (the worker turns it into a 429 or a 503 problem). */
-export type LiveRefusal = "address" | "poll";
-
-/** What each socket carries through hibernation: when it opened (its idle clock starts there). */
-interface SocketState {
-  openedAt: number;
-}
 
 interface Snapshot {
   status: "open" | "closed";
@@ -68,14 +61,15 @@ export class PollLiveObject extends DurableObject<Env> {
     const param = (name: string) => url.searchParams.get(name) ?? "";
     const audience = param("audience") as LiveAudience;
     if (!LIVE_AUDIENCES.includes(audience)) return new Response("bad audience", { status: 400 });
-    const addressTag = `address:${param("address")}`;
-    if (this.ctx.getWebSockets().length >= Number(param("perPoll"))) return refuse("poll");
-    if (this.ctx.getWebSockets(addressTag).length >= Number(param("perAddress"))) return refuse("address");
+    const tag = addressTag(param("address"));
+    const caps = { perPoll: Number(param("perPoll")), perAddress: Number(param("perAddress")) };
+    const refusal = socketCapRefusal(this.ctx, tag, caps);
+    if (refusal) return refusal;
     this.ctx.storage.kv.put("poll", param("poll"));
     this.ctx.storage.kv.put("idleMs", Number(param("idleSeconds")) * 1000);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [audience, addressTag]);
-    server.serializeAttachment({ openedAt: Date.now() } satisfies SocketState);
+    this.ctx.acceptWebSocket(server, [audience, tag]);
+    markOpened(server);
     const snapshot = await this.read();
     if (snapshot === undefined) {
       server.send(JSON.stringify({ type: "deleted" }));
@@ -131,7 +125,7 @@ export class PollLiveObject extends DurableObject<Env> {
     // deadline still says "open" and would withhold the final result until it ages out.
     const closesAt = this.snapshot?.closesAt;
     if (closesAt && Date.parse(closesAt) <= Date.now()) this.snapshot = undefined;
-    this.closeIdleSockets();
+    closeIdleSockets(this.ctx, this.idleMs());
     // Also the backstop for a lost vote notification: at most one read per sweep.
     await this.flush();
     // One alarm serves the window, the deadline and the sweep: each firing re-arms the
@@ -157,31 +151,15 @@ export class PollLiveObject extends DurableObject<Env> {
     }
   }
 
-  /**
-   * Closes sockets that have sent nothing, not even "ping", for the idle time: a client that
-   * vanished without a close, or one holding a slot it does not use. A "ping" answered by
-   * the runtime is seen through its auto-response timestamp.
-   */
-  private closeIdleSockets(): void {
-    const idleMs = this.ctx.storage.kv.get<number>("idleMs") ?? 120_000;
-    const now = Date.now();
-    for (const socket of this.ctx.getWebSockets()) {
-      const openedAt = (socket.deserializeAttachment() as SocketState | null)?.openedAt ?? 0;
-      const pingedAt = this.ctx.getWebSocketAutoResponseTimestamp(socket)?.getTime() ?? 0;
-      if (now - Math.max(openedAt, pingedAt) < idleMs) continue;
-      try {
-        socket.close(1001, "idle");
-      } catch {
-        // Already closing.
-      }
-    }
+  /** As the last upgrade's configuration set it (an alarm has no request to read it from). */
+  private idleMs(): number {
+    return this.ctx.storage.kv.get<number>("idleMs") ?? 120_000;
   }
 
   /** While sockets are open, an alarm at least every half idle time looks for idle ones. */
   private async armIdleSweep(): Promise<void> {
     if (this.ctx.getWebSockets().length === 0) return;
-    const idleMs = this.ctx.storage.kv.get<number>("idleMs") ?? 120_000;
-    const at = Date.now() + Math.ceil(idleMs / 2);
+    const at = Date.now() + Math.ceil(this.idleMs() / 2);
     const pending = await this.ctx.storage.getAlarm();
     if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
   }
@@ -251,6 +229,3 @@ export class PollLiveObject extends DurableObject<Env> {
     }
   }
 }
-
-/** The object's refusal: the worker reads the header and answers with the problem. */
-const refuse = (cap: LiveRefusal) => new Response(null, { status: 429, headers: { "X-Live-Refused": cap } });
