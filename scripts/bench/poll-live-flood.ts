@@ -10,16 +10,14 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { sign } from "hono/jwt";
 import { buildWorker, startLocalWorker } from "../lib/local-worker.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
 import { percentile } from "./poll-live.ts";
-import { seedVoters } from "./seed.ts";
+import { BENCH_JWT_SECRET, benchAccessToken, seedVoters } from "./seed.ts";
 
 const VOTES = Number(process.env.BENCH_VOTES ?? 40);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 400);
-const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface BenchPoll {
@@ -85,18 +83,11 @@ async function main() {
   await migrateDatabase(database.url);
   const worker = await startLocalWorker({
     databaseUrl: database.url,
-    bindings: { JWT_SECRET, LOG_LEVEL: "warn" },
+    bindings: { JWT_SECRET: BENCH_JWT_SECRET, LOG_LEVEL: "warn" },
   });
   const base = worker.url.href.replace(/\/$/, "");
-  const now = Math.floor(Date.now() / 1000);
-  const tokenFor = (sub: string) =>
-    sign(
-      { sub, role: "user", iss: "devhub-api", aud: "devhub-api", iat: now, exp: now + 3600 },
-      JWT_SECRET,
-      "HS256",
-    );
   const [ownerId, ...voters] = (await seedVoters(database.url, 2 * VOTES + 1)) as [string, ...string[]];
-  const owner = { Authorization: `Bearer ${await tokenFor(ownerId)}` };
+  const owner = { Authorization: `Bearer ${await benchAccessToken(ownerId)}` };
 
   for (const scenario of ["quiet", "flood"] as const) {
     const created = await fetch(`${base}/polls`, {
@@ -123,7 +114,7 @@ async function main() {
     for (const [index, voter] of mine.entries()) {
       const response = await fetch(`${base}/polls/${poll.id}/votes`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${await tokenFor(voter)}`, "Content-Type": "application/json" },
+        headers: { Authorization: `Bearer ${await benchAccessToken(voter)}`, "Content-Type": "application/json" },
         body: JSON.stringify({
           answers: [
             { question_id: poll.questions[0]?.id, choice_ids: [poll.questions[0]?.choices[index % 2]?.id] },
