@@ -34,6 +34,8 @@ export interface AppConfig {
   searchConcurrency: number;
   /** Statement budget of a note search (`SEARCH_STATEMENT_TIMEOUT_MS`, default 2000). */
   searchStatementTimeoutMs: number;
+  /** Live-results sockets: per address and per poll, and how long one may stay silent. */
+  liveSockets: LiveSocketLimits;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** Who may read /stats: everyone, or admins only (the production default). */
@@ -101,6 +103,15 @@ export function requireSigningKeys(config: AppConfig): SigningKeys {
 
 type ConfigSource = Partial<Record<string, unknown>>;
 
+export interface LiveSocketLimits {
+  /** Open sockets of one client address on one poll (`LIVE_SOCKETS_PER_ADDRESS`, default 20). */
+  perAddress: number;
+  /** Open sockets on one poll (`LIVE_SOCKETS_PER_POLL`, default 10000). */
+  perPoll: number;
+  /** A socket that has sent nothing, not even `ping`, for this long is closed (`LIVE_IDLE_SECONDS`, default 120). */
+  idleSeconds: number;
+}
+
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
@@ -163,6 +174,11 @@ export function loadConfig(source: object): AppConfig {
     rateLimitBudgets: parseBudgets(vars.RATE_LIMIT_BUDGETS),
     searchConcurrency: positiveInteger(vars.SEARCH_CONCURRENCY, 2),
     searchStatementTimeoutMs: positiveInteger(vars.SEARCH_STATEMENT_TIMEOUT_MS, 2_000),
+    liveSockets: {
+      perAddress: positiveInteger(vars.LIVE_SOCKETS_PER_ADDRESS, 20),
+      perPoll: positiveInteger(vars.LIVE_SOCKETS_PER_POLL, 10_000),
+      idleSeconds: positiveInteger(vars.LIVE_IDLE_SECONDS, 120),
+    },
     statementTimeoutMs: positiveInteger(vars.DATABASE_STATEMENT_TIMEOUT_MS, 5_000),
     accessTokenTtlSeconds: positiveInteger(vars.ACCESS_TOKEN_TTL_SECONDS, 15 * 60),
     refreshTokenTtlSeconds: positiveInteger(vars.REFRESH_TOKEN_TTL_SECONDS, 30 * 24 * 3600),

@@ -28,6 +28,9 @@ export interface Bindings extends Env {
   RATE_LIMIT_BUDGETS?: string;
   SEARCH_CONCURRENCY?: string;
   SEARCH_STATEMENT_TIMEOUT_MS?: string;
+  LIVE_SOCKETS_PER_ADDRESS?: string;
+  LIVE_SOCKETS_PER_POLL?: string;
+  LIVE_IDLE_SECONDS?: string;
   STATS_ACCESS?: string;
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;

@@ -12,6 +12,8 @@
   const message = $("message");
   const POLL_MS = 3000;
   const LIVE_PROTOCOL = "devhub.results.v1";
+  // The server closes a socket that has said nothing for two minutes; "ping" is all it takes.
+  const PING_MS = 60_000;
   let live = false;
   let ended = false; // deleted: nothing more to fetch or subscribe to
   let socket = null;
@@ -129,11 +131,13 @@
       return;
     }
     socket = current;
+    let keepAlive;
     // Events of a socket that has since been replaced are ignored.
     current.addEventListener("open", () => {
       if (socket !== current) return;
       showMode("live");
       clearTimeout(timer);
+      keepAlive = setInterval(() => current.send("ping"), PING_MS);
     });
     current.addEventListener("message", (event) => {
       if (socket !== current) return;
@@ -147,6 +151,7 @@
       if (data.type === "deleted") gone();
     });
     current.addEventListener("close", () => {
+      clearInterval(keepAlive);
       if (socket !== current || ended) return;
       // Never opened: poll. Dropped later: poll, and try the socket again in 30 s.
       socket = null;

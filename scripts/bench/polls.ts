@@ -12,7 +12,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { sign } from "hono/jwt";
 import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
 import { startPgbouncer } from "../lib/pgbouncer.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
@@ -20,13 +19,12 @@ import { migrateDatabase } from "../migrate.ts";
 import { arrivals, percentile, subscribe, waitUntil, workerdCpuSeconds } from "./poll-live.ts";
 import { seedBallots, timeRecount } from "./poll-seed.ts";
 import { runLoad } from "./run-load.ts";
-import { seedVoters } from "./seed.ts";
+import { BENCH_JWT_SECRET, benchAccessToken, seedVoters } from "./seed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SIZES = (process.env.BENCH_SIZES ?? "1000,100000,1000000").split(",").map(Number);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
-const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const load = () => loadavg().map((value) => Math.round(value * 100) / 100);
 
 interface BenchPoll {
@@ -44,23 +42,16 @@ async function main() {
   const worker = await startLocalWorker({
     databaseUrl: pool?.url ?? database.url,
     bindings: {
-      JWT_SECRET,
+      JWT_SECRET: BENCH_JWT_SECRET,
       LOG_LEVEL: "warn",
       RATE_LIMITS: "register_ip=100000/60,register_global=100000/60",
     },
   });
   const base = worker.url.href.replace(/\/$/, "");
-  const now = Math.floor(Date.now() / 1000);
-  const tokenFor = (sub: string) =>
-    sign(
-      { sub, role: "user", iss: "devhub-api", aud: "devhub-api", iat: now, exp: now + 3600 },
-      JWT_SECRET,
-      "HS256",
-    );
   const voterIds = await seedVoters(database.url, 40_000);
   const [ownerId, ...voters] = voterIds as [string, ...string[]];
-  const owner = { Authorization: `Bearer ${await tokenFor(ownerId)}` };
-  const voterTokens = await Promise.all(voters.map(tokenFor));
+  const owner = { Authorization: `Bearer ${await benchAccessToken(ownerId)}` };
+  const voterTokens = await Promise.all(voters.map(benchAccessToken));
   const createPoll = async (title: string): Promise<BenchPoll> => {
     const response = await fetch(`${base}/polls`, {
       method: "POST",

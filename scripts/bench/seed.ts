@@ -1,5 +1,19 @@
 /** Bulk data for the benchmark, written straight to Postgres (seeding is not what is measured). */
+import { sign } from "hono/jwt";
 import pg from "pg";
+
+/** The bench worker's signing secret: its tokens are minted here instead of by logging in. */
+export const BENCH_JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
+
+/** An hour-long access token for a seeded account, as the worker issues them. */
+export function benchAccessToken(userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign(
+    { sub: userId, role: "user", iss: "devhub-api", aud: "devhub-api", iat: now, exp: now + 3600 },
+    BENCH_JWT_SECRET,
+    "HS256",
+  );
+}
 
 const WORDS = [
   "deploy",

@@ -26,6 +26,7 @@ export const PROBLEMS = {
   "upgrade-required": { status: 426, title: "Upgrade Required" },
   "precondition-required": { status: 428, title: "Precondition Required" },
   "rate-limited": { status: 429, title: "Too Many Requests" },
+  "too-many-live-sockets": { status: 429, title: "Too Many Live Sockets" },
   "poll-closed": { status: 409, title: "Poll Closed" },
   "already-voted": { status: 409, title: "Already Voted" },
   "poll-has-votes": { status: 409, title: "Poll Has Votes" },
@@ -34,6 +35,7 @@ export const PROBLEMS = {
   "vote-limit-reached": { status: 429, title: "Vote Limit Reached" },
   "internal-error": { status: 500, title: "Internal Server Error" },
   "bad-gateway": { status: 502, title: "Bad Gateway" },
+  "live-results-full": { status: 503, title: "Live Results Full" },
   "dependency-unavailable": { status: 503, title: "Service Unavailable" },
   "gateway-timeout": { status: 504, title: "Gateway Timeout" },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;

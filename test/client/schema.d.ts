@@ -385,7 +385,7 @@ export interface paths {
         };
         /**
          * Live results over a WebSocket (`Upgrade: websocket`)
-         * @description Every server message is a JSON object with a `type`: `{"type":"results","results":<the body of GET /polls/{id}/results>}` first (a full snapshot on every (re)connect) and after votes, coalesced to at most one message per 250 ms; `{"type":"closed","results":…}` when the poll closes (the final result); `{"type":"deleted"}` when it is deleted (then the socket closes). Visibility is the REST read's: `after_vote` needs the voter's cookie or token (else 403 before the upgrade); `after_close` accepts the socket but sends nothing until the poll closes. Browsers, which cannot set `Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`. Send `ping` to get `pong` (keep-alive).
+         * @description Every server message is a JSON object with a `type`: `{"type":"results","results":<the body of GET /polls/{id}/results>}` first (a full snapshot on every (re)connect) and after votes, coalesced to at most one message per 250 ms; `{"type":"closed","results":…}` when the poll closes (the final result); `{"type":"deleted"}` when it is deleted (then the socket closes). Visibility is the REST read's: `after_vote` needs the voter's cookie or token (else 403 before the upgrade); `after_close` accepts the socket but sends nothing until the poll closes. Browsers, which cannot set `Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`. Send `ping` to get `pong` (keep-alive); anything else closes the socket (1008), and a socket that sends nothing, not even `ping`, for the idle time (`LIVE_IDLE_SECONDS`, 120 s) is closed (1001) within half that time again: ping every minute. One address may hold `LIVE_SOCKETS_PER_ADDRESS` (20) sockets on a poll (else 429 `too-many-live-sockets`), a poll `LIVE_SOCKETS_PER_POLL` (10,000) in all (else 503 `live-results-full`). A browser on another site (`Sec-Fetch-Site`, `Origin`) is refused (403) unless it sends a bearer token.
          */
         get: operations["streamPollResults"];
         put?: never;
@@ -461,7 +461,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Vote: one answer per question, once per voter */
+        /**
+         * Vote: one answer per question, once per voter
+         * @description Anonymous polls count one ballot per browser, marked by the `dh_voter` cookie this API sets (`GET /polls/{id}` sets it): send it back with the ballot. Without it the ballot is refused (400 `invalid-voter-cookie`, with a fresh cookie), unless it carries a bearer token or comes from this site's own page. A browser request from another site (`Sec-Fetch-Site`, `Origin`) without a bearer token is refused (403).
+         */
         post: operations["castVote"];
         delete?: never;
         options?: never;
@@ -897,8 +900,11 @@ export interface components {
         Poll: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            owner_id: string;
+            /**
+             * Format: uuid
+             * @description Shown to the poll's owner and to admins only.
+             */
+            owner_id?: string;
             title: string;
             description: string;
             /** @enum {string} */
@@ -980,8 +986,11 @@ export interface components {
         PollSummary: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            owner_id: string;
+            /**
+             * Format: uuid
+             * @description Shown to the poll's owner and to admins only.
+             */
+            owner_id?: string;
             title: string;
             description: string;
             /** @enum {string} */
@@ -5051,7 +5060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `results-hidden`: an `after_vote` poll the caller has not voted in. */
+            /** @description `results-hidden`: an `after_vote` poll the caller has not voted in; or `forbidden`: a browser on another site without a bearer token. */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5133,7 +5142,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A rate limit budget is spent; see `Retry-After`. */
+            /** @description `too-many-live-sockets`: this address holds its share of sockets on the poll; or `rate-limited`: a rate limit budget is spent. */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];
@@ -5156,7 +5165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is unavailable; retry after `Retry-After`. */
+            /** @description `live-results-full`: the poll has its maximum of subscribers; or `dependency-unavailable` (the database). */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6009,7 +6018,7 @@ export interface operations {
                     "application/json": components["schemas"]["Ballot"];
                 };
             };
-            /** @description Malformed JSON, or a tampered voter cookie (a fresh one is set). */
+            /** @description Malformed JSON, or `invalid-voter-cookie`: an anonymous poll's ballot without the voter cookie, or with a tampered one (a fresh one is set). */
             400: {
                 headers: {
                     /** @description `dh_voter=<id>.<signature>; Path=/polls; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
@@ -6023,6 +6032,16 @@ export interface operations {
             };
             /** @description Missing, invalid or expired credentials. */
             401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A browser on another site sent the ballot without a bearer token. */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

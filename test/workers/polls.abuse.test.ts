@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, randomIp, randomIpv6Net, registerUser } from "../helpers/auth.ts";
-import { answersFor, ownerWithPoll, resultsOf } from "../helpers/polls.ts";
+import { anonymousBrowser, answersFor, ownerWithPoll, resultsOf } from "../helpers/polls.ts";
 
 /** An anonymous poll that takes at most `cap` ballots per address, and a vote from an address. */
 async function cappedAnonymousPoll(title: string, cap: number) {
@@ -11,8 +11,8 @@ async function cappedAnonymousPoll(title: string, cap: number) {
     max_votes_per_ip: cap,
     questions: [{ prompt: "q", choices: [{ label: "a" }, { label: "b" }] }],
   });
-  const vote = (ip: string) =>
-    apiJson(`/polls/${poll.id}/votes`, "POST", answersFor(poll), { "CF-Connecting-IP": ip });
+  /** A ballot from a browser fresh at this address: a new voter cookie each time. */
+  const vote = async (ip: string) => (await anonymousBrowser(poll.id, ip)).vote(answersFor(poll));
   return { owner, poll, vote };
 }
 

@@ -111,9 +111,9 @@ describe("live results over a WebSocket", () => {
     expect(live.messages).toEqual([]);
     const tags = await runInDurableObject(
       env.POLL_LIVE.get(env.POLL_LIVE.idFromName(poll.id)),
-      (_object, state) => state.getWebSockets().map((socket) => state.getTags(socket)),
+      (_object, state) => state.getWebSockets().map((socket) => state.getTags(socket)[0]),
     );
-    expect(tags).toEqual([["closed-only"]]);
+    expect(tags).toEqual(["closed-only"]);
 
     expect(
       (await api(`/polls/${poll.id}/close`, { method: "POST", headers: bearer(owner.tokens.access_token) }))

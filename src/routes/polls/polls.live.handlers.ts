@@ -1,5 +1,6 @@
 import type { Caller } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { refuseCrossOrigin } from "../../lib/same-origin.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { callerFromJwt } from "../../middleware/auth.ts";
 import { spendBudget } from "../../rate-limit/budgets.ts";
@@ -21,6 +22,14 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
     });
   }
   const caller = c.var.caller ?? (await callerFromProtocol(c));
+  // A page on another site must not make its visitors' browsers hold sockets open here.
+  if (!caller) {
+    refuseCrossOrigin(c, {
+      unknown: "allow",
+      detail:
+        "Live results without a bearer token are served to this site's pages and to API clients, not to other sites.",
+    });
+  }
   const { poll } = await loadPoll(c, id, { caller });
   const access = resultsAccess(poll, caller);
   if (access === "hidden-until-vote") throw resultsHidden(access);

@@ -1,7 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { describeError } from "../../lib/describe-error.ts";
-import { liveObject } from "./polls.live.object.ts";
+
+/**
+ * The poll's live object (one per poll, by name). Lives here, not beside the class: the
+ * class file imports `cloudflare:workers`, which the Node-side tests cannot load.
+ */
+export const liveObject = (env: Env, pollId: string) => env.POLL_LIVE.get(env.POLL_LIVE.idFromName(pollId));
 
 export type LiveEvent = "resultsChanged" | "pollEdited" | "pollClosed" | "pollDeleted";
 

@@ -1,11 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../../config.ts";
 import { createDatabase } from "../../db/client.ts";
+import { addressTag, closeIdleSockets, markOpened, socketCapRefusal } from "./polls.live.limits.ts";
 import { buildResults } from "./polls.results.ts";
 import { getPoll } from "./polls.service.ts";
-
-/** The poll's live object (one per poll, by name). */
-export const liveObject = (env: Env, pollId: string) => env.POLL_LIVE.get(env.POLL_LIVE.idFromName(pollId));
 
 /**
  * Who a subscriber is, as a WebSocket tag: `results` may see every update (the REST read
@@ -54,15 +52,24 @@ export class PollLiveObject extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /** The WebSocket upgrade, forwarded by the worker once it has checked visibility. */
+  /**
+   * The WebSocket upgrade, forwarded by the worker once it has checked visibility. Refused
+   * (with `X-Live-Refused`) when the poll or this address already holds its share of sockets.
+   */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const pollId = url.searchParams.get("poll") ?? "";
-    const audience = url.searchParams.get("audience") as LiveAudience;
+    const param = (name: string) => url.searchParams.get(name) ?? "";
+    const audience = param("audience") as LiveAudience;
     if (!LIVE_AUDIENCES.includes(audience)) return new Response("bad audience", { status: 400 });
-    this.ctx.storage.kv.put("poll", pollId);
+    const tag = addressTag(param("address"));
+    const caps = { perPoll: Number(param("perPoll")), perAddress: Number(param("perAddress")) };
+    const refusal = socketCapRefusal(this.ctx, tag, caps);
+    if (refusal) return refusal;
+    this.ctx.storage.kv.put("poll", param("poll"));
+    this.ctx.storage.kv.put("idleMs", Number(param("idleSeconds")) * 1000);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [audience]);
+    this.ctx.acceptWebSocket(server, [audience, tag]);
+    markOpened(server);
     const snapshot = await this.read();
     if (snapshot === undefined) {
       server.send(JSON.stringify({ type: "deleted" }));
@@ -71,6 +78,7 @@ export class PollLiveObject extends DurableObject<Env> {
       server.send(snapshot.message);
     }
     await this.armDeadline(snapshot);
+    await this.armIdleSweep();
     const protocol = url.searchParams.get("protocol");
     const headers: HeadersInit = protocol ? { "Sec-WebSocket-Protocol": protocol } : {};
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -117,11 +125,22 @@ export class PollLiveObject extends DurableObject<Env> {
     // deadline still says "open" and would withhold the final result until it ages out.
     const closesAt = this.snapshot?.closesAt;
     if (closesAt && Date.parse(closesAt) <= Date.now()) this.snapshot = undefined;
+    closeIdleSockets(this.ctx, this.idleMs());
+    // Also the backstop for a lost vote notification: at most one read per sweep.
     await this.flush();
+    // One alarm serves the window, the deadline and the sweep: each firing re-arms the
+    // earliest still due (read() returns the snapshot flush just took).
+    await this.armDeadline(await this.read());
+    await this.armIdleSweep();
   }
 
-  override async webSocketMessage(): Promise<void> {
-    // Subscribers have nothing to say; "ping" is answered without waking us (see constructor).
+  /**
+   * Subscribers have nothing to say: "ping" is answered by the runtime without waking us (see
+   * constructor), so anything that arrives here breaks the protocol. Closing at once keeps one
+   * client from waking (and billing) the object, and delaying the others' updates, per frame.
+   */
+  override async webSocketMessage(socket: WebSocket): Promise<void> {
+    socket.close(1008, "subscribers may send only ping");
   }
 
   override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
@@ -130,6 +149,19 @@ export class PollLiveObject extends DurableObject<Env> {
     } catch {
       // Already closed (the runtime may have answered the close frame itself).
     }
+  }
+
+  /** As the last upgrade's configuration set it (an alarm has no request to read it from). */
+  private idleMs(): number {
+    return this.ctx.storage.kv.get<number>("idleMs") ?? 120_000;
+  }
+
+  /** While sockets are open, an alarm at least every half idle time looks for idle ones. */
+  private async armIdleSweep(): Promise<void> {
+    if (this.ctx.getWebSockets().length === 0) return;
+    const at = Date.now() + Math.ceil(this.idleMs() / 2);
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** Reads once and sends: updates to `results` subscribers, or the final result to all. */

@@ -7,7 +7,9 @@ import {
   jsonContent,
   notFoundResponse,
   problemResponseSpec,
+  retryAfterHeader,
   unauthorizedResponse,
+  unavailableProblem,
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema } from "../../lib/schemas.ts";
@@ -237,17 +239,32 @@ export const liveResultsRoute = createRoute({
     "Visibility is the REST read's: `after_vote` needs the voter's cookie or token (else 403 before the upgrade);",
     "`after_close` accepts the socket but sends nothing until the poll closes. Browsers, which cannot set",
     "`Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`.",
-    "Send `ping` to get `pong` (keep-alive).",
+    "Send `ping` to get `pong` (keep-alive); anything else closes the socket (1008), and a socket that sends",
+    "nothing, not even `ping`, for the idle time (`LIVE_IDLE_SECONDS`, 120 s) is closed (1001) within half that",
+    "time again: ping every minute. One address may hold `LIVE_SOCKETS_PER_ADDRESS` (20) sockets on a poll (else",
+    "429 `too-many-live-sockets`), a poll `LIVE_SOCKETS_PER_POLL` (10,000) in all (else 503 `live-results-full`).",
+    "A browser on another site (`Sec-Fetch-Site`, `Origin`) is refused (403) unless it sends a bearer token.",
   ].join(" "),
   ...optionallyAuthed,
   request: { params: IdParamSchema, cookies: VoterCookieSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
     ...unauthorizedResponse,
-    ...forbiddenResponse("`results-hidden`: an `after_vote` poll the caller has not voted in."),
+    ...forbiddenResponse(
+      "`results-hidden`: an `after_vote` poll the caller has not voted in; or `forbidden`: a browser on another site without a bearer token.",
+    ),
     ...notFoundResponse,
     426: problemResponseSpec("`upgrade-required`: not a WebSocket upgrade request."),
+    429: {
+      ...problemResponseSpec(
+        "`too-many-live-sockets`: this address holds its share of sockets on the poll; or `rate-limited`: a rate limit budget is spent.",
+      ),
+      headers: { "Retry-After": retryAfterHeader },
+    },
     ...databaseErrorResponses,
+    ...unavailableProblem(
+      "`live-results-full`: the poll has its maximum of subscribers; or `dependency-unavailable` (the database).",
+    ),
   },
 });
 
