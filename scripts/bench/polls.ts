@@ -43,7 +43,7 @@ async function main() {
   const pool = process.env.BENCH_POOL === "pgbouncer" ? await startPgbouncer(database.url) : undefined;
   const worker = await startLocalWorker({
     databaseUrl: pool?.url ?? database.url,
-    bindings: { JWT_SECRET, LOG_LEVEL: "warn", RATE_LIMITS: "register_ip=100000/60" },
+    bindings: { JWT_SECRET, LOG_LEVEL: "warn", RATE_LIMIT_POLICY: "register_ip=100000/60" },
   });
   const base = worker.url.href.replace(/\/$/, "");
   const now = Math.floor(Date.now() / 1000);

@@ -85,7 +85,7 @@ describe("upstream faults are 502/504, never 500", () => {
 
 describe("per-client GitHub budget", () => {
   it("one address cannot spend the shared token: upstream calls stop at its budget (429)", async () => {
-    const limited = apiWithEnv({ RL_GITHUB: tight, RATE_LIMIT_BUDGETS: "github=3/60" });
+    const limited = apiWithEnv({ RL_GITHUB: tight, RATE_LIMIT_POLICY: "github=3/60" });
     const ip = randomIp();
     const logins = Array.from({ length: 10 }, () => uniqueLogin());
     const statuses: number[] = [];

@@ -6,11 +6,8 @@ import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { clientIp } from "../../lib/request.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { authedCaller, requireSession } from "../../middleware/auth.ts";
-import { clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
-import type { RateLimitName } from "../../rate-limit/rules.ts";
 import * as apiKeys from "./auth.api-keys.service.ts";
 import type * as routes from "./auth.routes.ts";
 import * as accounts from "./auth.service.ts";
@@ -23,10 +20,6 @@ const issuer = (c: Context<AppEnv>) => sessions.sessionIssuer(c.var.config);
 
 export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   const { email, password, display_name } = c.req.valid("json");
-  await enforceRateLimits(c, [
-    ["register_ip", clientKey(c)],
-    ["register_account", email],
-  ]);
   const violation = passwordPolicyViolation(password);
   if (violation) {
     throw new ApiError("validation-failed", {
@@ -47,25 +40,15 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
 
 export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   const { email, password } = c.req.valid("json");
-  const ip = clientKey(c);
-  const failureBudgets: Array<[RateLimitName, string]> = [
-    ["login_failures_pair", `${email}\n${ip}`],
-    ["login_failures_account", email],
-  ];
-  // Every attempt costs the address; only failures cost the account, so guessing from
-  // other addresses cannot lock the owner out with a handful of requests.
-  await enforceRateLimits(c, [["login_ip", ip]]);
-  await enforceRateLimits(c, failureBudgets, "peek");
   const user = await accounts.findUserForLogin(c.var.db, email);
   // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
   let valid = false;
   if (user) valid = await verifyPassword(password, user.passwordHash);
   else await burnPasswordCheck(password);
   if (!user || !valid) {
-    await enforceRateLimits(c, failureBudgets).catch(() => undefined);
     c.var.log.warn("security", "login.failed", {
       reason: user ? "wrong_password" : "unknown_email",
-      ip: clientIp(c),
+      ip: c.var.client.ip,
     });
     throw invalidCredentials(LOGIN_FAILED);
   }
@@ -74,19 +57,13 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
     throw new ApiError("forbidden", { detail: "This account is disabled." });
   }
   const session = await sessions.startSession(c.var.db, issuer(c), user);
-  c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: clientIp(c) });
+  c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: c.var.client.ip });
   return c.json(sessions.tokenResponse(user, session, c.var.config), 200);
 };
 
 export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
   const { refresh_token } = c.req.valid("json");
   const hash = await sha256(refresh_token);
-  // Both limits are checked before the token is spent: a 429 leaves it valid for the retry.
-  const owner = await sessions.refreshTokenOwner(c.var.db, hash);
-  await enforceRateLimits(c, [
-    ["refresh_ip", clientKey(c)],
-    ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
-  ]);
   const outcome = await sessions.rotateRefreshToken(c.var.db, issuer(c), hash);
   switch (outcome.kind) {
     case "rotated":
@@ -95,7 +72,7 @@ export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
       c.var.log.warn("security", "refresh_token.reuse_detected", {
         user_id: outcome.userId,
         revoked_tokens: outcome.revoked,
-        ip: clientIp(c),
+        ip: c.var.client.ip,
       });
       throw invalidCredentials(
         "The refresh token was already used; the session has been revoked. Log in again.",

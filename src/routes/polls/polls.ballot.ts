@@ -6,8 +6,6 @@ import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
 import { notFound } from "./polls.handlers.ts";
 import { notifyLiveResults } from "./polls.live-notify.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
@@ -56,7 +54,6 @@ export async function castVote(
   answers: VoteInput["answers"],
 ): Promise<Ballot> {
   const caller = c.var.caller;
-  await spendBudget(c, "vote", clientKey(c));
   const cookie = await readVoterCookie(c);
   const cookieVoterId =
     cookie.state === "valid" ? cookie.id : cookie.state === "missing" ? newVoterId() : null;
@@ -64,7 +61,7 @@ export async function castVote(
     pollId: id,
     userId: caller?.userId,
     cookieVoterId,
-    ipHash: await clientAddressHash(c, id, clientKey(c)),
+    ipHash: await clientAddressHash(c, id, c.var.client.key),
     answers,
   });
   if (outcome.voters === "anonymous" && cookie.state !== "valid") {

@@ -3,9 +3,8 @@ import type { AppEnv } from "../../env.ts";
 import { describeError } from "../../lib/describe-error.ts";
 import type { LiveAudience } from "./polls.live-object.ts";
 
-/** The subprotocol a browser offers (with `bearer.<access token>` when it has one). */
+/** The subprotocol a browser offers (with `bearer.<access token>` when it has one: route-auth.ts). */
 export const LIVE_PROTOCOL = "devhub.results.v1";
-const BEARER_PROTOCOL = /^bearer\.([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 const liveObject = (env: AppEnv["Bindings"], pollId: string) =>
   env.POLL_LIVE.get(env.POLL_LIVE.idFromName(pollId));
@@ -56,16 +55,4 @@ function offeredProtocols(c: Context<AppEnv>): string[] {
     .split(",")
     .map((protocol) => protocol.trim())
     .filter(Boolean);
-}
-
-/**
- * Browsers cannot set `Authorization` on a WebSocket, so the access token may ride as the
- * subprotocol `bearer.<jwt>` next to LIVE_PROTOCOL (the server never echoes it back).
- */
-export function bearerFromProtocols(c: Context<AppEnv>): string | undefined {
-  for (const protocol of offeredProtocols(c)) {
-    const match = BEARER_PROTOCOL.exec(protocol);
-    if (match) return match[1];
-  }
-  return undefined;
 }

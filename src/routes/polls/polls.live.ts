@@ -1,9 +1,6 @@
-import type { Caller } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { callerFromJwt } from "../../middleware/auth.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { bearerFromProtocols, connectLiveResults } from "./polls.live-notify.ts";
+import { connectLiveResults } from "./polls.live-notify.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
 import * as service from "./polls.service.ts";
 import { alwaysSeesResults, resultsAccess } from "./polls.visibility.ts";
@@ -21,7 +18,7 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
       headers: { Upgrade: "websocket" },
     });
   }
-  const caller = c.var.caller ?? (await callerFromProtocol(c));
+  const caller = c.var.caller;
   const keys = callerVoterKeys(caller?.userId, await readVoterCookie(c));
   const poll = await service.getPoll(c.var.db, id, keys);
   if (!poll) throw new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
@@ -36,12 +33,3 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
     access === "visible" && (poll.results_visibility !== "after_close" || alwaysSeesResults(poll, caller));
   return connectLiveResults(c, id, follows ? "results" : "closed-only");
 };
-
-async function callerFromProtocol(c: Parameters<typeof liveResults>[0]): Promise<Caller | undefined> {
-  const token = bearerFromProtocols(c);
-  if (!token) return undefined;
-  const caller = await callerFromJwt(c, token);
-  // As for a header token: each upgrade is charged to the account, not only to the address.
-  await spendBudget(c, "account", caller.userId);
-  return caller;
-}

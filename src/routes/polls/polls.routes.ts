@@ -11,7 +11,8 @@ import {
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema } from "../../lib/schemas.ts";
-import { authed, optionallyAuthed } from "../../middleware/route-auth.ts";
+import { authed, optionallyAuthed, optionallyAuthedWebSocket } from "../../middleware/route-auth.ts";
+import { routeOptions } from "../../middleware/route-options.ts";
 import {
   BallotSchema,
   CreatePollSchema,
@@ -147,7 +148,7 @@ export const voteRoute = createRoute({
   path: "/polls/{id}/votes",
   tags: ["Polls"],
   summary: "Vote: one answer per question, once per voter",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
   request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
   responses: {
     201: {
@@ -195,7 +196,7 @@ export const resultsCsvRoute = createRoute({
   path: "/polls/{id}/results.csv",
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, limits: ["export"] }),
   request: voterRead,
   responses: {
     200: {
@@ -228,7 +229,7 @@ export const liveResultsRoute = createRoute({
     "`Authorization` on a WebSocket, may offer the subprotocols `devhub.results.v1` and `bearer.<access token>`.",
     "Send `ping` to get `pong` (keep-alive).",
   ].join(" "),
-  ...optionallyAuthed,
+  ...optionallyAuthedWebSocket,
   request: { params: IdParamSchema, cookies: VoterCookieSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },
