@@ -52,8 +52,8 @@ export interface Variables {
   /** Which binding the request's queries went through (access log; cache-policy.ts). */
   databaseUsage: () => DatabaseUsage;
   /**
-   * Set by requireAuth/requireAdmin (handlers of those routes read it with `authedCaller`);
-   * optionalAuth leaves it unset for anonymous callers.
+   * Set by the auth middleware; absent for anonymous callers. Behind `authed` or `adminOnly`
+   * the handler's environment adds `{ caller: Caller }` (AuthedEnv), so it reads as present.
    */
   caller?: Caller;
   /** The caller's network address and the key per-address limits use (rate-limit middleware). */

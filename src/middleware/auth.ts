@@ -9,7 +9,7 @@ import {
 } from "../auth/tokens.ts";
 import { requireSigningKeys } from "../config.ts";
 import { queryRows } from "../db/client.ts";
-import type { AppEnv, Caller, Variables } from "../env.ts";
+import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
 
@@ -86,10 +86,15 @@ async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller>
   return { userId: claims.sub, role: account.role, via: "jwt" };
 }
 
-/** The environment of a route whose middleware has identified the caller. */
-export interface AuthedEnv extends AppEnv {
-  Variables: Variables & { caller: Caller };
+/** What the middleware of an `authed` or `adminOnly` route adds to its handler's environment. */
+export interface AuthedEnv {
+  Variables: { caller: Caller };
 }
+/**
+ * The context of such a route. Hono's Context is invariant in its environment, so a helper
+ * that takes it from such a handler is typed with this, or generic (`<E extends AppEnv>`).
+ */
+export type AuthedContext = Context<AppEnv & AuthedEnv>;
 
 /**
  * The type of a middleware that sets `caller` before it calls `next` (or throws): what it
@@ -126,18 +131,6 @@ export function requireAdmin(): MiddlewareHandler<AuthedEnv> {
     c.set("caller", caller);
     await next();
   });
-}
-
-/**
- * The caller of a route declared `authed` or `adminOnly` (route-auth.ts), whose middleware
- * has set it. A typed read rather than a non-null assertion: should a route ever lose its
- * declaration, this fails closed with the same 401 instead of running the handler
- * anonymously (and the OpenAPI auth-coverage test names the route).
- */
-export function authedCaller(c: Context<AppEnv>): Caller {
-  const caller = c.get("caller");
-  if (!caller) throw bearerRequired("This endpoint needs a bearer token.");
-  return caller;
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { MiddlewareHandler } from "hono";
+import type { Env, MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import type { AppConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/problem.ts";
 import { type AuthedEnv, optionalAuth, requireAdmin, requireAuth } from "./auth.ts";
 import { limits } from "./limits.ts";
-import type { RouteDeclaration, Security } from "./route-options.ts";
+import type { OpenDeclaration, RouteDeclaration, Security } from "./route-options.ts";
 
 /**
  * Access is declared once, on the route: spread one of these into `createRoute({...})`, or
@@ -22,7 +22,7 @@ const anonymousOrBearer: Security = [{}, { bearerAuth: [] }];
 
 const perAccount = limits("account");
 
-function access<E extends AppEnv>(security: Security, check: MiddlewareHandler<E>): RouteDeclaration<E> {
+function access<E extends Env>(security: Security, check: MiddlewareHandler<E>): RouteDeclaration<E> {
   return {
     security,
     middleware: every(check, perAccount.middleware) as MiddlewareHandler<E>,
@@ -34,7 +34,7 @@ function access<E extends AppEnv>(security: Security, check: MiddlewareHandler<E
  * Open to anyone; no token is read. `security: []` says so in the document (an absent
  * `security` would mean "whatever the document's default is").
  */
-export const publicAccess: RouteDeclaration = { security: [], "x-rate-limits": [] };
+export const publicAccess: OpenDeclaration = { security: [], "x-rate-limits": [] };
 /** Needs a valid bearer token (JWT or API key). */
 export const authed = access<AuthedEnv>(bearerOnly, requireAuth());
 /** Needs a bearer token whose account is an admin (confirmed against the database). */

@@ -14,9 +14,14 @@ export type Security = Array<Record<string, string[]>>;
  */
 export interface RouteDeclaration<E extends Env = AppEnv> {
   security: Security;
-  middleware?: MiddlewareHandler<E>;
+  middleware: MiddlewareHandler<E>;
   "x-rate-limits": DeclaredLimit[];
 }
+
+/** Open to anyone, with nothing to check: what `publicAccess` (route-auth.ts) hands on. */
+export type OpenDeclaration = Omit<RouteDeclaration, "middleware">;
+
+const passThrough: MiddlewareHandler = (_c, next) => next();
 
 /**
  * Combines a route's access (route-auth.ts), caching and rate limits without hand-wrapping:
@@ -26,22 +31,20 @@ export interface RouteDeclaration<E extends Env = AppEnv> {
  * @example createRoute({ ...routeOptions({ access: authed, cache: "no-store", limits: ["export"] }), … })
  */
 export function routeOptions<E extends Env>(options: {
-  access: RouteDeclaration<E>;
+  access: RouteDeclaration<E> | OpenDeclaration;
   cache?: "no-store";
   limits?: Limit[];
 }): RouteDeclaration<E> {
   const { access, cache } = options;
   const declared = options.limits?.length ? limits(...options.limits) : undefined;
   const parts = [
-    ...(access.middleware ? [access.middleware] : []),
+    ...("middleware" in access ? [access.middleware] : []),
     ...(cache === "no-store" ? [noStore] : []),
     ...(declared ? [declared.middleware] : []),
   ] as MiddlewareHandler<E>[];
   return {
     security: access.security,
-    ...(parts.length > 0
-      ? { middleware: parts.length === 1 ? parts[0] : (every(...parts) as MiddlewareHandler<E>) }
-      : {}),
+    middleware: parts.length <= 1 ? (parts[0] ?? passThrough) : (every(...parts) as MiddlewareHandler<E>),
     "x-rate-limits": [...access["x-rate-limits"], ...(declared?.documented ?? [])],
   };
 }

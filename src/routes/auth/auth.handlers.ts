@@ -7,7 +7,7 @@ import { sha256 } from "../../lib/crypto.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { authedCaller, requireSession } from "../../middleware/auth.ts";
+import { requireSession } from "../../middleware/auth.ts";
 import * as apiKeys from "./auth.api-keys.service.ts";
 import type * as routes from "./auth.routes.ts";
 import * as accounts from "./auth.service.ts";
@@ -94,13 +94,13 @@ export const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
 };
 
 export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
-  const user = await accounts.findUser(c.var.db, authedCaller(c).userId);
+  const user = await accounts.findUser(c.var.db, c.var.caller.userId);
   if (!user || user.disabledAt) throw invalidCredentials("The account no longer exists or is disabled.");
   return c.json(accounts.userDto(user), 200);
 };
 
 export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   requireSession(caller);
   const { name, expires_at } = c.req.valid("json");
   const key = await apiKeys.createApiKey(
@@ -116,13 +116,13 @@ export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c)
 };
 
 export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) => {
-  return c.json({ items: await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
+  return c.json({ items: await apiKeys.listApiKeys(c.var.db, c.var.caller.userId) }, 200);
 };
 
 /** A user holds a handful of keys, so the active list (one indexed query) is filtered here. */
 export const getApiKey: AppRouteHandler<routes.GetApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const keys = await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId);
+  const keys = await apiKeys.listApiKeys(c.var.db, c.var.caller.userId);
   const key = keys.find((candidate) => candidate.id === id);
   if (!key) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
   return c.json(key, 200);
@@ -131,7 +131,7 @@ export const getApiKey: AppRouteHandler<routes.GetApiKeyRoute> = async (c) => {
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   if (caller.apiKeyId !== id) requireSession(caller);
   const revoked = await apiKeys.revokeApiKey(c.var.db, caller.userId, id);
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
@@ -151,7 +151,7 @@ export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
   return async (c) => {
     const { id } = c.req.valid("param");
-    const admin = authedCaller(c);
+    const admin = c.var.caller;
     if (disabled && id === admin.userId) {
       throw new ApiError("conflict", {
         detail: "Administrators cannot disable their own account; ask another administrator.",

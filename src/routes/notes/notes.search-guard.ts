@@ -12,10 +12,14 @@ import { ApiError } from "../../lib/problem.ts";
  * a time (`search_slots`, a Durable Object semaphore), both declared on the route
  * (notes.routes.ts), and here a statement budget of SEARCH_STATEMENT_TIMEOUT_MS on the query.
  */
-export async function guardedSearch<T>(c: Context<AppEnv>, run: (db: Database) => Promise<T>): Promise<T> {
+export async function guardedSearch<E extends AppEnv, T>(
+  c: Context<E>,
+  run: (db: Database) => Promise<T>,
+): Promise<T> {
   const statementMs = c.var.config.searchStatementTimeoutMs;
   try {
-    return await c.var.db.transaction(async (tx) => {
+    const db: Database = c.var.db;
+    return await db.transaction(async (tx) => {
       // Local to this transaction, so a pooled connection never keeps the shorter budget.
       await tx.execute(sql`SELECT set_config('statement_timeout', ${String(statementMs)}, true)`);
       return run(tx as unknown as Database);

@@ -6,7 +6,6 @@ import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { authedCaller } from "../../middleware/auth.ts";
 import { castVote } from "./polls.ballot.ts";
 import * as editService from "./polls.edit.service.ts";
 import { notifyLiveResults } from "./polls.live-notify.ts";
@@ -19,7 +18,7 @@ import { callerVoterKeys, issueVoterCookie, newVoterId, readVoterCookie } from "
 export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
 /** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
-export async function loadPoll(c: Context<AppEnv>, id: string, { withCounts = false } = {}) {
+export async function loadPoll<E extends AppEnv>(c: Context<E>, id: string, { withCounts = false } = {}) {
   const cookie = await readVoterCookie(c);
   const poll = await service.getPoll(c.var.db, id, callerVoterKeys(c.var.caller?.userId, cookie), {
     withCounts,
@@ -54,7 +53,7 @@ export async function notModified(c: Context<AppEnv>, body: string): Promise<boo
 
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const id = await editService.createPoll(c.var.db, caller.userId, input);
   const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });
@@ -90,7 +89,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const outcome = await editService.updatePoll(c.var.db, id, authedCaller(c).userId, c.req.valid("json"));
+  const outcome = await editService.updatePoll(c.var.db, id, c.var.caller.userId, c.req.valid("json"));
   if (outcome === "not_found") throw notFound(id);
   if (outcome === "forbidden")
     throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
@@ -107,7 +106,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const result = await editService.closePoll(c.var.db, id, caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
@@ -121,7 +120,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
 
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const result = await editService.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
   if (!result?.found) throw notFound(id);
   if (!result.allowed)
