@@ -101,7 +101,8 @@ async function fromBucket(
     const decision = await (mode === "peek"
       ? stub.peek(limit, windowSeconds)
       : stub.consume(limit, windowSeconds));
-    if (mode === "consume") {
+    // A peek spends nothing, so it is reported only when it refuses.
+    if (mode === "consume" || !decision.allowed) {
       const refillSeconds = ((limit - decision.remaining) * windowSeconds) / limit;
       const resetSeconds = decision.allowed ? Math.ceil(refillSeconds) : decision.retryAfterSeconds;
       recordApplied(c, { name, limit, windowSeconds, remaining: decision.remaining, resetSeconds });
