@@ -1,4 +1,4 @@
-import { type GithubSettings, parseGithubSettings } from "./github/settings.ts";
+import { type GithubSettings, parseGithubSettings } from "./github-client/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { type PolicyFigures, parsePolicyFigures } from "./rate-limit/policy.ts";
 import { API_VERSION } from "./version.ts";

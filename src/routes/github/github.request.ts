@@ -4,8 +4,8 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import type { CacheContext } from "../../github/cache.ts";
-import { UpstreamError } from "../../github/upstream.ts";
+import type { CacheContext } from "../../github-client/cache.ts";
+import { UpstreamError } from "../../github-client/upstream.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { GithubNotFound } from "./github.service.ts";
 
