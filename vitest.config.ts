@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
+import { bindingBudgets, roomyPolicy } from "./src/rate-limit/policy.ts";
 
 /** A fake token: tests assert it reaches the upstream and never a response or a log line. */
 const TEST_GITHUB_TOKEN = "ghp_testOnlyToken0123456789abcdefABCDEF";
@@ -8,21 +9,20 @@ const TEST_JWT_SECRET = "test-only-jwt-secret-0123456789abcdef";
 
 /**
  * The suite acts as thousands of clients from one machine, many without an address, so
- * the Rate Limiting bindings get roomy limits here (and the headers are told so through
- * RATE_LIMIT_BUDGETS). Tests that assert a 429 swap in RL_TEST_TIGHT (3 per minute).
+ * the Rate Limiting bindings get roomy limits here, taken from the policy table (and the
+ * headers are told so through RATE_LIMIT_POLICY, which also raises the service-wide buckets).
+ * Tests that assert a 429 swap in RL_TEST_TIGHT (3 per minute).
  */
-const ROOMY = { limit: 100_000, period: 60 as const };
+const ROOMY = 100_000;
 const TEST_RATE_LIMITS = {
-  RL_CLIENT: { namespace_id: "1201", simple: ROOMY },
-  RL_ACCOUNT: { namespace_id: "1202", simple: ROOMY },
-  RL_SEARCH: { namespace_id: "1203", simple: ROOMY },
-  RL_GITHUB: { namespace_id: "1204", simple: ROOMY },
-  RL_EXPORT: { namespace_id: "1205", simple: ROOMY },
-  RL_VOTE: { namespace_id: "1206", simple: ROOMY },
+  ...Object.fromEntries(
+    bindingBudgets().map(({ binding, namespaceId, period }) => [
+      binding,
+      { namespace_id: namespaceId, simple: { limit: ROOMY, period } },
+    ]),
+  ),
   RL_TEST_TIGHT: { namespace_id: "1299", simple: { limit: 3, period: 60 as const } },
 };
-const TEST_BUDGETS =
-  "client=100000/60,account=100000/60,search=100000/60,github=100000/60,export=100000/60,vote=100000/60";
 
 /**
  * Two projects share one database provisioned by test/global-setup.ts:
@@ -42,9 +42,7 @@ export default defineConfig({
               hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
               ratelimits: TEST_RATE_LIMITS,
               bindings: {
-                RATE_LIMIT_BUDGETS: TEST_BUDGETS,
-                // The suite registers thousands of accounts; tests of the cap set their own.
-                RATE_LIMITS: "register_global=1000000/3600",
+                RATE_LIMIT_POLICY: roomyPolicy(ROOMY),
                 ENVIRONMENT: "test",
                 // On a CI runner the worker reports environment "ci".
                 CI: process.env.CI ?? "",

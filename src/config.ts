@@ -1,8 +1,7 @@
 import type { QuotaSettings } from "./db/quota.ts";
-import { type GithubSettings, parseGithubSettings } from "./github/settings.ts";
+import { type GithubSettings, parseGithubSettings } from "./github-client/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
-import { type BudgetTable, parseBudgets } from "./rate-limit/budgets.ts";
-import { parseRateLimits, type RateLimitTable } from "./rate-limit/rules.ts";
+import { type PolicyFigures, parsePolicyFigures } from "./rate-limit/policy.ts";
 import { API_VERSION } from "./version.ts";
 
 /**
@@ -27,11 +26,8 @@ export interface AppConfig {
   /** Only read when databaseDriver is "neon"; Hyperdrive supplies the URL otherwise. */
   databaseUrl: string | undefined;
   logger: LoggerSettings;
-  rateLimits: RateLimitTable;
-  /** Rate Limiting binding budgets as announced in the RateLimit headers (`RATE_LIMIT_BUDGETS`). */
-  rateLimitBudgets: BudgetTable;
-  /** At most this many searches of one account at once (`SEARCH_CONCURRENCY`, default 2). */
-  searchConcurrency: number;
+  /** The figures of every rate limit (src/rate-limit/policy.ts, overridden by `RATE_LIMIT_POLICY`). */
+  rateLimitPolicy: PolicyFigures;
   /** Statement budget of a note search (`SEARCH_STATEMENT_TIMEOUT_MS`, default 2000). */
   searchStatementTimeoutMs: number;
   /** Live-results sockets: per address and per poll, and how long one may stay silent. */
@@ -170,9 +166,7 @@ export function loadConfig(source: object): AppConfig {
     databaseDriver: vars.DATABASE_DRIVER === "neon" ? "neon" : "pg",
     // Tests keep the console readable; they capture channels they assert on explicitly.
     logger: parseLoggerSettings(vars.LOG_LEVEL, vars.LOG_CHANNELS, environment === "test" ? "warn" : "info"),
-    rateLimits: parseRateLimits(vars.RATE_LIMITS),
-    rateLimitBudgets: parseBudgets(vars.RATE_LIMIT_BUDGETS),
-    searchConcurrency: positiveInteger(vars.SEARCH_CONCURRENCY, 2),
+    rateLimitPolicy: parsePolicyFigures(vars.RATE_LIMIT_POLICY),
     searchStatementTimeoutMs: positiveInteger(vars.SEARCH_STATEMENT_TIMEOUT_MS, 2_000),
     liveSockets: {
       perAddress: positiveInteger(vars.LIVE_SOCKETS_PER_ADDRESS, 20),

@@ -1,6 +1,7 @@
 import type { AppConfig } from "./config.ts";
 import type { DatabaseUsage } from "./db/cache-policy.ts";
 import type { Database } from "./db/client.ts";
+import type { ClientAddress } from "./lib/client-address.ts";
 import type { Logger } from "./lib/logger.ts";
 
 /**
@@ -14,7 +15,6 @@ export interface Bindings extends Env {
   DOCS_ENABLED?: string;
   DATABASE_URL?: string;
   JWT_SECRET?: string;
-  RATE_LIMITS?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_TOKEN_TTL_SECONDS?: string;
   GITHUB_API_URL?: string;
@@ -25,8 +25,7 @@ export interface Bindings extends Env {
   GITHUB_MAX_PAGES?: string;
   GITHUB_DEADLINE_MS?: string;
   GITHUB_MAX_BODY_BYTES?: string;
-  RATE_LIMIT_BUDGETS?: string;
-  SEARCH_CONCURRENCY?: string;
+  RATE_LIMIT_POLICY?: string;
   SEARCH_STATEMENT_TIMEOUT_MS?: string;
   LIVE_SOCKETS_PER_ADDRESS?: string;
   LIVE_SOCKETS_PER_POLL?: string;
@@ -56,10 +55,17 @@ export interface Variables {
   /** Which binding the request's queries went through (access log; cache-policy.ts). */
   databaseUsage: () => DatabaseUsage;
   /**
-   * Set by requireAuth/requireAdmin (handlers of those routes read it with `authedCaller`);
-   * optionalAuth leaves it unset for anonymous callers.
+   * Set by the auth middleware; absent for anonymous callers. Behind `authed` or `adminOnly`
+   * the handler's environment adds `{ caller: Caller }` (AuthedEnv), so it reads as present.
    */
   caller?: Caller;
+  /** The caller's network address and the key per-address limits use (rate-limit middleware). */
+  client: ClientAddress;
+  /**
+   * Spends the budgets a route declared as charged per upstream call (`limits: ["github", …]`):
+   * the GitHub client calls it before each call it actually makes. Unset on other routes.
+   */
+  spendUpstream?: () => Promise<void>;
   /** Set by GitHub routes so the metrics middleware can count cache hits. */
   cacheState: "hit" | "miss" | "stale" | "revalidated";
 }

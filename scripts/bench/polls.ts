@@ -44,7 +44,7 @@ async function main() {
     bindings: {
       JWT_SECRET: BENCH_JWT_SECRET,
       LOG_LEVEL: "warn",
-      RATE_LIMITS: "register_ip=100000/60,register_global=100000/60",
+      RATE_LIMIT_POLICY: "register_ip=100000/60,register_global=100000/60",
     },
   });
   const base = worker.url.href.replace(/\/$/, "");

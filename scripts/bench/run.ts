@@ -68,7 +68,7 @@ async function main() {
       // Access lines would be piped through Miniflare's Node process, not Workers Logs: keep
       // logging to warnings so the figures are the worker's, not the log pipe's.
       LOG_LEVEL: "warn",
-      RATE_LIMITS: "register_ip=100000/60,register_global=100000/60",
+      RATE_LIMIT_POLICY: "register_ip=100000/60,register_global=100000/60",
     },
   });
   const base = worker.url.href.replace(/\/$/, "");
@@ -83,7 +83,7 @@ async function main() {
         bindings: {
           JWT_SECRET,
           LOG_LEVEL: "warn",
-          RATE_LIMITS: "register_ip=100000/60,register_global=100000/60",
+          RATE_LIMIT_POLICY: "register_ip=100000/60,register_global=100000/60",
         },
       })
     : undefined;

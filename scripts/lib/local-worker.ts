@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { roomyPolicy } from "../../src/rate-limit/policy.ts";
 import { buildStaticFiles } from "../build-static-files.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -32,22 +33,23 @@ export interface LocalWorkerOptions {
   databaseUrl: string;
   githubApiUrl?: string;
   port?: number;
-  /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMITS). */
+  /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMIT_POLICY). */
   bindings?: Record<string, string>;
   scriptPath?: string;
   /** Opens workerd's V8 inspector on this port (the bench reads the isolate's heap through it). */
   inspectorPort?: number;
   /**
-   * "roomy" (default): every Rate Limiting binding allows 1,000,000 a minute, so a bench or
-   * a fuzz run from one address measures the worker, not the limiter. "wrangler": the
-   * budgets exactly as wrangler.toml sets them (what production enforces).
+   * "roomy" (default): every Rate Limiting binding and service-wide bucket allows 1,000,000 a
+   * minute, so a bench or a fuzz run from one address measures the worker, not the limiter.
+   * "wrangler": the policy exactly as src/rate-limit/policy.ts and wrangler.toml set it (what
+   * production enforces). A RATE_LIMIT_POLICY in `bindings` is applied over either.
    */
   rateLimits?: "roomy" | "wrangler";
 }
 
 const ROOMY_LIMIT = 1_000_000;
 
-/** wrangler.toml's Rate Limiting bindings with their limits raised, and the headers told so. */
+/** wrangler.toml's Rate Limiting bindings with their limits raised, and the policy told so. */
 function roomyRateLimits(ratelimits: Record<string, { namespace_id: string; simple: { period?: number } }>) {
   const bindings = Object.fromEntries(
     Object.entries(ratelimits).map(([name, entry]) => [
@@ -55,14 +57,7 @@ function roomyRateLimits(ratelimits: Record<string, { namespace_id: string; simp
       { ...entry, simple: { ...entry.simple, limit: ROOMY_LIMIT } },
     ]),
   );
-  // Budget names are the binding names without RL_ (src/rate-limit/budgets.ts).
-  const budgets = Object.entries(ratelimits)
-    .map(
-      ([name, entry]) =>
-        `${name.replace(/^RL_/, "").toLowerCase()}=${ROOMY_LIMIT}/${entry.simple.period ?? 60}`,
-    )
-    .join(",");
-  return { bindings, budgets };
+  return { bindings, policy: roomyPolicy(ROOMY_LIMIT) };
 }
 
 export interface LocalWorker {
@@ -98,9 +93,10 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       bindings: {
         ...(workerOptions.bindings ?? {}),
         ENVIRONMENT: "local",
-        ...(roomy ? { RATE_LIMIT_BUDGETS: roomy.budgets } : {}),
         ...(options.githubApiUrl ? { GITHUB_API_URL: options.githubApiUrl } : {}),
         ...options.bindings,
+        // Later entries win, so the caller's own figures apply over the roomy ones.
+        RATE_LIMIT_POLICY: [roomy?.policy, options.bindings?.RATE_LIMIT_POLICY].filter(Boolean).join(","),
       },
       kvPersist: false,
       durableObjectsPersist: false,

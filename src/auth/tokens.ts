@@ -91,3 +91,17 @@ export async function newApiKey(): Promise<IssuedSecret & { prefix: string }> {
 }
 
 export { unauthorized as invalidCredentials };
+
+const BEARER_PROTOCOL = /^bearer\.([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+
+/**
+ * Browsers cannot set `Authorization` on a WebSocket, so an access token may ride as the
+ * subprotocol `bearer.<jwt>` in `Sec-WebSocket-Protocol` (the server never echoes it back).
+ */
+export function bearerFromWebSocketProtocols(header: string | undefined): string | undefined {
+  for (const protocol of (header ?? "").split(",")) {
+    const match = BEARER_PROTOCOL.exec(protocol.trim());
+    if (match) return match[1];
+  }
+  return undefined;
+}

@@ -87,8 +87,12 @@ export interface DocumentResponse {
   headers?: Record<string, unknown>;
   content?: Record<string, unknown>;
 }
+/** An operation of a generated document: its responses and whatever else the route declared. */
+export interface DocumentOperation extends Record<string, unknown> {
+  responses?: Record<string, DocumentResponse>;
+}
 interface GeneratedDocument {
-  paths?: Record<string, Record<string, { responses?: Record<string, DocumentResponse> }>>;
+  paths?: Record<string, Record<string, DocumentOperation>>;
   components?: Record<string, Record<string, unknown>>;
 }
 
@@ -96,12 +100,17 @@ interface GeneratedDocument {
  * The one walk behind every declaration made over the whole generated document rather than
  * in each route (so a new route cannot forget it: X-Request-Id, the rate limits): adds
  * `headers` to the reusable headers, then hands each operation's path (`/notes/{id}`),
- * method and responses to `declare`.
+ * method, responses and the operation itself to `declare`.
  */
 export function declareOverDocument<T extends object>(
   document: T,
   headers: Record<string, unknown>,
-  declare: (path: string, method: string, responses: Record<string, DocumentResponse>) => void,
+  declare: (
+    path: string,
+    method: string,
+    responses: Record<string, DocumentResponse>,
+    operation: DocumentOperation,
+  ) => void,
 ): T {
   const doc = document as GeneratedDocument;
   doc.components ??= {};
@@ -109,7 +118,7 @@ export function declareOverDocument<T extends object>(
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations)) {
       operation.responses ??= {};
-      declare(path, method, operation.responses);
+      declare(path, method, operation.responses, operation);
     }
   }
   return document;

@@ -1,12 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
-import { API_KEY_PREFIX, bearerRequired, invalidCredentials, verifyAccessToken } from "../auth/tokens.ts";
+import {
+  API_KEY_PREFIX,
+  bearerFromWebSocketProtocols,
+  bearerRequired,
+  invalidCredentials,
+  verifyAccessToken,
+} from "../auth/tokens.ts";
 import { requireSigningKeys } from "../config.ts";
 import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
-import { spendBudget } from "../rate-limit/budgets.ts";
 
 /** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
 const LAST_USED_GRANULARITY = "60 seconds";
@@ -61,12 +66,9 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   if (!credential || credential.length > MAX_CREDENTIAL_LENGTH) {
     throw bearerRequired("The Authorization header must be `Bearer <token>`.");
   }
-  const caller: Caller = credential.startsWith(API_KEY_PREFIX)
-    ? await callerFromApiKey(c, credential)
-    : await callerFromJwt(c, credential);
-  // Per account, whatever address it comes from: rotating addresses does not buy more.
-  await spendBudget(c, "account", caller.userId);
-  return caller;
+  return credential.startsWith(API_KEY_PREFIX)
+    ? callerFromApiKey(c, credential)
+    : callerFromJwt(c, credential);
 }
 
 /**
@@ -76,7 +78,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
  * hidden results, vote statistics) ends at once when the admin is disabled or demoted,
  * not at token expiry.
  */
-export async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
+async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
   const claims = await verifyAccessToken(token, requireSigningKeys(c.get("config")).accessToken);
   if (claims.role !== "admin") return { userId: claims.sub, role: "user", via: "jwt" };
   const account = await currentAccount(c, claims.sub);
@@ -84,12 +86,30 @@ export async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<
   return { userId: claims.sub, role: account.role, via: "jwt" };
 }
 
-/** Requires a valid caller; sets `c.var.caller`. */
-export function requireAuth(): MiddlewareHandler<AppEnv> {
-  return async function requireAuthMiddleware(c, next) {
+/** What the middleware of an `authed` or `adminOnly` route adds to its handler's environment. */
+export interface AuthedEnv {
+  Variables: { caller: Caller };
+}
+/**
+ * The context of such a route. Hono's Context is invariant in its environment, so a helper
+ * that takes it from such a handler is typed with this, or generic (`<E extends AppEnv>`).
+ */
+export type AuthedContext = Context<AppEnv & AuthedEnv>;
+
+/**
+ * The type of a middleware that sets `caller` before it calls `next` (or throws): what it
+ * hands on is an AuthedEnv, so handlers behind it read `c.var.caller` without a check.
+ * The one place that claim is made; the auth-coverage test holds it on the wire.
+ */
+const settingCaller = (middleware: MiddlewareHandler<AppEnv>) =>
+  middleware as unknown as MiddlewareHandler<AuthedEnv>;
+
+/** Requires a valid caller; sets `c.var.caller`, which handlers of the route may rely on. */
+export function requireAuth(): MiddlewareHandler<AuthedEnv> {
+  return settingCaller(async function requireAuthMiddleware(c, next) {
     c.set("caller", await authenticate(c));
     await next();
-  };
+  });
 }
 
 /** The account as the database has it now. */
@@ -102,27 +122,15 @@ async function currentAccount(c: Context<AppEnv>, userId: string) {
 }
 
 /** Requires an admin caller; authentication already confirmed an admin role against the database. */
-export function requireAdmin(): MiddlewareHandler<AppEnv> {
-  return async function requireAdminMiddleware(c, next) {
+export function requireAdmin(): MiddlewareHandler<AuthedEnv> {
+  return settingCaller(async function requireAdminMiddleware(c, next) {
     const caller = await authenticate(c);
     if (caller.role !== "admin") {
       throw new ApiError("forbidden", { detail: "This endpoint is for administrators." });
     }
     c.set("caller", caller);
     await next();
-  };
-}
-
-/**
- * The caller of a route declared `authed` or `adminOnly` (route-auth.ts), whose middleware
- * has set it. A typed read rather than a non-null assertion: should a route ever lose its
- * declaration, this fails closed with the same 401 instead of running the handler
- * anonymously (and the OpenAPI auth-coverage test names the route).
- */
-export function authedCaller(c: Context<AppEnv>): Caller {
-  const caller = c.get("caller");
-  if (!caller) throw bearerRequired("This endpoint needs a bearer token.");
-  return caller;
+  });
 }
 
 /**
@@ -135,10 +143,18 @@ export function requireSession(caller: Caller): void {
   }
 }
 
-/** Resolves the caller when an Authorization header is sent (and rejects a bad one); anonymous otherwise. */
-export function optionalAuth(): MiddlewareHandler<AppEnv> {
+/**
+ * Resolves the caller when an Authorization header is sent (and rejects a bad one); anonymous
+ * otherwise. With `webSocketProtocol`, an upgrade may carry an access token (never an API key)
+ * as the subprotocol `bearer.<jwt>` instead, since browsers cannot set headers on a WebSocket.
+ */
+export function optionalAuth(options: { webSocketProtocol?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async function optionalAuthMiddleware(c, next) {
     if (c.req.header("Authorization")) c.set("caller", await authenticate(c));
+    else if (options.webSocketProtocol) {
+      const token = bearerFromWebSocketProtocols(c.req.header("Sec-WebSocket-Protocol"));
+      if (token) c.set("caller", await callerFromJwt(c, token));
+    }
     await next();
   };
 }

@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "../env.ts";
-import { appliedBudgets, rateLimitHeaders, spendBudget } from "../rate-limit/budgets.ts";
-import { clientKey } from "../rate-limit/enforce.ts";
+import { clientAddress } from "../lib/client-address.ts";
+import { rateLimitHeaders, spend } from "../rate-limit/spend.ts";
 import { isUnmetered } from "../rate-limit/unmetered.ts";
 
 /** Whether the route this request matched is exempt (src/rate-limit/unmetered.ts says which). */
@@ -12,24 +12,25 @@ function unmetered(c: Context<AppEnv>): boolean {
 }
 
 /**
- * Charges every request to its client address's general budget (authenticated requests are
- * charged to the account as well, by the auth middleware), then reports each budget that
- * applied in `RateLimit-Policy` / `RateLimit` on the response. CORS preflights are free,
- * and so are the unmetered operations (liveness), which then carry no RateLimit headers.
+ * Puts the client's address on the context (`c.var.client`, read once here for every later
+ * layer), charges every request to that address's `client` budget, then reports each budget
+ * that applied (this one and those the route declared) in `RateLimit-Policy` / `RateLimit`.
+ * CORS preflights are free, and so are the unmetered operations, which carry no such headers.
  */
 export function rateLimits(): MiddlewareHandler<AppEnv> {
   const metered: MiddlewareHandler<AppEnv> = async (c, next) => {
-    await spendBudget(c, "client", clientKey(c));
+    await spend(c, [["client", c.var.client.key]]);
     await next();
     // Set on the response in place, as the other layers do: `c.header` on a finished
     // response copies the whole Response first, once per call.
     const headers = c.res.headers;
-    for (const [name, value] of Object.entries(rateLimitHeaders(appliedBudgets(c)))) {
+    for (const [name, value] of Object.entries(rateLimitHeaders(c))) {
       if (!headers.has(name)) headers.set(name, value);
     }
   };
   // Not `async`: an exempt request gets the next layer's own promise, not a wrapper around it.
   return function rateLimitMiddleware(c, next) {
+    c.set("client", clientAddress(c));
     if (c.req.method === "OPTIONS" || unmetered(c)) return next();
     return metered(c, next);
   };

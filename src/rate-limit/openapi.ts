@@ -1,11 +1,13 @@
 import { declareOverDocument, retryAfterHeader } from "../lib/openapi.ts";
+import { RATE_LIMIT_POLICY } from "./policy.ts";
 import { isUnmetered } from "./unmetered.ts";
 
 /**
- * Every operation but the unmetered ones (unmetered.ts) is rate-limited (README "Rate
- * limits"), so the OpenAPI document declares, on each of them, the 429 with `Retry-After`
- * and the IETF `RateLimit-Policy` / `RateLimit` headers on its successful responses. Done
- * once over the generated document rather than in each route, so a new route cannot forget it.
+ * Every operation but the unmetered ones (unmetered.ts) spends the `client` budget, so the
+ * OpenAPI document declares, on each of them, that budget first in `x-rate-limits` (the route
+ * declared the rest: src/middleware/limits.ts), the 429 with `Retry-After`, and the IETF
+ * `RateLimit-Policy` / `RateLimit` headers on its successful responses. Done once over the
+ * generated document rather than in each route, so a new route cannot forget it.
  */
 const HEADERS = {
   "RateLimit-Policy": {
@@ -15,7 +17,7 @@ const HEADERS = {
   },
   RateLimit: {
     description:
-      'What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate (counted per isolate).',
+      'What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate for the budgets counted by the Rate Limiting binding (counted per isolate).',
     schema: { type: "string" },
   },
   "Retry-After": retryAfterHeader,
@@ -23,11 +25,15 @@ const HEADERS = {
 
 const ref = (name: keyof typeof HEADERS) => ({ $ref: `#/components/headers/${name}` });
 const rateLimitHeaderRefs = { "RateLimit-Policy": ref("RateLimit-Policy"), RateLimit: ref("RateLimit") };
+const { per, charged } = RATE_LIMIT_POLICY.client;
+const CLIENT_BUDGET = { name: "client", per, charged };
 
 export function declareRateLimits<T extends object>(document: T): T {
   const problem = { $ref: "#/components/schemas/Problem" };
-  return declareOverDocument(document, HEADERS, (path, method, responses) => {
+  return declareOverDocument(document, HEADERS, (path, method, responses, operation) => {
     if (isUnmetered(method, path.replace(/\{(\w+)\}/g, ":$1"))) return;
+    const declared = (operation["x-rate-limits"] as unknown[] | undefined) ?? [];
+    operation["x-rate-limits"] = [CLIENT_BUDGET, ...declared];
     responses["429"] ??= {
       description: "A rate limit budget is spent; see `Retry-After`.",
       content: { "application/problem+json": { schema: problem } },

@@ -1142,7 +1142,7 @@ export interface components {
     headers: {
         /** @description The budgets that applied to this request (draft-ietf-httpapi-ratelimit-headers), e.g. `"client";q=600;w=60, "account";q=600;w=60`. */
         "RateLimit-Policy": string;
-        /** @description What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate (counted per isolate). */
+        /** @description What is left of each budget and seconds until its window resets, e.g. `"client";r=597;t=41`. `r` is approximate for the budgets counted by the Rate Limiting binding (counted per isolate). */
         RateLimit: string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
@@ -6319,7 +6319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description GitHub's rate limit is exhausted and nothing cached could stand in; see Retry-After. */
+            /** @description GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6494,7 +6494,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description GitHub's rate limit is exhausted and nothing cached could stand in; see Retry-After. */
+            /** @description GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -6670,7 +6670,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description GitHub's rate limit is exhausted and nothing cached could stand in; see Retry-After. */
+            /** @description GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { UserStats } from "../../scripts/lib/github-upstream.ts";
-import { type CacheEntry, clearMemoryCache } from "../../src/github/cache.ts";
+import { type CacheEntry, clearMemoryCache } from "../../src/github-client/cache.ts";
 
 /** The local GitHub upstream started by the global setup. */
 export const upstreamUrl = () => (env as unknown as { GITHUB_API_URL: string }).GITHUB_API_URL;

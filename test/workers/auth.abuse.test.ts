@@ -97,7 +97,7 @@ describe("credentials while disabled", () => {
 
 describe("refresh limits never spend the token", () => {
   it("a 429 on the per-account limit leaves the presented refresh token usable", async () => {
-    const call = apiWithEnv({ RATE_LIMITS: "refresh_account=2/60" });
+    const call = apiWithEnv({ RATE_LIMIT_POLICY: "refresh_account=2/60" });
     const user = await registerUser();
     let token = user.tokens.refresh_token;
     const refresh = () =>
@@ -148,7 +148,7 @@ describe("login throttling cannot lock the owner out", () => {
   });
 
   it("failures from many addresses past the account budget slow guessing (429)", async () => {
-    const call = apiWithEnv({ RATE_LIMITS: "login_failures_account=3/3600" });
+    const call = apiWithEnv({ RATE_LIMIT_POLICY: "login_failures_account=3/3600" });
     const user = await registerUser();
     const attempt = (password: string) =>
       call("/auth/login", {

@@ -58,7 +58,7 @@ describe("one typed address, one account", () => {
 
 describe("probing which addresses are taken", () => {
   it("is capped for the whole service, whatever address and email each attempt uses", async () => {
-    const call = apiWithEnv({ RATE_LIMITS: "register_global=3/3600" });
+    const call = apiWithEnv({ RATE_LIMIT_POLICY: "register_global=3/3600" });
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt += 1) {
       statuses.push((await call("/auth/register", registerBody(uniqueEmail("probe")))).status);

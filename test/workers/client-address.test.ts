@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressKey } from "../../src/rate-limit/address.ts";
+import { clientAddressKey } from "../../src/lib/client-address.ts";
 
 /** The key per-address limits are charged to: IPv4 as is, IPv6 reduced to its /64. */
 describe("clientAddressKey", () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { RATE_LIMIT_KEY, resetRateLimitMemory } from "../../src/github/rate-limit-state.ts";
+import { RATE_LIMIT_KEY, resetRateLimitMemory } from "../../src/github-client/rate-limit-state.ts";
 import { apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { randomIp } from "../helpers/auth.ts";
 import { setUpstreamMode, uniqueLogin, upstreamStats } from "../helpers/github.ts";
@@ -85,7 +85,7 @@ describe("upstream faults are 502/504, never 500", () => {
 
 describe("per-client GitHub budget", () => {
   it("one address cannot spend the shared token: upstream calls stop at its budget (429)", async () => {
-    const limited = apiWithEnv({ RL_GITHUB: tight, RATE_LIMIT_BUDGETS: "github=3/60" });
+    const limited = apiWithEnv({ RL_GITHUB: tight, RATE_LIMIT_POLICY: "github=3/60" });
     const ip = randomIp();
     const logins = Array.from({ length: 10 }, () => uniqueLogin());
     const statuses: number[] = [];

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { RATE_LIMIT_KEY, resetRateLimitMemory } from "../../src/github/rate-limit-state.ts";
+import { RATE_LIMIT_KEY, resetRateLimitMemory } from "../../src/github-client/rate-limit-state.ts";
 import { apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { ageCacheEntry, setUpstreamMode, uniqueLogin, upstreamStats } from "../helpers/github.ts";
 

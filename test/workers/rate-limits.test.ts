@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { sha256 } from "../../src/lib/crypto.ts";
+import { parsePolicyFigures } from "../../src/rate-limit/policy.ts";
+import { limiterObjectName } from "../../src/rate-limit/spend.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { bearer, getAs, randomIp, randomIpv6Net, registerUser } from "../helpers/auth.ts";
 import { noteClient } from "../helpers/notes.ts";
@@ -34,7 +35,7 @@ async function expectBudget429(limited: Response, budget: string) {
 
 /** Casts one ballot (a fresh poll, a fresh voter) from `ip` with the vote budget at 3 a minute. */
 function voterUnderTightBudget() {
-  const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_BUDGETS: "vote=3/60" });
+  const call = apiWithEnv({ RL_VOTE: tight, RATE_LIMIT_POLICY: "vote=3/60" });
   return async (ip: string) => {
     const { poll } = await ownerWithPoll();
     const voter = await registerUser();
@@ -76,7 +77,7 @@ describe("RateLimit headers", () => {
 
 describe("budgets answer 429 with Retry-After", () => {
   it("per client address, on any route; another address is unaffected", async () => {
-    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
+    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_POLICY: "client=3/60" });
     const ip = randomIp();
     const { limited } = await untilLimited(() =>
       call("/health/ready", { headers: { "CF-Connecting-IP": ip } }),
@@ -86,7 +87,7 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("liveness (GET /health) spends no budget: it answers while the address is limited elsewhere", async () => {
-    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
+    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_POLICY: "client=3/60" });
     const ip = randomIp();
     const from = { headers: { "CF-Connecting-IP": ip } };
     // More liveness probes than two windows' budgets hold: none is charged, so the budget is intact...
@@ -104,7 +105,7 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("static files spend no budget either: a page's scripts load while the address is limited", async () => {
-    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_BUDGETS: "client=3/60" });
+    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_POLICY: "client=3/60" });
     const from = { headers: { "CF-Connecting-IP": randomIp() } };
     const files = ["/docs/init.js", "/docs/vendor/swagger-ui.css", "/pages/pages.css", "/pages/poll.js"];
     for (let i = 0; i < 2; i += 1) {
@@ -121,7 +122,7 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("per account, whatever address the requests come from", async () => {
-    const call = apiWithEnv({ RL_ACCOUNT: tight, RATE_LIMIT_BUDGETS: "account=3/60" });
+    const call = apiWithEnv({ RL_ACCOUNT: tight, RATE_LIMIT_POLICY: "account=3/60" });
     const user = await registerUser();
     const { limited } = await untilLimited(() =>
       call("/notes", { headers: { ...bearer(user.tokens.access_token), "CF-Connecting-IP": randomIp() } }),
@@ -130,7 +131,7 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("searches have their own budget; plain listing still works", async () => {
-    const call = apiWithEnv({ RL_SEARCH: tight, RATE_LIMIT_BUDGETS: "search=3/60" });
+    const call = apiWithEnv({ RL_SEARCH: tight, RATE_LIMIT_POLICY: "search=3/60" });
     const client = await noteClient();
     const { limited } = await untilLimited(() => call("/notes?q=zq", { headers: client.auth }));
     await expectBudget429(limited, "search");
@@ -138,7 +139,7 @@ describe("budgets answer 429 with Retry-After", () => {
   });
 
   it("CSV exports have their own budget", async () => {
-    const call = apiWithEnv({ RL_EXPORT: tight, RATE_LIMIT_BUDGETS: "export=3/60" });
+    const call = apiWithEnv({ RL_EXPORT: tight, RATE_LIMIT_POLICY: "export=3/60" });
     const { owner, poll } = await ownerWithPoll();
     const { limited } = await untilLimited(() =>
       call(`/polls/${poll.id}/results.csv`, { headers: bearer(owner.tokens.access_token) }),
@@ -167,9 +168,14 @@ describe("budgets answer 429 with Retry-After", () => {
 });
 
 describe("search is bounded", () => {
-  it("at most SEARCH_CONCURRENCY searches of one account run at once (429, then fine again)", async () => {
+  it("at most search_slots searches of one account run at once (429, then fine again)", async () => {
     const client = await noteClient();
-    const slots = env.RATE_LIMITER.getByName(`search_slots:${await sha256(client.user.tokens.user.id)}`);
+    const figures = parsePolicyFigures(
+      (env as { RATE_LIMIT_POLICY?: string }).RATE_LIMIT_POLICY,
+    ).search_slots;
+    const slots = env.RATE_LIMITER.getByName(
+      await limiterObjectName("search_slots", figures, client.user.tokens.user.id),
+    );
     const held = [await slots.acquireSlot(2, 60_000), await slots.acquireSlot(2, 60_000)];
     const refused = await client.get("/notes?q=zq");
     const problem = await expectProblem(refused, 429, "rate-limited");

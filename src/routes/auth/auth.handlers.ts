@@ -6,11 +6,8 @@ import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { clientIp } from "../../lib/request.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { authedCaller, requireSession } from "../../middleware/auth.ts";
-import { clientKey, enforceRateLimits } from "../../rate-limit/enforce.ts";
-import type { RateLimitName } from "../../rate-limit/rules.ts";
+import { requireSession } from "../../middleware/auth.ts";
 import * as apiKeys from "./auth.api-keys.service.ts";
 import type * as routes from "./auth.routes.ts";
 import * as accounts from "./auth.service.ts";
@@ -23,11 +20,6 @@ const issuer = (c: Context<AppEnv>) => sessions.sessionIssuer(c.var.config);
 
 export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
   const { email, password, display_name } = c.req.valid("json");
-  await enforceRateLimits(c, [
-    ["register_ip", clientKey(c)],
-    ["register_account", email],
-    ["register_global", "all"],
-  ]);
   const created = await sessions.registerUser(c.var.db, issuer(c), {
     email,
     password,
@@ -41,25 +33,15 @@ export const register: AppRouteHandler<routes.RegisterRoute> = async (c) => {
 
 export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
   const { email, password } = c.req.valid("json");
-  const ip = clientKey(c);
-  const failureBudgets: Array<[RateLimitName, string]> = [
-    ["login_failures_pair", `${email}\n${ip}`],
-    ["login_failures_account", email],
-  ];
-  // Every attempt costs the address; only failures cost the account, so guessing from
-  // other addresses cannot lock the owner out with a handful of requests.
-  await enforceRateLimits(c, [["login_ip", ip]]);
-  await enforceRateLimits(c, failureBudgets, "peek");
   const user = await accounts.findUserForLogin(c.var.db, email);
   // Unknown email and wrong password cost the same PBKDF2 work and get the same answer.
   let valid = false;
   if (user) valid = await verifyPassword(password, user.passwordHash);
   else await burnPasswordCheck(password);
   if (!user || !valid) {
-    await enforceRateLimits(c, failureBudgets).catch(() => undefined);
     c.var.log.warn("security", "login.failed", {
       reason: user ? "wrong_password" : "unknown_email",
-      ip: clientIp(c),
+      ip: c.var.client.ip,
     });
     throw invalidCredentials(LOGIN_FAILED);
   }
@@ -68,19 +50,13 @@ export const login: AppRouteHandler<routes.LoginRoute> = async (c) => {
     throw new ApiError("forbidden", { detail: "This account is disabled." });
   }
   const session = await sessions.startSession(c.var.db, issuer(c), user);
-  c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: clientIp(c) });
+  c.var.log.info("security", "login.succeeded", { user_id: user.id, ip: c.var.client.ip });
   return c.json(sessions.tokenResponse(user, session, c.var.config), 200);
 };
 
 export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
   const { refresh_token } = c.req.valid("json");
   const hash = await sha256(refresh_token);
-  // Both limits are checked before the token is spent: a 429 leaves it valid for the retry.
-  const owner = await sessions.refreshTokenOwner(c.var.db, hash);
-  await enforceRateLimits(c, [
-    ["refresh_ip", clientKey(c)],
-    ...(owner ? [["refresh_account", owner] as ["refresh_account", string]] : []),
-  ]);
   const outcome = await sessions.rotateRefreshToken(c.var.db, issuer(c), hash);
   switch (outcome.kind) {
     case "rotated":
@@ -89,7 +65,7 @@ export const refresh: AppRouteHandler<routes.RefreshRoute> = async (c) => {
       c.var.log.warn("security", "refresh_token.reuse_detected", {
         user_id: outcome.userId,
         revoked_tokens: outcome.revoked,
-        ip: clientIp(c),
+        ip: c.var.client.ip,
       });
       throw invalidCredentials(
         "The refresh token was already used; the session has been revoked. Log in again.",
@@ -111,13 +87,13 @@ export const logout: AppRouteHandler<routes.LogoutRoute> = async (c) => {
 };
 
 export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
-  const user = await accounts.findUser(c.var.db, authedCaller(c).userId);
+  const user = await accounts.findUser(c.var.db, c.var.caller.userId);
   if (!user || user.disabledAt) throw invalidCredentials("The account no longer exists or is disabled.");
   return c.json(accounts.userDto(user), 200);
 };
 
 export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   requireSession(caller);
   const { name, expires_at } = c.req.valid("json");
   const key = await apiKeys.createApiKey(
@@ -133,13 +109,13 @@ export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c)
 };
 
 export const listApiKeys: AppRouteHandler<routes.ListApiKeysRoute> = async (c) => {
-  return c.json({ items: await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId) }, 200);
+  return c.json({ items: await apiKeys.listApiKeys(c.var.db, c.var.caller.userId) }, 200);
 };
 
 /** A user holds a handful of keys, so the active list (one indexed query) is filtered here. */
 export const getApiKey: AppRouteHandler<routes.GetApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const keys = await apiKeys.listApiKeys(c.var.db, authedCaller(c).userId);
+  const keys = await apiKeys.listApiKeys(c.var.db, c.var.caller.userId);
   const key = keys.find((candidate) => candidate.id === id);
   if (!key) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
   return c.json(key, 200);
@@ -148,7 +124,7 @@ export const getApiKey: AppRouteHandler<routes.GetApiKeyRoute> = async (c) => {
 export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c) => {
   const { id } = c.req.valid("param");
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   if (caller.apiKeyId !== id) requireSession(caller);
   const revoked = await apiKeys.revokeApiKey(c.var.db, caller.userId, id);
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
@@ -168,7 +144,7 @@ export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {
 function adminSetDisabled(disabled: boolean): AppRouteHandler<routes.AdminUserActionRoute> {
   return async (c) => {
     const { id } = c.req.valid("param");
-    const admin = authedCaller(c);
+    const admin = c.var.caller;
     if (disabled && id === admin.userId) {
       throw new ApiError("conflict", {
         detail: "Administrators cannot disable their own account; ask another administrator.",

@@ -10,8 +10,9 @@ import {
 } from "../../lib/openapi.ts";
 import { responseHeaders } from "../../lib/openapi-headers.ts";
 import { cursorQuery, IdParamSchema, limitQuery } from "../../lib/schemas.ts";
-import { noStore, uncached } from "../../middleware/no-store.ts";
 import { adminOnly, authed, publicAccess } from "../../middleware/route-auth.ts";
+import { routeOptions } from "../../middleware/route-options.ts";
+import { loginLimits, refreshLimits, registerLimits } from "./auth.limits.ts";
 import {
   ApiKeyListSchema,
   ApiKeySchema,
@@ -28,15 +29,15 @@ import {
 const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") };
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
 /** Every auth response is `no-store` (see no-store.ts), so each route says so. */
-const uncachedPublic = { ...publicAccess, middleware: noStore };
-const uncachedAuthed = uncached(authed);
-const uncachedAdmin = uncached(adminOnly);
+const uncachedPublic = routeOptions({ access: publicAccess, cache: "no-store" });
+const uncachedAuthed = routeOptions({ access: authed, cache: "no-store" });
+const uncachedAdmin = routeOptions({ access: adminOnly, cache: "no-store" });
 
 export const registerRoute = createRoute({
   operationId: "register",
   method: "post",
   path: "/auth/register",
-  ...uncachedPublic,
+  ...routeOptions({ access: publicAccess, cache: "no-store", limits: registerLimits }),
   tags: ["Auth"],
   summary: "Create an account and start a session",
   request: { body: jsonBody(RegisterBodySchema) },
@@ -56,7 +57,7 @@ export const loginRoute = createRoute({
   operationId: "login",
   method: "post",
   path: "/auth/login",
-  ...uncachedPublic,
+  ...routeOptions({ access: publicAccess, cache: "no-store", limits: loginLimits }),
   tags: ["Auth"],
   summary: "Exchange email and password for tokens",
   request: { body: jsonBody(LoginBodySchema) },
@@ -73,7 +74,7 @@ export const refreshRoute = createRoute({
   operationId: "refreshSession",
   method: "post",
   path: "/auth/refresh",
-  ...uncachedPublic,
+  ...routeOptions({ access: publicAccess, cache: "no-store", limits: refreshLimits }),
   tags: ["Auth"],
   summary: "Rotate a refresh token (single use; reuse revokes the session)",
   request: { body: jsonBody(RefreshBodySchema) },

@@ -1,11 +1,12 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { memoised } from "../../github-client/derived-cache.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { cacheContext, forceRevalidate, upstreamProblem } from "./github.request.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
-import { CacheOutcome, collectRepos, fetchJson, memoised } from "./github.service.ts";
+import { CacheOutcome, collectRepos, fetchJson } from "./github.service.ts";
 import { cleanRepo, profileSummary, selectRepos } from "./github.shape.ts";
 
 interface Rendered {

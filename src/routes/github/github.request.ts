@@ -4,11 +4,9 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import type { CacheContext } from "../../github/cache.ts";
-import { UpstreamError } from "../../github/upstream.ts";
+import type { CacheContext } from "../../github-client/cache.ts";
+import { UpstreamError } from "../../github-client/upstream.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
 import { GithubNotFound } from "./github.service.ts";
 
 export function cacheContext(c: Context<AppEnv>): CacheContext {
@@ -17,12 +15,16 @@ export function cacheContext(c: Context<AppEnv>): CacheContext {
     kv: c.env.CACHE,
     settings,
     deadlineAt: Date.now() + settings.deadlineMs,
-    // Every upstream call this client causes is charged to its address: the GitHub token's
-    // hourly quota is shared by everybody.
-    spendUpstream: () => spendBudget(c, "github", clientKey(c)),
+    // The budgets the route declared per upstream call (github.routes.ts): the GitHub token's
+    // hourly quota is shared by everybody. A route that declared none cannot reach GitHub.
+    spendUpstream: c.var.spendUpstream ?? undeclaredUpstream,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     onEvent: (event, detail) => c.var.log.warn("system", `github.${event}`, detail),
   };
+}
+
+async function undeclaredUpstream(): Promise<never> {
+  throw new Error('This route declares no upstream budget (limits: ["github", …]) and may not call GitHub');
 }
 
 /** A client's `Cache-Control: no-cache` asks us to check with GitHub before answering. */

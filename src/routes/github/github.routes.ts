@@ -7,6 +7,7 @@ import {
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { publicAccess } from "../../middleware/route-auth.ts";
+import { routeOptions } from "../../middleware/route-options.ts";
 import {
   CleanRepoSchema,
   ProfileSchema,
@@ -31,10 +32,15 @@ const cacheRequestHeaders = z.object({
 const upstreamFailures = {
   502: problemResponseSpec("GitHub failed (5xx or malformed answer) and nothing cached could stand in."),
   ...unavailableProblem(
-    "GitHub's rate limit is exhausted and nothing cached could stand in; see Retry-After.",
+    "GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After.",
   ),
   504: problemResponseSpec("GitHub did not answer in time and nothing cached could stand in."),
 };
+/**
+ * Open to anyone; each call actually made to GitHub (a miss or a revalidation, never a cache
+ * hit) is charged to the client's `github` budget, then to the service-wide `github_upstream`.
+ */
+const cachedProxy = routeOptions({ access: publicAccess, limits: ["github", "github_upstream"] });
 const ok = <T extends z.ZodType>(description: string, schema: T) => ({
   200: { description, headers: cacheHeaders, content: { "application/json": { schema } } },
   ...notModifiedResponse,
@@ -42,7 +48,7 @@ const ok = <T extends z.ZodType>(description: string, schema: T) => ({
 
 export const userReposRoute = createRoute({
   operationId: "listGithubUserRepos",
-  ...publicAccess,
+  ...cachedProxy,
   method: "get",
   path: "/github/users/{username}/repos",
   tags: ["GitHub"],
@@ -58,7 +64,7 @@ export const userReposRoute = createRoute({
 
 export const userProfileRoute = createRoute({
   operationId: "getGithubUserProfile",
-  ...publicAccess,
+  ...cachedProxy,
   method: "get",
   path: "/github/users/{username}",
   tags: ["GitHub"],
@@ -74,7 +80,7 @@ export const userProfileRoute = createRoute({
 
 export const repoRoute = createRoute({
   operationId: "getGithubRepo",
-  ...publicAccess,
+  ...cachedProxy,
   method: "get",
   path: "/github/repos/{owner}/{repo}",
   tags: ["GitHub"],

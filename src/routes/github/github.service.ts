@@ -1,5 +1,6 @@
-import { type CacheContext, type CacheState, cachedGithubGet } from "../../github/cache.ts";
-import { UpstreamError } from "../../github/upstream.ts";
+import { type CacheContext, type CacheState, cachedGithubGet } from "../../github-client/cache.ts";
+import { parsedOnce } from "../../github-client/derived-cache.ts";
+import { UpstreamError } from "../../github-client/upstream.ts";
 import type { CleanRepo } from "./github.schemas.ts";
 import { cleanRepo, nextPagePath } from "./github.shape.ts";
 
@@ -22,19 +23,15 @@ export class CacheOutcome {
 
 export class GithubNotFound extends Error {}
 
-/** Parsed pages, keyed by the cache entry object: a hit from memory is not re-parsed. */
-const parsedPages = new WeakMap<object, CleanRepo[]>();
-
+/** A page of repositories, cleaned; parsed once per cached entry (the derived cache). */
 function reposOf(entry: { body: string }): CleanRepo[] {
-  const cached = parsedPages.get(entry);
-  if (cached) return cached;
-  const page = JSON.parse(entry.body) as Array<Record<string, unknown>>;
-  if (!Array.isArray(page) || !page.every(isObject)) {
-    throw new UpstreamError("malformed", "GitHub's repository list was not an array of objects");
-  }
-  const repos = page.map(cleanRepo);
-  parsedPages.set(entry, repos);
-  return repos;
+  return parsedOnce(entry, () => {
+    const page = JSON.parse(entry.body) as Array<Record<string, unknown>>;
+    if (!Array.isArray(page) || !page.every(isObject)) {
+      throw new UpstreamError("malformed", "GitHub's repository list was not an array of objects");
+    }
+    return page.map(cleanRepo);
+  });
 }
 
 /** One cached upstream request, counted into the response's cache outcome; a 404 throws. */
@@ -78,21 +75,4 @@ export async function collectRepos(ctx: CacheContext, login: string, outcome: Ca
     path = nextPagePath(entry.link, ctx.settings.apiUrl);
   }
   return { repos, pages, truncated: path !== undefined, version: versions.join(",") };
-}
-
-/**
- * Memoises a derived response body per isolate while the data under it is unchanged: a hot
- * repository list is then sorted, filtered, serialised and hashed once, not per request.
- */
-const MEMO_MAX = 200;
-const memo = new Map<string, { version: string; value: unknown }>();
-
-export async function memoised<T>(key: string, version: string, build: () => Promise<T>): Promise<T> {
-  const hit = memo.get(key);
-  if (hit && hit.version === version) return hit.value as T;
-  const value = await build();
-  memo.delete(key);
-  memo.set(key, { version, value });
-  if (memo.size > MEMO_MAX) memo.delete(memo.keys().next().value as string);
-  return value;
 }

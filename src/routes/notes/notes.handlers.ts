@@ -1,13 +1,11 @@
-import type { Context } from "hono";
 import { requireSigningKeys } from "../../config.ts";
 import { requireNoteRoom, withQuotaLock } from "../../db/quota.ts";
-import type { AppEnv } from "../../env.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { ifNoneMatchHits, versionEtag, versionsFromIfMatch } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { authedCaller } from "../../middleware/auth.ts";
+import type { AuthedContext } from "../../middleware/auth.ts";
 import { listNotes, type NotesPosition, type ResolvedOrder, resolveOrder } from "./notes.list.ts";
 import type * as routes from "./notes.routes.ts";
 import type { ListNotesQuery, Note } from "./notes.schemas.ts";
@@ -17,8 +15,8 @@ import * as service from "./notes.service.ts";
 const notFound = (id: string) => new ApiError("not-found", { detail: `Note ${id} does not exist.` });
 
 /** The caller's note `id`, guarded by the request's `If-Match`. */
-function noteTarget(c: Context<AppEnv>, id: string, ifMatch: string | undefined): service.NoteTarget {
-  return { userId: authedCaller(c).userId, id, versions: versionsFromIfMatch(ifMatch) };
+function noteTarget(c: AuthedContext, id: string, ifMatch: string | undefined): service.NoteTarget {
+  return { userId: c.var.caller.userId, id, versions: versionsFromIfMatch(ifMatch) };
 }
 
 type Requirement = "live" | "trashed";
@@ -28,7 +26,7 @@ type Requirement = "live" | "trashed";
  * client why: missing (404, also for other users' notes), wrong state (409) or stale (412).
  */
 async function explainMiss(
-  c: Context<AppEnv>,
+  c: AuthedContext,
   { userId, id, versions: expected }: service.NoteTarget,
   requirement: Requirement,
 ): Promise<never> {
@@ -48,14 +46,14 @@ async function explainMiss(
   });
 }
 
-function audit(c: Context<AppEnv>, msg: string, noteId: string | string[]) {
-  c.var.log.info("audit", msg, { user_id: authedCaller(c).userId, note_id: noteId });
+function audit(c: AuthedContext, msg: string, noteId: string | string[]) {
+  c.var.log.info("audit", msg, { user_id: c.var.caller.userId, note_id: noteId });
 }
 
 export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => {
   const body = c.req.valid("json");
   const key = c.req.valid("header")["idempotency-key"];
-  const userId = authedCaller(c).userId;
+  const userId = c.var.caller.userId;
   const quotas = c.var.config.quotas;
   let note: Note;
   let created = true;
@@ -98,7 +96,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
 
 export const getNote: AppRouteHandler<routes.GetNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const note = await service.getNote(c.var.db, authedCaller(c).userId, id);
+  const note = await service.getNote(c.var.db, c.var.caller.userId, id);
   if (!note) throw notFound(id);
   const etag = versionEtag(note.version);
   c.header("ETag", etag);
@@ -157,7 +155,7 @@ export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) =
 };
 
 export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => {
-  const purged = await service.emptyTrash(c.var.db, authedCaller(c).userId);
+  const purged = await service.emptyTrash(c.var.db, c.var.caller.userId);
   if (purged.length > 0) audit(c, "note.purged", purged);
   return c.json({ purged: purged.length }, 200);
 };
@@ -171,7 +169,7 @@ function cursorScope(userId: string, query: ListNotesQuery, order: ResolvedOrder
 export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c) => {
   const query = c.req.valid("query");
   const order = resolveOrder(query);
-  const userId = authedCaller(c).userId;
+  const userId = c.var.caller.userId;
   const cursor = {
     secret: requireSigningKeys(c.var.config).cursor,
     scope: cursorScope(userId, query, order),
@@ -186,5 +184,5 @@ export const listNotesHandler: AppRouteHandler<routes.ListNotesRoute> = async (c
 };
 
 export const listTags: AppRouteHandler<routes.ListTagsRoute> = async (c) => {
-  return c.json({ items: await service.tagCounts(c.var.db, authedCaller(c).userId) }, 200);
+  return c.json({ items: await service.tagCounts(c.var.db, c.var.caller.userId) }, 200);
 };

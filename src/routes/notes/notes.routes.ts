@@ -9,7 +9,9 @@ import {
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { booleanQuery, IdParamSchema } from "../../lib/schemas.ts";
+import { onlyWithQuery } from "../../middleware/limits.ts";
 import { authed } from "../../middleware/route-auth.ts";
+import { routeOptions } from "../../middleware/route-options.ts";
 import {
   CreateNoteSchema,
   ListNotesQuerySchema,
@@ -78,7 +80,8 @@ export const listNotesRoute = createRoute({
   path: "/notes",
   tags: ["Notes"],
   summary: "List, filter and search notes (keyset pagination)",
-  ...authed,
+  // A search (`q`) has its own budget and at most a few of one account run at once.
+  ...routeOptions({ access: authed, limits: onlyWithQuery("q", "search", "search_slots") }),
   request: { query: ListNotesQuerySchema },
   responses: {
     200: {

@@ -1,13 +1,17 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { limits } from "../../middleware/limits.ts";
 import { githubPage } from "./github.page.tsx";
-import { formVote } from "./poll.form-vote.ts";
+import { formVote, formVoteOutcome } from "./poll.form-vote.ts";
 import { pollPage } from "./poll.page.tsx";
 import { statusPage } from "./status.page.tsx";
 
-/** HTML pages for people, on the same data as the API (see README, "Pages"). */
+/**
+ * HTML pages for people, on the same data as the API (see README, "Pages"). They are not in
+ * the OpenAPI document, but spend the same budgets as the API routes they stand beside.
+ */
 export const pagesRouter = new Hono<AppEnv>()
   .get("/status", statusPage)
   .get("/p/:id", pollPage)
-  .get("/gh/:username", githubPage)
-  .post("/polls/:id/ballot", formVote);
+  .get("/gh/:username", limits("github", "github_upstream").middleware, githubPage)
+  .post("/polls/:id/ballot", formVoteOutcome, limits("vote").middleware, formVote);

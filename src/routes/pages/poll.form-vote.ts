@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { UUID_PATTERN } from "../../lib/ids.ts";
 import { ApiError } from "../../lib/problem.ts";
@@ -34,6 +34,19 @@ function assertSameOriginForm(c: Context<AppEnv>): void {
   });
 }
 
+const outcomePage = (c: Context<AppEnv>, outcome: string) =>
+  // 303: the browser follows with a GET, so reloading the result page never re-posts.
+  c.redirect(`/p/${c.req.param("id") ?? ""}?outcome=${encodeURIComponent(outcome)}#results`, 303);
+
+/**
+ * Runs before the route's `vote` budget (pages.index.ts): a spent budget is shown on the poll
+ * page like any other vote outcome, not as a bare 429.
+ */
+export const formVoteOutcome: MiddlewareHandler<AppEnv> = async function formVoteOutcome(c, next) {
+  await next();
+  if (c.error instanceof ApiError && c.error.slug === "rate-limited") c.res = outcomePage(c, "rate-limited");
+};
+
 /**
  * POST /polls/:id/ballot — the poll page's vote without JavaScript, for anonymous voters.
  * It lives under /polls so the browser sends the voter cookie (scoped there);
@@ -57,6 +70,5 @@ export async function formVote(c: Context<AppEnv>) {
       outcome = error.slug;
     }
   }
-  // 303: the browser follows with a GET, so reloading the result page never re-posts.
-  return c.redirect(`/p/${id}?outcome=${encodeURIComponent(outcome)}#results`, 303);
+  return outcomePage(c, outcome);
 }

@@ -4,7 +4,6 @@ import { requirePollRoom, withQuotaLock } from "../../db/quota.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { authedCaller } from "../../middleware/auth.ts";
 import * as editService from "./polls.edit.service.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { isRankingListing, rankingPage } from "./polls.ranking.ts";
@@ -17,7 +16,7 @@ import { issueVoterCookie, newVoterId } from "./polls.voter.ts";
 
 export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => {
   const input = c.req.valid("json");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const id = await withQuotaLock(c.var.db, caller.userId, async (tx) => {
     await requirePollRoom(tx, caller.userId, c.var.config.quotas);
     return editService.createPoll(tx, caller.userId, input);
@@ -56,7 +55,7 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const outcome = await editService.updatePoll(c.var.db, id, authedCaller(c).userId, c.req.valid("json"));
+  const outcome = await editService.updatePoll(c.var.db, id, c.var.caller.userId, c.req.valid("json"));
   if (outcome === "not_found") throw notFound(id);
   if (outcome === "forbidden")
     throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
@@ -73,7 +72,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const result = await editService.closePoll(c.var.db, id, caller.userId);
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
@@ -87,7 +86,7 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
 
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = authedCaller(c);
+  const caller = c.var.caller;
   const result = await editService.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
   if (!result?.found) throw notFound(id);
   if (!result.allowed)

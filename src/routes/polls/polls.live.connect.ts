@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
 import type { LiveRefusal } from "./polls.live.limits.ts";
 import { liveObject } from "./polls.live.notify.ts";
 import type { LiveAudience } from "./polls.live.object.ts";
@@ -9,7 +8,6 @@ import { clientAddressHash } from "./polls.voter.ts";
 
 /** The subprotocol a browser offers (with `bearer.<access token>` when it has one). */
 export const LIVE_PROTOCOL = "devhub.results.v1";
-const BEARER_PROTOCOL = /^bearer\.([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /** Why the object refused a socket, as the problem the client gets. */
 const REFUSALS: Record<LiveRefusal, () => ApiError> = {
@@ -43,7 +41,7 @@ export async function connectLiveResults(
   const url = new URL("https://poll-live.internal/connect");
   url.searchParams.set("poll", pollId);
   url.searchParams.set("audience", audience);
-  url.searchParams.set("address", await clientAddressHash(c, pollId, clientKey(c)));
+  url.searchParams.set("address", await clientAddressHash(c, pollId, c.var.client.key));
   const limits = c.var.config.liveSockets;
   url.searchParams.set("perAddress", String(limits.perAddress));
   url.searchParams.set("perPoll", String(limits.perPoll));
@@ -64,14 +62,3 @@ function offeredProtocols(c: Context<AppEnv>): string[] {
     .filter(Boolean);
 }
 
-/**
- * Browsers cannot set `Authorization` on a WebSocket, so the access token may ride as the
- * subprotocol `bearer.<jwt>` next to LIVE_PROTOCOL (the server never echoes it back).
- */
-export function bearerFromProtocols(c: Context<AppEnv>): string | undefined {
-  for (const protocol of offeredProtocols(c)) {
-    const match = BEARER_PROTOCOL.exec(protocol);
-    if (match) return match[1];
-  }
-  return undefined;
-}

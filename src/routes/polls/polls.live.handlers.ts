@@ -1,10 +1,7 @@
-import type { Caller } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { refuseCrossOrigin } from "../../lib/same-origin.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { callerFromJwt } from "../../middleware/auth.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { bearerFromProtocols, connectLiveResults } from "./polls.live.connect.ts";
+import { connectLiveResults } from "./polls.live.connect.ts";
 import { loadPoll } from "./polls.read.ts";
 import type { LiveResultsRoute } from "./polls.routes.ts";
 import { ownerOrAdmin, resultsAccess, resultsHidden } from "./polls.visibility.ts";
@@ -21,7 +18,7 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
       headers: { Upgrade: "websocket" },
     });
   }
-  const caller = c.var.caller ?? (await callerFromProtocol(c));
+  const caller = c.var.caller;
   // A page on another site must not make its visitors' browsers hold sockets open here.
   if (!caller) {
     refuseCrossOrigin(c, {
@@ -40,12 +37,3 @@ export const liveResults: AppRouteHandler<LiveResultsRoute> = async (c) => {
     access === "visible" && (poll.results_visibility !== "after_close" || ownerOrAdmin(poll, caller));
   return connectLiveResults(c, id, follows ? "results" : "closed-only");
 };
-
-async function callerFromProtocol(c: Parameters<typeof liveResults>[0]): Promise<Caller | undefined> {
-  const token = bearerFromProtocols(c);
-  if (!token) return undefined;
-  const caller = await callerFromJwt(c, token);
-  // As for a header token: each upgrade is charged to the account, not only to the address.
-  await spendBudget(c, "account", caller.userId);
-  return caller;
-}

@@ -15,7 +15,7 @@ export type LiveEvent = "resultsChanged" | "pollEdited" | "pollClosed" | "pollDe
  * so a lost notification delays an update (the object re-reads within seconds) but never
  * falsifies one.
  */
-export function notifyLiveResults(c: Context<AppEnv>, pollId: string, event: LiveEvent): void {
+export function notifyLiveResults<E extends AppEnv>(c: Context<E>, pollId: string, event: LiveEvent): void {
   const call = liveObject(c.env, pollId)
     [event]()
     .catch((error: unknown) =>

@@ -14,8 +14,8 @@ import { callerVoterKeys, readVoterCookie } from "./polls.voter.ts";
 export const notFound = (id: string) => new ApiError("not-found", { detail: `Poll ${id} does not exist.` });
 
 /** The poll as this caller sees it (`has_voted`); `withCounts` adds the vote totals results need. */
-export async function loadPoll(
-  c: Context<AppEnv>,
+export async function loadPoll<E extends AppEnv>(
+  c: Context<E>,
   id: string,
   { withCounts = false, caller = c.var.caller }: { withCounts?: boolean; caller?: Caller } = {},
 ) {

@@ -2,8 +2,6 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { preferred } from "../../middleware/negotiate.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
 import { loadPoll, notModified } from "./polls.read.ts";
 import { buildResults, resultsCsv } from "./polls.results.ts";
 import type * as routes from "./polls.routes.ts";
@@ -35,7 +33,5 @@ export const results: AppRouteHandler<routes.ResultsRoute> = async (c) => {
 
 export const resultsCsvHandler: AppRouteHandler<routes.ResultsCsvRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const caller = c.var.caller;
-  await spendBudget(c, "export", caller ? `user:${caller.userId}` : `ip:${clientKey(c)}`);
   return csvResponse(c, id, resultsCsv(await visibleResults(c, id)));
 };

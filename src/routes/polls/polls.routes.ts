@@ -13,7 +13,8 @@ import {
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { IdParamSchema } from "../../lib/schemas.ts";
-import { authed, optionallyAuthed } from "../../middleware/route-auth.ts";
+import { authed, optionallyAuthed, optionallyAuthedWebSocket } from "../../middleware/route-auth.ts";
+import { routeOptions } from "../../middleware/route-options.ts";
 import {
   BallotSchema,
   CreatePollSchema,
@@ -157,7 +158,7 @@ export const voteRoute = createRoute({
     "this site's own page. A browser request from another site (`Sec-Fetch-Site`, `Origin`) without a",
     "bearer token is refused (403).",
   ].join(" "),
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
   request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
   responses: {
     201: {
@@ -208,7 +209,7 @@ export const resultsCsvRoute = createRoute({
   path: "/polls/{id}/results.csv",
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, limits: ["export"] }),
   request: voterRead,
   responses: {
     200: {
@@ -245,7 +246,7 @@ export const liveResultsRoute = createRoute({
     "429 `too-many-live-sockets`), a poll `LIVE_SOCKETS_PER_POLL` (10,000) in all (else 503 `live-results-full`).",
     "A browser on another site (`Sec-Fetch-Site`, `Origin`) is refused (403) unless it sends a bearer token.",
   ].join(" "),
-  ...optionallyAuthed,
+  ...optionallyAuthedWebSocket,
   request: { params: IdParamSchema, cookies: VoterCookieSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },

@@ -7,8 +7,6 @@ import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { refuseCrossOrigin, requestSite } from "../../lib/same-origin.ts";
-import { spendBudget } from "../../rate-limit/budgets.ts";
-import { clientKey } from "../../rate-limit/enforce.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
@@ -84,14 +82,13 @@ export async function castVote(
         "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
     });
   }
-  await spendBudget(c, "vote", clientKey(c));
   const cookie = await readVoterCookie(c);
   const cookieVoterId = voterIdFor(c, cookie);
   const outcome = await castBallot(c.var.db, {
     pollId: id,
     userId: caller?.userId,
     cookieVoterId,
-    ipHash: await clientAddressHash(c, id, clientKey(c)),
+    ipHash: await clientAddressHash(c, id, c.var.client.key),
     answers,
   });
   if (outcome.voters === "anonymous" && cookie.state !== "valid") {

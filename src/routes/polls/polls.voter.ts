@@ -9,11 +9,11 @@ const ONE_YEAR = 365 * 24 * 3600;
 
 export type VoterCookie = { state: "valid"; id: string } | { state: "missing" } | { state: "tampered" };
 
-const signature = async (c: Context<AppEnv>, id: string) =>
+const signature = async <E extends AppEnv>(c: Context<E>, id: string) =>
   base64url(await hmacSha256(requireSigningKeys(c.var.config).voterCookie, id));
 
 /** Reads the browser's signed anonymous-voter cookie; an unverifiable one is "tampered". */
-export async function readVoterCookie(c: Context<AppEnv>): Promise<VoterCookie> {
+export async function readVoterCookie<E extends AppEnv>(c: Context<E>): Promise<VoterCookie> {
   const cookie = getCookie(c, VOTER_COOKIE);
   if (!cookie) return { state: "missing" };
   const [id, mac, extra] = cookie.split(".");

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { readRateLimitState } from "../../github/rate-limit-state.ts";
+import { readRateLimitState } from "../../github-client/rate-limit-state.ts";
 import { ApiError } from "../../lib/problem.ts";
 import { TimeoutError } from "../../lib/timeout.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";

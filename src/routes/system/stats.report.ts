@@ -1,5 +1,5 @@
 import type { AppConfig } from "../../config.ts";
-import type { GithubRateLimitState } from "../../github/rate-limit-state.ts";
+import type { GithubRateLimitState } from "../../github-client/rate-limit-state.ts";
 import type { DependencyCheck } from "../../lib/probe.ts";
 import { emptySummary, mergeSummary, type StatsAggregate, type Summary } from "../../stats/aggregate.ts";
 import { quantile } from "../../stats/histogram.ts";

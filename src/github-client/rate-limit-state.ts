@@ -1,4 +1,4 @@
-import { clampRetrySeconds, MAX_RETRY_SECONDS, type RateLimitHeaders } from "./upstream.ts";
+import { clampRetrySeconds, type GithubQuota, MAX_RETRY_SECONDS } from "./upstream.ts";
 
 /**
  * GitHub's quota is per token, so the back-off must hold across every isolate: it lives in
@@ -65,7 +65,7 @@ async function write(kv: KVNamespace, state: GithubRateLimitState): Promise<void
 export async function recordBlock(
   kv: KVNamespace,
   retryAfterSeconds: number,
-  rate: RateLimitHeaders,
+  rate: GithubQuota,
   reason: "primary" | "secondary",
 ): Promise<void> {
   await write(kv, {
@@ -79,7 +79,7 @@ export async function recordBlock(
 }
 
 /** Remembers the latest quota figures from a successful response (throttled). */
-export async function recordQuota(kv: KVNamespace, rate: RateLimitHeaders): Promise<void> {
+export async function recordQuota(kv: KVNamespace, rate: GithubQuota): Promise<void> {
   if (rate.remaining === undefined) return;
   const previous = memory?.state ?? EMPTY;
   const state: GithubRateLimitState = {

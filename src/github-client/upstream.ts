@@ -27,9 +27,9 @@ export function clampRetrySeconds(seconds: number | undefined, fallback = 60): n
 export class UpstreamError extends Error {
   readonly kind: UpstreamFailure;
   readonly retryAfterSeconds?: number;
-  readonly rate?: RateLimitHeaders;
+  readonly rate?: GithubQuota;
 
-  constructor(kind: UpstreamFailure, message: string, retryAfterSeconds?: number, rate?: RateLimitHeaders) {
+  constructor(kind: UpstreamFailure, message: string, retryAfterSeconds?: number, rate?: GithubQuota) {
     super(message);
     this.name = "UpstreamError";
     this.kind = kind;
@@ -38,7 +38,7 @@ export class UpstreamError extends Error {
   }
 }
 
-export interface RateLimitHeaders {
+export interface GithubQuota {
   limit?: number;
   remaining?: number;
   /** Epoch seconds. */
@@ -52,7 +52,7 @@ export interface UpstreamResponse {
   body: string;
   etag: string | null;
   link: string | null;
-  rate: RateLimitHeaders;
+  rate: GithubQuota;
 }
 
 const numberHeader = (headers: Headers, name: string) => {
@@ -60,7 +60,8 @@ const numberHeader = (headers: Headers, name: string) => {
   return value === null || value === "" || Number.isNaN(Number(value)) ? undefined : Number(value);
 };
 
-export function rateLimitHeaders(headers: Headers): RateLimitHeaders {
+/** GitHub's quota as its `x-ratelimit-*` and `retry-after` headers report it. */
+export function githubQuota(headers: Headers): GithubQuota {
   return {
     limit: numberHeader(headers, "x-ratelimit-limit"),
     remaining: numberHeader(headers, "x-ratelimit-remaining"),
@@ -99,7 +100,7 @@ export async function requestGithub(
   } catch (error) {
     throw asUpstreamError(error, `GitHub did not answer within ${timeoutMs} ms`);
   }
-  const rate = rateLimitHeaders(response.headers);
+  const rate = githubQuota(response.headers);
   const base = { etag: response.headers.get("etag"), link: response.headers.get("link"), rate };
   if (response.status === 304) {
     await response.body?.cancel();

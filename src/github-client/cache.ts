@@ -144,6 +144,18 @@ const shared = (ctx: CacheContext, key: string, work: () => Promise<CachedResult
   coalesce(key, work, { waitUntil: ctx.waitUntil, patienceMs: ctx.settings.timeoutMs + 1000 });
 
 /**
+ * The entry point of the GitHub client's caches. Five layers, nearest first:
+ * 1. `memory` (this file): recent entries per isolate, LRU by count and bytes; a fresh hit
+ *    costs no KV read;
+ * 2. KV (this file): every entry for all isolates, stale-while-revalidate (below);
+ * 3. `inFlight` (this file): concurrent misses for one path in an isolate share one call;
+ * 4. `parsedOnce` (derived-cache.ts): what was parsed from an entry, per entry object;
+ * 5. `memoised` (derived-cache.ts): response bodies built from entries, per isolate, while
+ *    the entries under them are unchanged.
+ * Layers 4 and 5 hold nothing GitHub sent that 1 and 2 do not. GitHub's own quota back-off
+ * (rate-limit-state.ts) is no cache: it decides whether a miss may go upstream at all, after
+ * the route's declared budgets (`ctx.spendUpstream`).
+ *
  * Stale-while-revalidate over KV:
  * - fresh entry → served, no upstream call ("hit");
  * - stale entry within the stale window → served at once, revalidated in the background

@@ -1,8 +1,34 @@
+import type { Context } from "hono";
+
+/** Who is calling, by network address: set once per request on `c.var.client` (rate-limit middleware). */
+export interface ClientAddress {
+  /** The address as the edge reports it (logs keep it whole), "unknown" or "invalid". */
+  ip: string;
+  /** What per-address limits and caps are charged to: `clientAddressKey(ip)`. */
+  key: string;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
+
+/**
+ * The client's address as Cloudflare's edge reports it (`CF-Connecting-IP`; tests set it to act
+ * as many clients), and its key. Anything that is not an IPv4/IPv6 literal becomes "invalid":
+ * the value reaches logs and limiter keys, so a 20,000-character or control-character header
+ * must not pass through.
+ */
+export function clientAddress(c: Context): ClientAddress {
+  const raw = c.req.header("CF-Connecting-IP");
+  const ip =
+    raw === undefined ? "unknown" : IPV4.test(raw) || (IPV6.test(raw) && raw.includes(":")) ? raw : "invalid";
+  return { ip, key: clientAddressKey(ip) };
+}
+
 /**
  * The key that every per-address limit and cap is charged to. An IPv4 address is one key;
  * an IPv6 subscriber is routinely handed a whole /64, so all addresses in one /64 share a
  * key — otherwise rotating through them would give fresh budgets and a fresh vote cap.
- * Input is `clientIp(c)`'s output; anything that does not parse becomes "invalid".
+ * Input is `clientAddress`'s `ip`; anything that does not parse becomes "invalid".
  */
 export function clientAddressKey(ip: string): string {
   if (ip === "unknown" || ip === "invalid") return ip;
