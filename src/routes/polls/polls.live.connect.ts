@@ -61,4 +61,3 @@ function offeredProtocols(c: Context<AppEnv>): string[] {
     .map((protocol) => protocol.trim())
     .filter(Boolean);
 }
-
