@@ -114,7 +114,10 @@ async function main() {
     for (const [index, voter] of mine.entries()) {
       const response = await fetch(`${base}/polls/${poll.id}/votes`, {
         method: "POST",
-        headers: { Authorization: `Bearer ${await benchAccessToken(voter)}`, "Content-Type": "application/json" },
+        headers: {
+          Authorization: `Bearer ${await benchAccessToken(voter)}`,
+          "Content-Type": "application/json",
+        },
         body: JSON.stringify({
           answers: [
             { question_id: poll.questions[0]?.id, choice_ids: [poll.questions[0]?.choices[index % 2]?.id] },

@@ -268,7 +268,8 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     await page.getByLabel("Email").fill(owner.email);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.locator("#csv").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#signed-in").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#csv").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(problems).toEqual([]);
     await close();
   }, 90_000);
