@@ -20,15 +20,25 @@ export async function countResultReads(page: Page, pollId: string): Promise<{ re
   return reads;
 }
 
-/** Another client's vote through the JSON API (first choice of every question). */
+/**
+ * Another client's vote through the JSON API (first choice of every question): with the
+ * token, or as an API client without one, which reads the poll first for its voter cookie.
+ */
 export async function voteFirstChoices(
   base: string,
   poll: { id: string; questions: Array<{ id: string; choices: Array<{ id: string }> }> },
   token?: string,
 ): Promise<number> {
+  let credentials: Record<string, string>;
+  if (token) credentials = { Authorization: `Bearer ${token}` };
+  else {
+    const visit = await fetch(`${base}/polls/${poll.id}`);
+    await visit.arrayBuffer();
+    credentials = { Cookie: (visit.headers.get("set-cookie") ?? "").split(";")[0] as string };
+  }
   const response = await fetch(`${base}/polls/${poll.id}/votes`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: { "Content-Type": "application/json", ...credentials },
     body: JSON.stringify({
       answers: poll.questions.map((question) => ({
         question_id: question.id,

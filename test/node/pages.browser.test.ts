@@ -260,6 +260,16 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     expect(await voteFirstChoices(base, poll, other.token)).toBe(201);
     await expect.poll(() => meterValue(page, "Tea"), { timeout: 15_000 }).toBe("50");
     expect(reads.count).toBe(0);
+
+    // The CSV link is the owner's: the API shows owner_id to the owner and admins only.
+    expect(await page.locator("#csv").isVisible()).toBe(false);
+    await page.locator("#sign-out").click();
+    await expect.poll(() => page.locator("#sign-in").isVisible()).toBe(true);
+    await page.getByLabel("Email").fill(owner.email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#signed-in").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#csv").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(problems).toEqual([]);
     await close();
   }, 90_000);
