@@ -19,6 +19,8 @@ const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set([
   "GET /docs/init.js",
   "GET /docs/vendor/*",
   "GET /pages/*",
+  "GET /favicon.svg",
+  "GET /favicon.ico",
 ]);
 
 /** Whether the operation (a matched route's method and path pattern) spends no budget. */

@@ -94,6 +94,9 @@ export function statusPage(c: Context<AppEnv>) {
         </section>
         <section class="card wide" aria-labelledby="h-routes">
           <h2 id="h-routes">Routes</h2>
+          <p class="scroll-hint muted" aria-hidden="true">
+            Scroll the table sideways for more columns →
+          </p>
           <section class="scroll" tabindex={0} aria-label="Routes table (scrolls sideways)">
             <table>
               <caption class="sr-only">Per-route totals since the stats began</caption>
