@@ -18,32 +18,34 @@ export function LookupForm(props: {
   const hintId = `${props.name}-hint`;
   const errorId = `${props.name}-error`;
   return (
-    <form class="lookup" method="get" action={props.action} role="search" aria-label={props.label}>
-      <label for={props.name}>{props.label}</label>
-      <div class="lookup-row">
-        <input
-          id={props.name}
-          name={props.name}
-          type="text"
-          value={props.value ?? ""}
-          autocomplete="off"
-          autocapitalize="none"
-          spellcheck={false}
-          required
-          aria-describedby={props.error ? `${hintId} ${errorId}` : hintId}
-          aria-invalid={props.error ? "true" : undefined}
-        />
-        <button type="submit">{props.button}</button>
-      </div>
-      <p id={hintId} class="muted">
-        {props.hint}
-      </p>
-      {props.error ? (
-        <p id={errorId} class="error" role="alert">
-          {props.error}
+    <search>
+      <form class="lookup" method="get" action={props.action}>
+        <label for={props.name}>{props.label}</label>
+        <div class="lookup-row">
+          <input
+            id={props.name}
+            name={props.name}
+            type="text"
+            value={props.value ?? ""}
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck={false}
+            required
+            aria-describedby={props.error ? `${hintId} ${errorId}` : hintId}
+            aria-invalid={props.error ? "true" : undefined}
+          />
+          <button type="submit">{props.button}</button>
+        </div>
+        <p id={hintId} class="muted">
+          {props.hint}
         </p>
-      ) : null}
-    </form>
+        {props.error ? (
+          <p id={errorId} class="error" role="alert">
+            {props.error}
+          </p>
+        ) : null}
+      </form>
+    </search>
   );
 }
 
