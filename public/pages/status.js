@@ -11,10 +11,46 @@
   const routeHistory = []; // [{ t, totals: {route: requests} }]
   const charts = {};
 
-  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
-  const hhmm = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
-  const hhmmss = (ts) => new Date(ts * 1000).toISOString().slice(11, 19);
+  // Times read in the viewer's own zone (uPlot's default too), 24-hour so labels keep one width.
+  const clock = (ts, withSeconds) =>
+    new Date(ts * 1000).toLocaleTimeString([], {
+      hour: "2-digit",
+      minute: "2-digit",
+      ...(withSeconds ? { second: "2-digit" } : {}),
+      hourCycle: "h23",
+    });
+  const hhmm = (ts) => clock(ts, false);
+  const hhmmss = (ts) => clock(ts, true);
   const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+  /** "3 min ago"-style distance from now, for the moments the report names. */
+  function ago(iso) {
+    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+    if (seconds < 60) return `${seconds} s ago`;
+    if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+    if (seconds < 86400) return `${Math.round(seconds / 3600)} h ago`;
+    return `${Math.round(seconds / 86400)} days ago`;
+  }
+  /** A moment as the viewer's local date/time plus how long ago (or how long until) it is. */
+  function when(iso) {
+    const at = new Date(iso);
+    const sameDay = at.toDateString() === new Date().toDateString();
+    const local = sameDay ? hhmmss(at / 1000) : `${at.toLocaleDateString()} ${hhmmss(at / 1000)}`;
+    const seconds = Math.round((at - Date.now()) / 1000);
+    return seconds > 0 ? `${local} (in ${Math.ceil(seconds / 60)} min)` : `${local} (${ago(iso)})`;
+  }
+  /** A share as a percentage with enough digits to tell 0.04 % from nothing. */
+  function percent(part, whole) {
+    if (!whole || !part) return "0 %";
+    const value = (part / whole) * 100;
+    if (value < 0.01) return "< 0.01 %";
+    return `${value < 1 ? value.toPrecision(2) : value.toFixed(1)} %`;
+  }
+  function duration(seconds) {
+    if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+    const hours = Math.floor(seconds / 3600);
+    if (hours < 48) return `${hours} h ${Math.round((seconds % 3600) / 60)} min`;
+    return `${Math.floor(hours / 24)} days`;
+  }
   // uPlot's default 50 px between time ticks is narrower than "00:00:00": labels ran together.
   // Ticks are spaced by the widest label in the axis font, plus a gap.
   const AXIS_FONT = "12px system-ui, sans-serif";
@@ -49,11 +85,18 @@
         {
           width: Math.max(280, container.clientWidth),
           height: 220,
-          tzDate: utc,
           // At least a five-minute span, so a chart with one or two points still reads as time.
           // Taken from the data: uPlot widens a one-point span by days before a range function
           // sees it (every tick then read "00:00", and setData kept that scale).
           scales: { x: { time: true, range: timeRange } },
+          hooks: {
+            setLegend: [
+              (u) => {
+                const newest = u.data[0].length - 1;
+                if (u.legend.idx == null && newest >= 0) u.setLegend({ idx: newest }, false);
+              },
+            ],
+          },
           axes: [
             // Seconds only where ticks are closer than a minute (the since-opened route chart).
             {
@@ -69,7 +112,7 @@
             { ...axis, size: 50 },
           ],
           series: [
-            { label: "UTC", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
+            { label: "Time", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
             ...labels.map((label, index) => ({
               label,
               stroke: colours.series[index % colours.series.length],
@@ -82,7 +125,12 @@
         container,
       );
       charts[id] = { plot, key };
+      container.querySelector(".placeholder")?.remove();
     }
+    // The legend shows the latest values until the pointer picks another moment (uPlot's own
+    // idle legend reads "--" for every series, which looks like missing data).
+    const last = data[0].length - 1;
+    if (last >= 0) charts[id].plot.setLegend({ idx: last });
     // A plain-text trace of what is drawn: handy for tests and for anyone reading the DOM.
     container.dataset.sum = String(
       data.slice(1).reduce((sum, s) => sum + s.reduce((a, v) => a + (v ?? 0), 0), 0),
@@ -141,17 +189,21 @@
         }),
       );
     }
-    if (busiest.length) chart("chart-routes", busiest, data);
+    // Rates are differences between two reports: nothing to draw until the second one.
+    if (busiest.length && points.length) chart("chart-routes", busiest, data);
   }
 
   function drawTables(report) {
     $("environment").textContent = report.environment;
     $("rate").textContent = fmt(report.requests.rate_per_minute);
-    $("error-rate").textContent =
-      `${fmt(report.errors.rate_per_minute)} (${(report.errors.ratio * 100).toFixed(1)}% of all)`;
+    $("error-rate").textContent = fmt(report.errors.rate_per_minute);
+    // From the counts, not `errors.ratio` (rounded to 2 decimals, so 0.4 % read "0.0 %").
+    $("error-share").textContent =
+      `${percent(report.errors.count, report.requests.total)} of ${report.requests.total} requests since start`;
     const l = report.windows["60m"].latency_ms;
     $("latency").textContent = `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)}`;
-    $("uptime").textContent = `${Math.round(report.uptime.seconds / 60)} min`;
+    $("uptime").textContent = duration(report.uptime.seconds);
+    $("uptime-since").textContent = `since ${when(report.uptime.since)}`;
     $("version").textContent = report.version.commit
       ? `${report.version.app} (${report.version.commit})`
       : report.version.app;
@@ -174,13 +226,11 @@
     $("github").textContent =
       quota.remaining === null
         ? "No GitHub call seen yet."
-        : `${quota.remaining} of ${quota.limit} left, resets ${quota.reset ?? "–"}` +
-          (quota.blocked_until
-            ? `; backing off until ${quota.blocked_until} (${quota.reason})`
-            : "; no back-off");
+        : `${quota.remaining} of ${quota.limit} calls left, renews ${quota.reset ? when(quota.reset) : "–"}` +
+          (quota.blocked_until ? `; paused until ${when(quota.blocked_until)} (${quota.reason})` : "");
     const last = report.errors.last;
     $("last-error").textContent = last
-      ? `${last.at} — ${last.type} on ${last.route}: ${last.message}`
+      ? `${when(last.at)} — ${last.type} on ${last.route}: ${last.message}`
       : "None";
     $("routes").replaceChildren(
       ...Object.entries(report.routes).map(([route, r]) => {
@@ -189,7 +239,7 @@
         for (const value of [
           r.requests,
           r.errors,
-          `${((r.errors / Math.max(1, r.requests)) * 100).toFixed(1)}%`,
+          percent(r.errors, r.requests),
           r.latency_ms.p50,
           r.latency_ms.p95,
           r.latency_ms.p99,
@@ -197,6 +247,43 @@
           row.append(el("td", { class: "num" }, typeof value === "number" ? fmt(value) : value));
         return row;
       }),
+    );
+  }
+
+  function setState(state, title, detail) {
+    $("state").dataset.state = state;
+    $("state-title").textContent = title;
+    $("state-detail").textContent = detail;
+  }
+
+  /**
+   * The headline: down when the database is (nothing but liveness works without it),
+   * degraded when KV is down, GitHub calls are paused, or over 5 % of the last five minutes'
+   * requests failed with a 5xx; otherwise normal.
+   */
+  function showState(report) {
+    if (!report.database.healthy) {
+      setState("down", "Service down", "The database does not answer: notes, polls and accounts fail.");
+      return;
+    }
+    const problems = [];
+    if (!report.cache.kv.healthy) problems.push("the KV cache does not answer");
+    const recent = report.requests.rate_per_minute;
+    if (recent > 0 && report.errors.rate_per_minute / recent > 0.05)
+      problems.push(`${percent(report.errors.rate_per_minute, recent)} of recent requests failed`);
+    if (report.github.rate_limit.blocked_until) problems.push("GitHub calls are paused (quota)");
+    if (problems.length) {
+      setState(
+        "degraded",
+        "Partly degraded",
+        `${problems.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()),
+      );
+      return;
+    }
+    setState(
+      "ok",
+      "All systems normal",
+      "Database and cache answer; few or no server errors in the last 5 minutes.",
     );
   }
 
@@ -217,9 +304,10 @@
       drawTables(body);
       drawTimeline(body);
       drawRouteRates(body);
-      $("updated").textContent =
-        `Updated ${new Date().toISOString().slice(11, 19)} UTC, every ${refreshMs / 1000} s`;
+      showState(body);
+      $("updated").textContent = `Updated ${hhmmss(Date.now() / 1000)}, every ${refreshMs / 1000} s`;
     } catch (error) {
+      setState("unknown", "Status unknown", `This page could not load /stats (${error.message}); retrying.`);
       $("updated").textContent = `Could not load /stats: ${error.message}. Retrying.`;
     }
     timer = setTimeout(refresh, refreshMs);

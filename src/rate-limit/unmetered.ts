@@ -17,6 +17,7 @@
 const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set([
   "GET /health",
   "GET /docs/init.js",
+  "GET /docs/theme.css",
   "GET /docs/vendor/*",
   "GET /pages/*",
   "GET /favicon.svg",

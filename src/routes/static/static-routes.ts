@@ -5,6 +5,7 @@
  */
 export const STATIC_ROUTES = [
   "/docs/init.js",
+  "/docs/theme.css",
   "/docs/vendor/*",
   "/pages/*",
   "/favicon.svg",
