@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { buildStaticFiles } from "./build-static-files.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
+import { publishDatabaseUrl, withdrawDatabaseUrl } from "./lib/local-database-url.ts";
 import { type PooledDatabase, startPgbouncer } from "./lib/pgbouncer.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -77,6 +78,7 @@ const secretsFile = await writeSecretsFile(github?.url ?? process.env.GITHUB_API
 const database = await provideDatabase();
 await migrateDatabase(database.url);
 console.log("[devhub] migrations applied");
+publishDatabaseUrl(database.url);
 // DATABASE_POOL=pgbouncer: the worker goes through PgBouncer in transaction mode, the way
 // Hyperdrive pools in production (migrations above still use the database directly).
 const pool: PooledDatabase | undefined =
@@ -133,6 +135,7 @@ function shutdown(code: number): void {
       await new Promise((resolve) => wrangler.once("exit", resolve));
     }
     await pool?.stop();
+    withdrawDatabaseUrl();
     await Promise.all([database.stop(), github?.stop()]);
     console.log("[devhub] stopped");
     process.exit(code);
