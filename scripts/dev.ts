@@ -103,6 +103,12 @@ const wrangler = spawn(
     cwd: root,
     stdio: ["inherit", "inherit", "inherit"],
     env: {
+      // Quiet offline: miniflare otherwise fetches a sample `request.cf` from
+      // workers.cloudflare.com at every start (a getaddrinfo error without a network; its
+      // placeholder serves just as well locally), and wrangler sends usage metrics.
+      // Either can be switched back on from the shell.
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
       ...process.env,
       CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: pool?.url ?? database.url,
     },
