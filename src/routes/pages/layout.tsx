@@ -77,7 +77,7 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child
             </a>
             <nav aria-label="Pages">
               <ul>
-                {NAV.map((item) => (
+                {NAV.filter((item) => item.href !== "/docs" || c.var.config.docsEnabled).map((item) => (
                   <li>
                     <a href={item.href} aria-current={item.href === options.current ? "page" : undefined}>
                       {item.label}
@@ -103,7 +103,7 @@ export function notFoundPage(c: Context<AppEnv>, title: string, message: string)
       <h1 id="missing">{title}</h1>
       <p>{message}</p>
       <p>
-        <a href="/">Home</a> · <a href="/status">Service status</a> · <a href="/docs">API reference</a>
+        <a href="/">Home</a> · <a href="/status">Service status</a>
       </p>
     </section>,
     404,
