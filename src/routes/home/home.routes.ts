@@ -20,6 +20,10 @@ export const ServiceIndexSchema = z
   })
   .openapi("ServiceIndex");
 
+const FrontPageSchema = z
+  .string()
+  .openapi("FrontPageHtml", { description: "The front page, for a browser." });
+
 export const homeRoute = createRoute({
   operationId: "getServiceIndex",
   ...publicAccess,
@@ -41,7 +45,7 @@ export const homeRoute = createRoute({
       },
       content: {
         "application/json": { schema: ServiceIndexSchema },
-        "text/html": { schema: z.string().openapi({ description: "The front page." }) },
+        "text/html": { schema: FrontPageSchema },
       },
     },
     ...commonErrorResponses,
