@@ -8,7 +8,13 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM, type LocalStack, launchChromium, startLocalStack } from "../helpers/browser.ts";
+import {
+  CHROMIUM,
+  type LocalStack,
+  launchChromium,
+  openWatchedPage,
+  startLocalStack,
+} from "../helpers/browser.ts";
 import { horizontalOverflow, RESULTS_DIR, seriousViolations } from "../helpers/page-checks.ts";
 
 if (!CHROMIUM) console.log("SKIPPED front-door browser check: no Chromium (apt-get install -y chromium).");
@@ -20,16 +26,8 @@ let base = "";
 const PAGES = ["/", "/gh", "/p", "/gh/octocat", "/status", "/docs"];
 const WIDTHS = [375, 1440];
 
-/** A page that records CSP refusals and script errors. */
-async function openPage(colorScheme: "light" | "dark" = "light", width = 1440) {
-  const context = await (browser as Browser).newContext({ viewport: { width, height: 900 }, colorScheme });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (/Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  return { page, problems, close: () => context.close() };
+function openPage(colorScheme: "light" | "dark" = "light", width = 1440) {
+  return openWatchedPage(browser as Browser, { viewport: { width, height: 900 }, colorScheme });
 }
 
 /** Waits until the page has drawn what its script draws (charts, Swagger UI's operations). */
