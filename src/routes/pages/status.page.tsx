@@ -16,7 +16,12 @@ export function statusPage(c: Context<AppEnv>) {
       title: "Live status",
       current: "/status",
       styles: ["/pages/vendor/uPlot.min.css"],
-      scripts: ["/pages/vendor/uPlot.iife.min.js", "/pages/common.js", "/pages/status.js"],
+      scripts: [
+        "/pages/vendor/uPlot.iife.min.js",
+        "/pages/common.js",
+        "/pages/status-words.js",
+        "/pages/status.js",
+      ],
     },
     <div id="status" data-access={access} data-refresh-ms="3000">
       <div class="heading">
