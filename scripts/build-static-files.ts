@@ -20,7 +20,14 @@ const GENERATED_MODULE = join(ROOT, "src", "routes", "static", "static-files.gen
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
 };
+
+/**
+ * Browsers and crawlers ask for /favicon.ico unprompted (the pages name /favicon.svg): it
+ * answers with the same SVG, which every current browser reads whatever the path says.
+ */
+const ALIASES: Record<string, string> = { "/favicon.ico": "/favicon.svg" };
 
 /** Vendored packages, straight from node_modules (no CDN: the pages work offline). */
 function vendoredFiles(): Array<{ path: string; file: string }> {
@@ -62,6 +69,11 @@ function staticFiles(): Record<string, { type: string; etag: string; body: strin
     const body = readFileSync(file, "utf8");
     const etag = `"s${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
     files[path] = { type, etag, body };
+  }
+  for (const [alias, path] of Object.entries(ALIASES)) {
+    const file = files[path];
+    if (!file) throw new Error(`${alias} aliases ${path}, which no source provides.`);
+    files[alias] = file;
   }
   return files;
 }

@@ -11,6 +11,7 @@ import { buildStaticFiles } from "./build-static-files.ts";
 import { writeDevSecrets } from "./lib/dev-secrets.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
+import { publishDatabaseUrl, withdrawDatabaseUrl } from "./lib/local-database-url.ts";
 import { type PooledDatabase, startPgbouncer } from "./lib/pgbouncer.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -46,6 +47,7 @@ const promoteUrl = process.env.DATABASE_URL ? "$DATABASE_URL" : database.url;
 console.log(
   `[devhub] to make an admin: register, then DATABASE_URL=${promoteUrl} npm run admin:promote -- <email>`,
 );
+publishDatabaseUrl(database.url);
 // DATABASE_POOL=pgbouncer: the worker goes through PgBouncer in transaction mode, the way
 // Hyperdrive pools in production (migrations above still use the database directly).
 const pool: PooledDatabase | undefined =
@@ -70,6 +72,12 @@ const wrangler = spawn(
     cwd: root,
     stdio: ["inherit", "inherit", "inherit"],
     env: {
+      // Quiet offline: miniflare otherwise fetches a sample `request.cf` from
+      // workers.cloudflare.com at every start (a getaddrinfo error without a network; its
+      // placeholder serves just as well locally), and wrangler sends usage metrics.
+      // Either can be switched back on from the shell.
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
       ...process.env,
       CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: pool?.url ?? database.url,
     },
@@ -102,6 +110,7 @@ function shutdown(code: number): void {
       await new Promise((resolve) => wrangler.once("exit", resolve));
     }
     await pool?.stop();
+    withdrawDatabaseUrl();
     await Promise.all([database.stop(), github?.stop()]);
     console.log("[devhub] stopped");
     process.exit(code);

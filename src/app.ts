@@ -11,6 +11,7 @@ import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
+import { homeRouter } from "./routes/home/home.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
 import { pagesRouter } from "./routes/pages/pages.index.ts";
 import { pollsRouter } from "./routes/polls/polls.index.ts";
@@ -35,6 +36,7 @@ export function createApp() {
   app.use(negotiate());
   app.use(rateLimits());
 
+  app.route("/", homeRouter);
   app.route("/", healthRouter);
   app.route("/", statsRouter);
   app.route("/", authRouter);

@@ -6,6 +6,26 @@ window.addEventListener("DOMContentLoaded", () => {
   // token they left behind is wiped.
   localStorage.removeItem("authorized");
   const root = document.getElementById("swagger-ui");
+  // Accessibility repairs Swagger UI's markup needs, applied as it (re-)renders:
+  // - its servers <select> and request-body <textarea> carry no label;
+  // - deep links put an <a href> inside each operation's toggle <button> (a control inside a
+  //   control, tabbed to twice): without href it is plain text, and the button still opens it;
+  // - code samples scroll sideways but cannot be reached by keyboard.
+  function repair() {
+    for (const select of root.querySelectorAll(".servers select:not([aria-label])"))
+      select.setAttribute("aria-label", "Server the requests go to");
+    for (const textarea of root.querySelectorAll("textarea:not([aria-label])"))
+      textarea.setAttribute("aria-label", "Request body");
+    for (const link of root.querySelectorAll(".opblock-summary-control a[href]"))
+      link.removeAttribute("href");
+    for (const code of root.querySelectorAll("pre:not([tabindex])")) code.setAttribute("tabindex", "0");
+  }
+  new MutationObserver(repair).observe(root, { childList: true, subtree: true });
+  // Swagger UI's own dark theme hangs off html.dark-mode: follow the system's colour scheme.
+  const dark = matchMedia("(prefers-color-scheme: dark)");
+  const followScheme = () => document.documentElement.classList.toggle("dark-mode", dark.matches);
+  followScheme();
+  dark.addEventListener("change", followScheme);
   window.ui = SwaggerUIBundle({
     url: root.dataset.specUrl,
     dom_id: "#swagger-ui",
@@ -13,5 +33,7 @@ window.addEventListener("DOMContentLoaded", () => {
     persistAuthorization: false,
     tryItOutEnabled: true,
     displayRequestDuration: true,
+    // Its highlighter's palettes (light and dark) fall under 4.5:1; plain text reads in both.
+    syntaxHighlight: false,
   });
 });

@@ -11,9 +11,7 @@
   const routeHistory = []; // [{ t, totals: {route: requests} }]
   const charts = {};
 
-  const utc = (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC");
-  const hhmm = (ts) => new Date(ts * 1000).toISOString().slice(11, 16);
-  const hhmmss = (ts) => new Date(ts * 1000).toISOString().slice(11, 19);
+  const { hhmm, hhmmss, when, percent, duration } = window.devhubWords;
   const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
   // uPlot's default 50 px between time ticks is narrower than "00:00:00": labels ran together.
   // Ticks are spaced by the widest label in the axis font, plus a gap.
@@ -49,11 +47,18 @@
         {
           width: Math.max(280, container.clientWidth),
           height: 220,
-          tzDate: utc,
           // At least a five-minute span, so a chart with one or two points still reads as time.
           // Taken from the data: uPlot widens a one-point span by days before a range function
           // sees it (every tick then read "00:00", and setData kept that scale).
           scales: { x: { time: true, range: timeRange } },
+          hooks: {
+            setLegend: [
+              (u) => {
+                const newest = u.data[0].length - 1;
+                if (u.legend.idx == null && newest >= 0) u.setLegend({ idx: newest }, false);
+              },
+            ],
+          },
           axes: [
             // Seconds only where ticks are closer than a minute (the since-opened route chart).
             {
@@ -69,7 +74,7 @@
             { ...axis, size: 50 },
           ],
           series: [
-            { label: "UTC", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
+            { label: "Time", value: (_u, ts) => (ts == null ? "–" : hhmmss(ts)) },
             ...labels.map((label, index) => ({
               label,
               stroke: colours.series[index % colours.series.length],
@@ -82,7 +87,12 @@
         container,
       );
       charts[id] = { plot, key };
+      container.querySelector(".placeholder")?.remove();
     }
+    // The legend shows the latest values until the pointer picks another moment (uPlot's own
+    // idle legend reads "--" for every series, which looks like missing data).
+    const last = data[0].length - 1;
+    if (last >= 0) charts[id].plot.setLegend({ idx: last });
     // A plain-text trace of what is drawn: handy for tests and for anyone reading the DOM.
     container.dataset.sum = String(
       data.slice(1).reduce((sum, s) => sum + s.reduce((a, v) => a + (v ?? 0), 0), 0),
@@ -141,17 +151,21 @@
         }),
       );
     }
-    if (busiest.length) chart("chart-routes", busiest, data);
+    // Rates are differences between two reports: nothing to draw until the second one.
+    if (busiest.length && points.length) chart("chart-routes", busiest, data);
   }
 
   function drawTables(report) {
     $("environment").textContent = report.environment;
     $("rate").textContent = fmt(report.requests.rate_per_minute);
-    $("error-rate").textContent =
-      `${fmt(report.errors.rate_per_minute)} (${(report.errors.ratio * 100).toFixed(1)}% of all)`;
+    $("error-rate").textContent = fmt(report.errors.rate_per_minute);
+    // From the counts, not `errors.ratio` (rounded to 2 decimals, so 0.4 % read "0.0 %").
+    $("error-share").textContent =
+      `${percent(report.errors.count, report.requests.total)} of ${report.requests.total} requests since start`;
     const l = report.windows["60m"].latency_ms;
     $("latency").textContent = `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)}`;
-    $("uptime").textContent = `${Math.round(report.uptime.seconds / 60)} min`;
+    $("uptime").textContent = duration(report.uptime.seconds);
+    $("uptime-since").textContent = `since ${when(report.uptime.since)}`;
     $("version").textContent = report.version.commit
       ? `${report.version.app} (${report.version.commit})`
       : report.version.app;
@@ -174,13 +188,11 @@
     $("github").textContent =
       quota.remaining === null
         ? "No GitHub call seen yet."
-        : `${quota.remaining} of ${quota.limit} left, resets ${quota.reset ?? "–"}` +
-          (quota.blocked_until
-            ? `; backing off until ${quota.blocked_until} (${quota.reason})`
-            : "; no back-off");
+        : `${quota.remaining} of ${quota.limit} calls left, renews ${quota.reset ? when(quota.reset) : "–"}` +
+          (quota.blocked_until ? `; paused until ${when(quota.blocked_until)} (${quota.reason})` : "");
     const last = report.errors.last;
     $("last-error").textContent = last
-      ? `${last.at} — ${last.type} on ${last.route}: ${last.message}`
+      ? `${when(last.at)} — ${last.type} on ${last.route}: ${last.message}`
       : "None";
     $("routes").replaceChildren(
       ...Object.entries(report.routes).map(([route, r]) => {
@@ -189,7 +201,7 @@
         for (const value of [
           r.requests,
           r.errors,
-          `${((r.errors / Math.max(1, r.requests)) * 100).toFixed(1)}%`,
+          percent(r.errors, r.requests),
           r.latency_ms.p50,
           r.latency_ms.p95,
           r.latency_ms.p99,
@@ -198,6 +210,18 @@
         return row;
       }),
     );
+  }
+
+  function setState(state, title, detail) {
+    $("state").dataset.state = state;
+    $("state-title").textContent = title;
+    $("state-detail").textContent = detail;
+  }
+
+  /** The headline, in the words of status-words.js. */
+  function showState(report) {
+    const { state, title, detail } = window.devhubWords.overallState(report);
+    setState(state, title, detail);
   }
 
   let timer;
@@ -217,9 +241,10 @@
       drawTables(body);
       drawTimeline(body);
       drawRouteRates(body);
-      $("updated").textContent =
-        `Updated ${new Date().toISOString().slice(11, 19)} UTC, every ${refreshMs / 1000} s`;
+      showState(body);
+      $("updated").textContent = `Updated ${hhmmss(Date.now() / 1000)}, every ${refreshMs / 1000} s`;
     } catch (error) {
+      setState("unknown", "Status unknown", `This page could not load /stats (${error.message}); retrying.`);
       $("updated").textContent = `Could not load /stats: ${error.message}. Retrying.`;
     }
     timer = setTimeout(refresh, refreshMs);

@@ -17,8 +17,11 @@
 const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set([
   "GET /health",
   "GET /docs/init.js",
+  "GET /docs/theme.css",
   "GET /docs/vendor/*",
   "GET /pages/*",
+  "GET /favicon.svg",
+  "GET /favicon.ico",
 ]);
 
 /** Whether the operation (a matched route's method and path pattern) spends no budget. */

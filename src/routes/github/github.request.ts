@@ -31,6 +31,14 @@ async function undeclaredUpstream(): Promise<never> {
 export const forceRevalidate = (c: Context<AppEnv>) =>
   /\bno-cache\b/i.test(c.req.header("Cache-Control") ?? "");
 
+/**
+ * A connection that failed before GitHub said anything (DNS, no route, refused, cut off) is
+ * this server's network, not GitHub: "GitHub is failing" would send people to the wrong place.
+ */
+export const NETWORK_FAILURE =
+  "This server could not reach GitHub: the connection failed before GitHub answered " +
+  "(no network, a DNS failure or a firewall). GitHub itself may be fine; retry later.";
+
 /** Turns what went wrong upstream into the problem a client can act on. */
 export function upstreamProblem(error: unknown, what: string): never {
   if (error instanceof GithubNotFound) throw new ApiError("not-found", { detail: `GitHub has no ${what}.` });
@@ -51,11 +59,13 @@ export function upstreamProblem(error: unknown, what: string): never {
     }
     throw new ApiError("bad-gateway", {
       detail:
-        error.kind === "malformed"
-          ? "GitHub sent a malformed answer."
-          : error.kind === "too_large"
-            ? "GitHub's answer was larger than this API reads."
-            : "GitHub is failing; retry later.",
+        error.kind === "network"
+          ? NETWORK_FAILURE
+          : error.kind === "malformed"
+            ? "GitHub sent a malformed answer."
+            : error.kind === "too_large"
+              ? "GitHub's answer was larger than this API reads."
+              : "GitHub is failing; retry later.",
       headers: retry,
       extensions: { dependency: "github" },
     });

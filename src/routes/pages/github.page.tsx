@@ -6,7 +6,9 @@ import { cacheContext, upstreamProblem } from "../github/github.request.ts";
 import { type CleanRepo, GITHUB_LOGIN, type RepoQuery } from "../github/github.schemas.ts";
 import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../github/github.service.ts";
 import { profileSummary, selectRepos } from "../github/github.shape.ts";
+import { freshnessText, githubUnavailablePage } from "./github.words.tsx";
 import { notFoundPage, renderPage } from "./layout.tsx";
+import { LookupForm } from "./lookup.pages.tsx";
 import { jsonForScript } from "./script-data.ts";
 
 const SORTS = { stars: "Stars", updated: "Updated", name: "Name" } as const;
@@ -80,17 +82,7 @@ export async function githubPage(c: Context<AppEnv>) {
     try {
       upstreamProblem(error, `user ${username}`);
     } catch (problem) {
-      if (problem instanceof ApiError) {
-        return renderPage(
-          c,
-          { title: "GitHub unavailable" },
-          <section class="card" aria-labelledby="gh-error">
-            <h1 id="gh-error">GitHub is unavailable</h1>
-            <p>{problem.message}</p>
-          </section>,
-          problem.status,
-        );
-      }
+      if (problem instanceof ApiError) return githubUnavailablePage(c, username, error, problem);
     }
     throw error;
   }
@@ -99,27 +91,43 @@ export async function githubPage(c: Context<AppEnv>) {
   c.header("Age", String(outcome.ageSeconds));
   const profile = profileSummary(user, collected.repos);
   const query = tableQuery(c);
-  const repoQuery: RepoQuery = { sort: query.sort, include_forks: true, limit: 1000 };
+  // Forks are someone else's work: left out of the table as they are of the totals and chart.
+  const repoQuery: RepoQuery = { sort: query.sort, include_forks: false, limit: 1000 };
   const repos = selectRepos(collected.repos, { ...repoQuery, language: query.language || undefined });
-  const languages = [
-    ...new Set(collected.repos.map((repo) => repo.language).filter(Boolean)),
-  ].sort() as string[];
+  const owned = collected.repos.filter((repo) => !repo.fork);
+  const forks = collected.repos.length - owned.length;
+  const languages = [...new Set(owned.map((repo) => repo.language).filter(Boolean))].sort() as string[];
   const chart = profile.aggregates.top_languages;
   return renderPage(
     c,
     {
       title: `${profile.login} on GitHub`,
-      current: "/gh/octocat",
+      current: "/gh",
       styles: ["/pages/vendor/uPlot.min.css"],
       scripts: ["/pages/vendor/uPlot.iife.min.js", "/pages/common.js", "/pages/github.js"],
     },
     <div id="github">
+      <LookupForm
+        action="/gh"
+        name="username"
+        label="Look up another GitHub user"
+        hint="A GitHub username, such as octocat."
+        button="Show profile"
+      />
       <div class="heading">
         <h1>{profile.name ? `${profile.name} (${profile.login})` : profile.login}</h1>
         <p class="muted" id="freshness">
-          Cached data: <strong id="cache-status">{outcome.state}</strong>, fetched{" "}
-          <span id="cache-age">{outcome.ageSeconds}</span> s ago
-          {collected.truncated ? " · repository list truncated" : ""}
+          <span id="cache-status" data-state={outcome.state} data-age={outcome.ageSeconds}>
+            {freshnessText(outcome.state, outcome.ageSeconds)}
+          </span>
+          {collected.truncated
+            ? " Only the first repositories are shown: this user has more than we read."
+            : ""}
+        </p>
+        <p class="muted" id="fork-note">
+          {forks === 0
+            ? "Counts, chart and table cover the user's own repositories (there are no forks)."
+            : `Counts, chart and table cover the user's own repositories: ${forks} ${forks === 1 ? "fork is" : "forks are"} left out.`}
         </p>
       </div>
       <section class="grid two">
@@ -128,8 +136,8 @@ export async function githubPage(c: Context<AppEnv>) {
           {profile.bio ? <p>{profile.bio}</p> : null}
           <dl class="tiles">
             <div>
-              <dt>Public repositories</dt>
-              <dd>{profile.public_repos}</dd>
+              <dt>Own repositories</dt>
+              <dd>{profile.aggregates.repositories_counted}</dd>
             </div>
             <div>
               <dt>Followers</dt>
@@ -140,7 +148,7 @@ export async function githubPage(c: Context<AppEnv>) {
               <dd>{profile.aggregates.total_stars}</dd>
             </div>
             <div>
-              <dt>Total forks</dt>
+              <dt>Times forked</dt>
               <dd>{profile.aggregates.total_forks}</dd>
             </div>
           </dl>
@@ -163,7 +171,7 @@ export async function githubPage(c: Context<AppEnv>) {
           ) : null}
         </section>
         <figure class="card chart">
-          <figcaption id="cap-languages">Repositories by language (own, not forks)</figcaption>
+          <figcaption id="cap-languages">Own repositories by language (top 5)</figcaption>
           <div id="chart-languages" role="img" aria-labelledby="cap-languages" />
           <ul class="plain" id="language-list">
             {chart.map((entry) => (
@@ -197,6 +205,9 @@ export async function githubPage(c: Context<AppEnv>) {
             {repos.length} shown
           </span>
         </form>
+        <p class="scroll-hint muted" aria-hidden="true">
+          Scroll the table sideways for more columns →
+        </p>
         <section class="scroll" tabindex={0} aria-label="Repositories table (scrolls sideways)">
           <table id="repos">
             <caption class="sr-only">Repositories; column headers sort the table</caption>

@@ -8,7 +8,8 @@ import { base64url, randomBytes } from "../../lib/crypto.ts";
 /** The pages link to each other and to the API reference from one navigation bar. */
 const NAV = [
   { href: "/status", label: "Status" },
-  { href: "/gh/octocat", label: "GitHub profile" },
+  { href: "/gh", label: "GitHub" },
+  { href: "/p", label: "Polls" },
   { href: "/docs", label: "API reference" },
 ];
 
@@ -57,6 +58,7 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
           <title>{`${options.title} · devhub`}</title>
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           {(options.styles ?? []).map((href) => (
             <link rel="stylesheet" href={href} />
           ))}
@@ -70,12 +72,12 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child
             Skip to content
           </a>
           <header class="top">
-            <a class="brand" href="/status">
+            <a class="brand" href="/" aria-current={options.current === "/" ? "page" : undefined}>
               devhub
             </a>
             <nav aria-label="Pages">
               <ul>
-                {NAV.map((item) => (
+                {NAV.filter((item) => item.href !== "/docs" || c.var.config.docsEnabled).map((item) => (
                   <li>
                     <a href={item.href} aria-current={item.href === options.current ? "page" : undefined}>
                       {item.label}
@@ -101,7 +103,7 @@ export function notFoundPage(c: Context<AppEnv>, title: string, message: string)
       <h1 id="missing">{title}</h1>
       <p>{message}</p>
       <p>
-        <a href="/status">Service status</a> · <a href="/docs">API reference</a>
+        <a href="/">Home</a> · <a href="/status">Service status</a>
       </p>
     </section>,
     404,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../env.ts";
 import { limits } from "../../middleware/limits.ts";
 import { githubPage } from "./github.page.tsx";
+import { githubLookupPage, pollsIntroPage } from "./lookup.pages.tsx";
 import { formVote, formVoteOutcome } from "./poll.form-vote.ts";
 import { pollPage } from "./poll.page.tsx";
 import { statusPage } from "./status.page.tsx";
@@ -12,6 +13,8 @@ import { statusPage } from "./status.page.tsx";
  */
 export const pagesRouter = new Hono<AppEnv>()
   .get("/status", statusPage)
+  .get("/p", pollsIntroPage)
   .get("/p/:id", pollPage)
+  .get("/gh", githubLookupPage)
   .get("/gh/:username", limits("github", "github_upstream").middleware, githubPage)
   .post("/polls/:id/ballot", formVoteOutcome, limits("vote").middleware, formVote);

@@ -16,7 +16,12 @@ export function statusPage(c: Context<AppEnv>) {
       title: "Live status",
       current: "/status",
       styles: ["/pages/vendor/uPlot.min.css"],
-      scripts: ["/pages/vendor/uPlot.iife.min.js", "/pages/common.js", "/pages/status.js"],
+      scripts: [
+        "/pages/vendor/uPlot.iife.min.js",
+        "/pages/common.js",
+        "/pages/status-words.js",
+        "/pages/status.js",
+      ],
     },
     <div id="status" data-access={access} data-refresh-ms="3000">
       <div class="heading">
@@ -25,6 +30,14 @@ export function statusPage(c: Context<AppEnv>) {
           <span id="updated">Loading…</span>
         </p>
       </div>
+      <section id="state" class="card state" data-state="unknown" aria-labelledby="state-title">
+        <div role="status">
+          <h2 id="state-title">Checking…</h2>
+          <p id="state-detail" class="muted">
+            Reading the service's own statistics.
+          </p>
+        </div>
+      </section>
       <form id="token-form" class="card" hidden>
         <h2>Admin token needed</h2>
         <p>Statistics are for admins here. The token stays in this tab only (sessionStorage).</p>
@@ -40,20 +53,22 @@ export function statusPage(c: Context<AppEnv>) {
             <dd id="environment">–</dd>
           </div>
           <div>
-            <dt>Requests / min (5 min)</dt>
+            <dt>Requests / min (last 5 min)</dt>
             <dd id="rate">–</dd>
           </div>
           <div>
-            <dt>Errors / min (5 min)</dt>
+            <dt>Server errors / min (last 5 min)</dt>
             <dd id="error-rate">–</dd>
+            <dd id="error-share" class="muted small" />
           </div>
           <div>
-            <dt>p50 / p95 / p99 (ms)</dt>
+            <dt>Latency p50 / p95 / p99, last 60 min (ms)</dt>
             <dd id="latency">–</dd>
           </div>
           <div>
             <dt>Uptime</dt>
             <dd id="uptime">–</dd>
+            <dd id="uptime-since" class="muted small" />
           </div>
           <div>
             <dt>Version</dt>
@@ -63,16 +78,22 @@ export function statusPage(c: Context<AppEnv>) {
       </section>
       <section class="grid two">
         <figure class="card chart">
-          <figcaption id="cap-requests">Requests and errors per minute, last hour (UTC)</figcaption>
+          <figcaption id="cap-requests">
+            Requests and errors per minute, last hour (your local time)
+          </figcaption>
           <div id="chart-requests" role="img" aria-labelledby="cap-requests" />
         </figure>
         <figure class="card chart">
-          <figcaption id="cap-latency">Latency p50 / p95 / p99 per minute (ms), last hour (UTC)</figcaption>
+          <figcaption id="cap-latency">
+            Latency p50 / p95 / p99 per minute (ms), last hour (your local time)
+          </figcaption>
           <div id="chart-latency" role="img" aria-labelledby="cap-latency" />
         </figure>
         <figure class="card chart">
           <figcaption id="cap-routes">Requests per minute by route, since this page opened</figcaption>
-          <div id="chart-routes" role="img" aria-labelledby="cap-routes" />
+          <div id="chart-routes" role="img" aria-labelledby="cap-routes">
+            <p class="placeholder muted">Rates by route appear after the next refresh (a few seconds).</p>
+          </div>
         </figure>
         <section class="card" aria-labelledby="h-health">
           <h2 id="h-health">Dependencies</h2>
@@ -94,6 +115,9 @@ export function statusPage(c: Context<AppEnv>) {
         </section>
         <section class="card wide" aria-labelledby="h-routes">
           <h2 id="h-routes">Routes</h2>
+          <p class="scroll-hint muted" aria-hidden="true">
+            Scroll the table sideways for more columns →
+          </p>
           <section class="scroll" tabindex={0} aria-label="Routes table (scrolls sideways)">
             <table>
               <caption class="sr-only">Per-route totals since the stats began</caption>

@@ -3,7 +3,14 @@
  * them (it would be unreachable), and no API route lives under them, so a file can never
  * answer in place of one.
  */
-export const STATIC_ROUTES = ["/docs/init.js", "/docs/vendor/*", "/pages/*"] as const;
+export const STATIC_ROUTES = [
+  "/docs/init.js",
+  "/docs/theme.css",
+  "/docs/vendor/*",
+  "/pages/*",
+  "/favicon.svg",
+  "/favicon.ico",
+] as const;
 
 /** Whether a file's URL path falls under one of STATIC_ROUTES. */
 export function isStaticPath(path: string): boolean {

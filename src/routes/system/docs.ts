@@ -11,14 +11,35 @@ const DOCS_HTML = `<!doctype html>
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>devhub-api reference</title>
+  <meta name="color-scheme" content="light dark">
+  <title>API reference · devhub</title>
+  <link rel="icon" href="/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/docs/vendor/swagger-ui.css">
+  <link rel="stylesheet" href="/docs/theme.css">
 </head>
 <body>
-  <nav aria-label="Pages" style="font: 14px system-ui, sans-serif; padding: 8px 20px">
-    Pages: <a href="/status">Live status</a> · <a href="/gh/octocat">GitHub profile</a> · polls at /p/{id}
-  </nav>
-  <div id="swagger-ui" data-spec-url="/openapi.json"></div>
+  <header class="docs-top">
+    <nav aria-label="Pages">
+      <a class="brand" href="/">devhub</a>
+      <a href="/status">Status</a> <a href="/gh">GitHub</a> <a href="/p">Polls</a>
+      <a href="/openapi.json">OpenAPI document</a>
+    </nav>
+  </header>
+  <main>
+    <section class="docs-intro" aria-labelledby="docs-start">
+      <h1 id="docs-start">API reference</h1>
+      <p>Every endpoint of this service, grouped by product. Open one to see its parameters, answers and
+        errors; <strong>Try it out</strong> sends a real request to this server.</p>
+      <ol>
+        <li>No account is needed for <strong>GitHub</strong>, health checks and public polls.</li>
+        <li>For notes and your own polls: <code>POST /auth/register</code>, then <code>POST /auth/login</code>;
+          copy the <code>access_token</code> from the answer.</li>
+        <li>Press <strong>Authorize</strong>, paste the token, and every request from this page carries it.</li>
+      </ol>
+      <p>Errors are always <code>application/problem+json</code> (RFC 9457) with a stable <code>type</code>.</p>
+    </section>
+    <div id="swagger-ui" data-spec-url="/openapi.json"></div>
+  </main>
   <script src="/docs/vendor/swagger-ui-bundle.js"></script>
   <script src="/docs/init.js"></script>
 </body>
