@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
-import type { CacheState } from "../../github/cache.ts";
-import { UpstreamError } from "../../github/upstream.ts";
+import type { CacheState } from "../../github-client/cache.ts";
+import { UpstreamError } from "../../github-client/upstream.ts";
 import type { ApiError } from "../../lib/problem.ts";
 import { renderPage } from "./layout.tsx";
 import { LookupForm } from "./lookup.pages.tsx";
