@@ -48,7 +48,7 @@ async function writeSecretsFile(githubApiUrl: string | undefined): Promise<strin
   const secrets: Record<string, string | undefined> = {
     JWT_SECRET: await localJwtSecret(),
     GITHUB_TOKEN: process.env.GITHUB_TOKEN,
-    // GitHub settings from the shell are honoured too (see README, GitHub dashboard).
+    // GitHub settings from the shell are honoured too (docs/configuration.md).
     GITHUB_API_URL: githubApiUrl,
     GITHUB_CACHE_TTL_SECONDS: process.env.GITHUB_CACHE_TTL_SECONDS,
     GITHUB_STALE_TTL_SECONDS: process.env.GITHUB_STALE_TTL_SECONDS,

@@ -2,8 +2,8 @@ import { declareOverDocument, retryAfterHeader } from "../lib/openapi.ts";
 import { isUnmetered } from "./unmetered.ts";
 
 /**
- * Every operation but the unmetered ones (unmetered.ts) is rate-limited (README "Rate
- * limits"), so the OpenAPI document declares, on each of them, the 429 with `Retry-After`
+ * Every operation but the unmetered ones (unmetered.ts) is rate-limited (docs/security.md,
+ * "Request budgets"), so the OpenAPI document declares, on each of them, the 429 with `Retry-After`
  * and the IETF `RateLimit-Policy` / `RateLimit` headers on its successful responses. Done
  * once over the generated document rather than in each route, so a new route cannot forget it.
  */

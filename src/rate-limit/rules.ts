@@ -8,7 +8,7 @@ export const DEFAULT_RATE_LIMITS = {
   register_ip: { limit: 10, windowSeconds: 3600 },
   register_account: { limit: 3, windowSeconds: 3600 },
   login_ip: { limit: 20, windowSeconds: 300 },
-  // Failed logins only, per (account, address) and per account: see README "Abuse resistance".
+  // Failed logins only, per (account, address) and per account: see docs/security.md, "Identity decisions".
   login_failures_pair: { limit: 5, windowSeconds: 300 },
   login_failures_account: { limit: 50, windowSeconds: 3600 },
   refresh_ip: { limit: 60, windowSeconds: 60 },

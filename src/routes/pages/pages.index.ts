@@ -5,7 +5,7 @@ import { formVote } from "./poll.form-vote.ts";
 import { pollPage } from "./poll.page.tsx";
 import { statusPage } from "./status.page.tsx";
 
-/** HTML pages for people, on the same data as the API (see README, "Pages"). */
+/** HTML pages for people, on the same data as the API (docs/pages.md). */
 export const pagesRouter = new Hono<AppEnv>()
   .get("/status", statusPage)
   .get("/p/:id", pollPage)
