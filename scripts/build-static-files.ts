@@ -2,7 +2,7 @@
  * Builds the files browsers load beside the HTML (the docs page's boot script and Swagger UI,
  * the pages' scripts, styles and uPlot) into one generated module the worker imports and
  * serves itself: src/routes/static/static-files.generated.js (git-ignored; its types are the
- * committed .d.ts beside it). README "Static files" says why the worker serves them rather
+ * committed .d.ts beside it). docs/decisions.md says why the worker serves them rather
  * than Workers static assets. Run before dev, tests, benches and deploy.
  */
 import { createHash } from "node:crypto";

@@ -1,7 +1,7 @@
 /**
  * `npm run provision -- [--env production|staging] [--dry-run]`: from a logged-in wrangler
  * and DATABASE_URL to a deployable worker. Creates what is missing, keeps what exists:
- *   1. the Hyperdrive config `devhub-api-<env>`, caching disabled (README, "Hyperdrive cache
+ *   1. the Hyperdrive config `devhub-api-<env>`, caching disabled (docs/deployment.md, "Hyperdrive cache
  *      policy"), its id written into wrangler.toml's [env.<env>] section;
  *   2. the KV namespace: nothing to do, its id is left out so `wrangler deploy` creates it;
  *   3. secrets JWT_SECRET (kept when the worker has one; set when given; generated when missing

@@ -30,6 +30,9 @@ export interface Bindings extends Env {
   LIVE_SOCKETS_PER_ADDRESS?: string;
   LIVE_SOCKETS_PER_POLL?: string;
   LIVE_IDLE_SECONDS?: string;
+  QUOTA_NOTES?: string;
+  QUOTA_NOTE_BYTES?: string;
+  QUOTA_POLLS?: string;
   STATS_ACCESS?: string;
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;

@@ -32,7 +32,7 @@ export async function writeDevSecrets(
   const secrets: Record<string, string | undefined> = {
     JWT_SECRET: await localJwtSecret(dataDir, env.JWT_SECRET),
     GITHUB_TOKEN: env.GITHUB_TOKEN,
-    // GitHub settings from the shell are honoured too (see README, GitHub dashboard).
+    // GitHub settings from the shell are honoured too (see docs/github.md).
     GITHUB_API_URL: overrides.GITHUB_API_URL ?? env.GITHUB_API_URL,
     GITHUB_CACHE_TTL_SECONDS: env.GITHUB_CACHE_TTL_SECONDS,
     GITHUB_STALE_TTL_SECONDS: env.GITHUB_STALE_TTL_SECONDS,

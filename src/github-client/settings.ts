@@ -20,7 +20,7 @@ const positive = (value: unknown, fallback: number) => {
 
 /**
  * Parses the GitHub vars/secrets; `loadConfig` calls it once per isolate and handlers read
- * the result from `c.var.config.github`. See README "GitHub dashboard" for each setting.
+ * the result from `c.var.config.github`. docs/configuration.md describes each setting.
  */
 export function parseGithubSettings(vars: Partial<Record<string, unknown>>): GithubSettings {
   return {

@@ -46,7 +46,7 @@ export const RATE_LIMIT_POLICY = {
   register_global: { store: "bucket", limit: 100, windowSeconds: 3600, per: "service", charged: "request" },
   /** Login attempts, per address. */
   login_ip: { store: "bucket", limit: 20, windowSeconds: 300, per: "address", charged: "request" },
-  /** Failed logins per (email, address): one address guessing one account. See README "Abuse resistance". */
+  /** Failed logins per (email, address): one address guessing one account. See docs/security.md "Identity decisions". */
   login_failures_pair: { store: "bucket", limit: 5, windowSeconds: 300, per: "email and address", charged: "failure" },
   /** Failed logins per email from all addresses: a distributed guesser, without locking the owner out fast. */
   login_failures_account: { store: "bucket", limit: 50, windowSeconds: 3600, per: "email", charged: "failure" },

@@ -1,5 +1,5 @@
 /**
- * Holds the placement rule of README "Where things live" against the code, so it holds
+ * Holds the placement rule of docs/development.md ("Conventions") and the README's map against the code, so it holds
  * without anyone remembering it: imports point down, `lib/` stands alone, and a route
  * group's handlers stay its own.
  */

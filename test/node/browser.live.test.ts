@@ -1,6 +1,6 @@
 /**
  * Headless Chromium (Debian's `chromium`) subscribes to a poll's live results with the
- * README's browser example, another client votes over HTTP, and the page shows the count
+ * browser example in docs/polls.md, another client votes over HTTP, and the page shows the count
  * change. Runs the deployable bundle in workerd; skipped where Chromium is not installed.
  */
 import { existsSync } from "node:fs";
@@ -11,7 +11,7 @@ import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-work
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
 if (!CHROMIUM) console.log("SKIPPED live results browser check: no Chromium (apt-get install -y chromium).");
 
-/** The README's example, verbatim apart from the poll id being a parameter. */
+/** The example in docs/polls.md (Live results), verbatim apart from the poll id being a parameter. */
 const README_EXAMPLE = (poll: string) => `
 const ws = new WebSocket(\`\${location.origin.replace(/^http/, "ws")}/polls/${poll}/results/live\`);
 ws.onmessage = (event) => {

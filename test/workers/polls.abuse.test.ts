@@ -16,7 +16,7 @@ async function cappedAnonymousPoll(title: string, cap: number) {
   return { owner, poll, vote };
 }
 
-/** What README "Abuse resistance" promises about a determined voter, checked. */
+/** What docs/security.md ("Anonymous polls") promises about a determined voter, checked. */
 describe("a determined voter", () => {
   it("anonymous poll: dropping the cookie is capped per address; rotating addresses is not", async () => {
     const { owner, poll, vote } = await cappedAnonymousPoll("anon", 2);

@@ -8,7 +8,7 @@ import { pollPage } from "./poll.page.tsx";
 import { statusPage } from "./status.page.tsx";
 
 /**
- * HTML pages for people, on the same data as the API (see README, "Pages"). They are not in
+ * HTML pages for people, on the same data as the API (see docs/pages.md). They are not in
  * the OpenAPI document, but spend the same budgets as the API routes they stand beside.
  */
 export const pagesRouter = new Hono<AppEnv>()

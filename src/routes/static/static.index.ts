@@ -25,7 +25,7 @@ function serveStaticFile(c: Context<AppEnv>): Response | Promise<Response> {
 
 /**
  * The files browsers load beside the HTML pages and the docs page, served by the worker
- * from its own bundle (scripts/build-static-files.ts; README "Static files").
+ * from its own bundle (scripts/build-static-files.ts; docs/pages.md, "Static files").
  */
 export const staticRouter = new Hono<AppEnv>();
 for (const route of STATIC_ROUTES) staticRouter.get(route, serveStaticFile);
