@@ -15,13 +15,27 @@ const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
  * The client's address as Cloudflare's edge reports it (`CF-Connecting-IP`; tests set it to act
  * as many clients), and its key. Anything that is not an IPv4/IPv6 literal becomes "invalid":
  * the value reaches logs and limiter keys, so a 20,000-character or control-character header
- * must not pass through.
+ * must not pass through. Both are read on first use and kept: liveness and static files never
+ * ask, so they pay neither the header read nor the IPv6 parse.
  */
 export function clientAddress(c: Context): ClientAddress {
-  const raw = c.req.header("CF-Connecting-IP");
-  const ip =
-    raw === undefined ? "unknown" : IPV4.test(raw) || (IPV6.test(raw) && raw.includes(":")) ? raw : "invalid";
-  return { ip, key: clientAddressKey(ip) };
+  let ip: string | undefined;
+  let key: string | undefined;
+  return {
+    get ip() {
+      ip ??= addressFromHeader(c.req.header("CF-Connecting-IP"));
+      return ip;
+    },
+    get key() {
+      key ??= clientAddressKey(this.ip);
+      return key;
+    },
+  };
+}
+
+function addressFromHeader(raw: string | undefined): string {
+  if (raw === undefined) return "unknown";
+  return IPV4.test(raw) || (IPV6.test(raw) && raw.includes(":")) ? raw : "invalid";
 }
 
 /**

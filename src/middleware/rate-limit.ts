@@ -12,8 +12,8 @@ function unmetered(c: Context<AppEnv>): boolean {
 }
 
 /**
- * Puts the client's address on the context (`c.var.client`, read once here for every later
- * layer), charges every request to that address's `client` budget, then reports each budget
+ * Puts the client's address on the context (`c.var.client`, read on first use and kept for
+ * every later layer), charges every request to that address's `client` budget, then reports each budget
  * that applied (this one and those the route declared) in `RateLimit-Policy` / `RateLimit`.
  * CORS preflights are free, and so are the unmetered operations, which carry no such headers.
  */
