@@ -1,3 +1,4 @@
+import { eventOutbox } from "./events/events.middleware.ts";
 import { buildAllowedMethodsLookup } from "./lib/allowed-methods.ts";
 import { handleError, notFoundHandler } from "./lib/error-handler.ts";
 import { createRouter } from "./lib/openapi.ts";
@@ -10,6 +11,7 @@ import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
+import { eventsRouter } from "./routes/events/events.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { homeRouter } from "./routes/home/home.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -20,6 +22,7 @@ import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 import { openApiDocument } from "./routes/system/openapi.ts";
 import { statsRouter } from "./routes/system/stats.index.ts";
+import { webhooksRouter } from "./routes/webhooks/webhooks.index.ts";
 
 /** Builds the whole application: the middleware stack in order, then the route groups. */
 export function createApp() {
@@ -29,6 +32,7 @@ export function createApp() {
   // per-request services (config, log, db), so every later layer reads them from the context.
   app.use(requestId());
   app.use(requestContext());
+  app.use(eventOutbox());
   app.use(metrics());
   app.use(securityHeaders());
   app.use(corsPolicy());
@@ -42,6 +46,8 @@ export function createApp() {
   app.route("/", authRouter);
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
+  app.route("/", eventsRouter);
+  app.route("/", webhooksRouter);
   app.route("/", githubRouter);
   app.route("/", pagesRouter);
   app.route("/", staticRouter);

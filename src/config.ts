@@ -1,4 +1,5 @@
 import type { QuotaSettings } from "./db/quota.ts";
+import { type EventSettings, parseEventSettings } from "./events/settings.ts";
 import { type GithubSettings, parseGithubSettings } from "./github-client/settings.ts";
 import { type LoggerSettings, parseLoggerSettings } from "./lib/logger.ts";
 import { type PolicyFigures, parsePolicyFigures } from "./rate-limit/policy.ts";
@@ -47,6 +48,8 @@ export interface AppConfig {
   github: GithubSettings;
   /** Per-account storage quotas (`QUOTA_NOTES`, `QUOTA_NOTE_BYTES`, `QUOTA_POLLS`). */
   quotas: QuotaSettings;
+  /** Event retention and webhook delivery (`EVENTS_RETENTION_DAYS`, `WEBHOOK_*`). */
+  events: EventSettings;
   /**
    * Keys derived from `JWT_SECRET`, or `null` when it is missing or shorter than 32
    * characters. Read them with `requireSigningKeys`, which fails only what signs or verifies.
@@ -197,6 +200,7 @@ export function loadConfig(source: object): AppConfig {
       noteBytes: positiveInteger(vars.QUOTA_NOTE_BYTES, 50 * 1024 * 1024),
       polls: positiveInteger(vars.QUOTA_POLLS, 500),
     },
+    events: parseEventSettings(vars, deployed),
     signingKeys: parseSigningKeys(vars.JWT_SECRET),
   };
   cache.set(source, config);

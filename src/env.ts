@@ -33,6 +33,9 @@ export interface Bindings extends Env {
   QUOTA_NOTES?: string;
   QUOTA_NOTE_BYTES?: string;
   QUOTA_POLLS?: string;
+  EVENTS_RETENTION_DAYS?: string;
+  WEBHOOK_ALLOW_LOOPBACK?: string;
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
   STATS_ACCESS?: string;
   TRIGGER_ERROR_ACCESS?: string;
   STATS_SHARDS?: string;

@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
+import { consumeWebhookQueue, type DeliveryMessage } from "./events/webhook-queue.ts";
 import { runScheduledMaintenance } from "./scheduled.ts";
 
 export { RateLimiterObject } from "./rate-limit/rate-limiter-object.ts";
@@ -13,4 +14,8 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledMaintenance(env, controller.cron));
   },
-} satisfies ExportedHandler<Bindings>;
+  /** Webhook deliveries and their dead letters (src/events/webhook-queue.ts). */
+  async queue(batch, env) {
+    await consumeWebhookQueue(batch, env);
+  },
+} satisfies ExportedHandler<Bindings, DeliveryMessage>;

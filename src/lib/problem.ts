@@ -19,6 +19,7 @@ export const PROBLEMS = {
   conflict: { status: 409, title: "Conflict" },
   "quota-exceeded": { status: 409, title: "Quota Exceeded" },
   gone: { status: 410, title: "Gone" },
+  "cursor-expired": { status: 410, title: "Cursor Expired" },
   "precondition-failed": { status: 412, title: "Precondition Failed" },
   "payload-too-large": { status: 413, title: "Payload Too Large" },
   "unsupported-media-type": { status: 415, title: "Unsupported Media Type" },

@@ -35,6 +35,8 @@ export const RATE_LIMIT_POLICY = {
    * hour, so the token never runs dry and a little is left for revalidations. Empty: 503.
    */
   github_upstream: { store: "bucket", limit: 75, windowSeconds: 60, per: "service", charged: "upstream" },
+  /** Webhook test pings, per account: each one is an outbound request made on the caller's behalf. */
+  webhook_ping: { store: "bucket", limit: 10, windowSeconds: 60, per: "account", charged: "request" },
   /** Registration attempts, per address. */
   register_ip: { store: "bucket", limit: 10, windowSeconds: 3600, per: "address", charged: "request" },
   /** Registration attempts, per email (a taken email is not probed faster from many addresses). */

@@ -112,7 +112,7 @@ export const updateNote: AppRouteHandler<routes.UpdateNoteRoute> = async (c) => 
   // Pinning or archiving stores nothing new; only a change of text is checked against the quota.
   const note =
     title === undefined && content === undefined && tags === undefined
-      ? await service.updateNote(c.var.db, target, patch)
+      ? await c.var.db.transaction((tx) => service.updateNote(tx, target, patch))
       : await withQuotaLock(c.var.db, target.userId, async (tx) => {
           await requireNoteRoom(tx, target.userId, c.var.config.quotas, { title, content, tags }, target.id);
           return service.updateNote(tx, target, patch);
@@ -128,11 +128,12 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
   const { permanent } = c.req.valid("query");
   const target = noteTarget(c, id, c.req.valid("header")["if-match"]);
   if (permanent) {
-    if (!(await service.deleteNoteForever(c.var.db, target))) return explainMiss(c, target, "trashed");
+    const purged = await c.var.db.transaction((tx) => service.deleteNoteForever(tx, target));
+    if (!purged) return explainMiss(c, target, "trashed");
     audit(c, "note.purged", id);
     return c.body(null, 204);
   }
-  if (!(await service.trashNote(c.var.db, target))) {
+  if (!(await c.var.db.transaction((tx) => service.trashNote(tx, target)))) {
     const state = await service.noteState(c.var.db, target.userId, id);
     const expected = target.versions;
     // Trashing twice is the same outcome as trashing once.
@@ -147,7 +148,7 @@ export const deleteNote: AppRouteHandler<routes.DeleteNoteRoute> = async (c) => 
 export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const target = noteTarget(c, id, c.req.valid("header")["if-match"]);
-  const note = await service.restoreNote(c.var.db, target);
+  const note = await c.var.db.transaction((tx) => service.restoreNote(tx, target));
   if (!note) return explainMiss(c, target, "trashed");
   audit(c, "note.restored", id);
   c.header("ETag", versionEtag(note.version));
@@ -155,7 +156,7 @@ export const restoreNote: AppRouteHandler<routes.RestoreNoteRoute> = async (c) =
 };
 
 export const emptyTrash: AppRouteHandler<routes.EmptyTrashRoute> = async (c) => {
-  const purged = await service.emptyTrash(c.var.db, c.var.caller.userId);
+  const purged = await c.var.db.transaction((tx) => service.emptyTrash(tx, c.var.caller.userId));
   if (purged.length > 0) audit(c, "note.purged", purged);
   return c.json({ purged: purged.length }, 200);
 };

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { type ColumnRow, columnList } from "../../db/columns.ts";
 import { notes } from "../../db/schema.notes.ts";
+import { recordEvent, recordEvents } from "../../events/record-event.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./notes.schemas.ts";
@@ -46,14 +47,43 @@ const textArray = (values: string[]) =>
         sql`, `,
       )}]::text[]`;
 
-export async function createNote(db: Database, userId: string, note: CreateNoteInput): Promise<Note> {
+/** Every write below runs in the caller's transaction (`tx`): its event is recorded in it. */
+function recordNoteEvent(
+  tx: Database,
+  userId: string,
+  type: "note.created" | "note.updated" | "note.trashed" | "note.restored",
+  note: { id: string; version: number },
+) {
+  return recordEvent(tx, {
+    accountId: userId,
+    type,
+    resourceId: note.id,
+    payload: { id: note.id, version: note.version },
+  });
+}
+
+function recordPurges(tx: Database, purged: { id: string; user_id: string }[]) {
+  return recordEvents(
+    tx,
+    purged.map((note) => ({
+      accountId: note.user_id,
+      type: "note.purged" as const,
+      resourceId: note.id,
+      payload: { id: note.id },
+    })),
+  );
+}
+
+export async function createNote(tx: Database, userId: string, note: CreateNoteInput): Promise<Note> {
   const [row] = await queryRows(
-    db,
+    tx,
     sql`INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
         VALUES (${uuidv7()}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived})
         RETURNING ${NOTE_COLUMNS}`,
   );
-  return noteDto(row as Record<string, unknown>);
+  const created = noteDto(row as Record<string, unknown>);
+  await recordNoteEvent(tx, userId, "note.created", created);
+  return created;
 }
 
 export type IdempotentCreate =
@@ -67,7 +97,7 @@ export type IdempotentCreate =
  * and then finds the key taken. A key older than 24 h is reclaimed.
  */
 export async function createNoteIdempotently(
-  db: Database,
+  tx: Database,
   userId: string,
   note: CreateNoteInput,
   key: string,
@@ -75,7 +105,7 @@ export async function createNoteIdempotently(
 ): Promise<IdempotentCreate> {
   const id = uuidv7();
   const rows = await queryRows(
-    db,
+    tx,
     sql`WITH claim AS (
           INSERT INTO note_idempotency_keys AS k (user_id, key, request_hash, note_id)
           VALUES (${userId}, ${key}, ${requestHash}, ${id})
@@ -100,7 +130,11 @@ export async function createNoteIdempotently(
   const row = rows[0];
   // The winner committed after this statement's snapshot was taken: ask the client to retry.
   if (!row) return { outcome: "in_flight" };
-  if (row.outcome === "created") return { outcome: "created", note: noteDto(row) };
+  if (row.outcome === "created") {
+    const created = noteDto(row);
+    await recordNoteEvent(tx, userId, "note.created", created);
+    return { outcome: "created", note: created };
+  }
   return { outcome: "replayed", note: noteDto(row), requestHash: String(row.request_hash) };
 }
 
@@ -157,7 +191,7 @@ function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "t
 }
 
 export async function updateNote(
-  db: Database,
+  tx: Database,
   target: NoteTarget,
   patch: UpdateNoteInput,
 ): Promise<Note | undefined> {
@@ -168,46 +202,56 @@ export async function updateNote(
   if (patch.pinned !== undefined) assignments.push(sql`pinned = ${patch.pinned}`);
   if (patch.archived !== undefined) assignments.push(sql`archived = ${patch.archived}`);
   const [row] = await queryRows(
-    db,
+    tx,
     sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)}
         WHERE ${ownedNoteWhere(target, "live")} RETURNING ${NOTE_COLUMNS}`,
   );
-  return row ? noteDto(row) : undefined;
+  if (!row) return undefined;
+  const updated = noteDto(row);
+  await recordNoteEvent(tx, target.userId, "note.updated", updated);
+  return updated;
 }
 
 /** Moves a live note to the trash; false when no row matched. */
-export async function trashNote(db: Database, target: NoteTarget): Promise<boolean> {
-  const rows = await queryRows(
-    db,
+export async function trashNote(tx: Database, target: NoteTarget): Promise<boolean> {
+  const [row] = await queryRows<{ id: string; version: number }>(
+    tx,
     sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
-        WHERE ${ownedNoteWhere(target, "live")} RETURNING n.id`,
+        WHERE ${ownedNoteWhere(target, "live")} RETURNING n.id, n.version`,
   );
-  return rows.length > 0;
+  if (!row) return false;
+  await recordNoteEvent(tx, target.userId, "note.trashed", row);
+  return true;
 }
 
-export async function restoreNote(db: Database, target: NoteTarget): Promise<Note | undefined> {
+export async function restoreNote(tx: Database, target: NoteTarget): Promise<Note | undefined> {
   const [row] = await queryRows(
-    db,
+    tx,
     sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
         WHERE ${ownedNoteWhere(target, "trashed")} RETURNING ${NOTE_COLUMNS}`,
   );
-  return row ? noteDto(row) : undefined;
+  if (!row) return undefined;
+  const restored = noteDto(row);
+  await recordNoteEvent(tx, target.userId, "note.restored", restored);
+  return restored;
 }
 
 /** Deletes a trashed note for good; false when no row matched. */
-export async function deleteNoteForever(db: Database, target: NoteTarget): Promise<boolean> {
-  const rows = await queryRows(
-    db,
-    sql`DELETE FROM notes AS n WHERE ${ownedNoteWhere(target, "trashed")} RETURNING n.id`,
+export async function deleteNoteForever(tx: Database, target: NoteTarget): Promise<boolean> {
+  const rows = await queryRows<{ id: string; user_id: string }>(
+    tx,
+    sql`DELETE FROM notes AS n WHERE ${ownedNoteWhere(target, "trashed")} RETURNING n.id, n.user_id`,
   );
+  await recordPurges(tx, rows);
   return rows.length > 0;
 }
 
-export async function emptyTrash(db: Database, userId: string): Promise<string[]> {
-  const rows = await queryRows<{ id: string }>(
-    db,
-    sql`DELETE FROM notes WHERE user_id = ${userId} AND deleted_at IS NOT NULL RETURNING id`,
+export async function emptyTrash(tx: Database, userId: string): Promise<string[]> {
+  const rows = await queryRows<{ id: string; user_id: string }>(
+    tx,
+    sql`DELETE FROM notes WHERE user_id = ${userId} AND deleted_at IS NOT NULL RETURNING id, user_id`,
   );
+  await recordPurges(tx, rows);
   return rows.map((row) => row.id);
 }
 
@@ -222,16 +266,23 @@ export async function tagCounts(db: Database, userId: string) {
   return rows;
 }
 
-/** The cron's work: trash older than 30 days and idempotency keys older than 24 hours. */
+/**
+ * The cron's work: trash older than 30 days (each purge recorded as `note.purged`, in the same
+ * transaction) and idempotency keys older than 24 hours.
+ */
 export async function purgeExpired(db: Database) {
-  const [row] = await queryRows<{ notes: number; keys: number }>(
-    db,
-    sql`WITH notes_gone AS (
-          DELETE FROM notes WHERE deleted_at < now() - interval '30 days' RETURNING id
-        ), keys_gone AS (
-          DELETE FROM note_idempotency_keys WHERE created_at < now() - interval '24 hours' RETURNING key
-        )
-        SELECT (SELECT count(*) FROM notes_gone)::int AS notes, (SELECT count(*) FROM keys_gone)::int AS keys`,
-  );
-  return row ?? { notes: 0, keys: 0 };
+  return db.transaction(async (tx) => {
+    const purged = await queryRows<{ id: string; user_id: string }>(
+      tx,
+      sql`DELETE FROM notes WHERE deleted_at < now() - interval '30 days' RETURNING id, user_id`,
+    );
+    await recordPurges(tx, purged);
+    const [keys] = await queryRows<{ keys: number }>(
+      tx,
+      sql`WITH gone AS (
+            DELETE FROM note_idempotency_keys WHERE created_at < now() - interval '24 hours' RETURNING key
+          ) SELECT count(*)::int AS keys FROM gone`,
+    );
+    return { notes: purged.length, keys: keys?.keys ?? 0 };
+  });
 }
