@@ -54,6 +54,8 @@ export default defineConfig({
                 GITHUB_API_URL: inject("githubApiUrl"),
                 GITHUB_TOKEN: TEST_GITHUB_TOKEN,
                 GITHUB_TIMEOUT_MS: "1000",
+                // Test endpoints point at the local receiver (test/global-setup.ts, inject("webhookReceiverUrl")) over http.
+                WEBHOOK_ALLOW_LOOPBACK: "true",
               },
             },
           })),

@@ -9,6 +9,7 @@ import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
 import { buildWorker } from "../scripts/lib/local-worker.ts";
 import { findPgbouncer, startPgbouncer } from "../scripts/lib/pgbouncer.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
+import { startWebhookReceiver } from "../scripts/lib/webhook-receiver.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
 export type TestDatabaseKind = "pglite" | "postgres";
@@ -30,15 +31,17 @@ export default async function setup(project: TestProject) {
   const pool = kind === "postgres" && findPgbouncer() ? await startPgbouncer(database.url) : undefined;
   if (kind === "postgres" && !pool) console.log("NOTE: no pgbouncer; the PostgreSQL run connects directly.");
   const github = await startGithubUpstream();
+  const receiver = await startWebhookReceiver();
   project.provide("databaseUrl", pool?.url ?? database.url);
   project.provide("databaseDirectUrl", database.url);
   project.provide("databaseKind", kind);
   project.provide("githubApiUrl", github.url);
+  project.provide("webhookReceiverUrl", receiver.url);
   // Node-side suites (fuzz, faults) run the deployable bundle itself in workerd.
   project.provide("workerBundle", buildWorker());
   return async () => {
     await pool?.stop();
-    await Promise.all([database.stop(), github.stop()]);
+    await Promise.all([database.stop(), github.stop(), receiver.stop()]);
   };
 }
 
@@ -50,6 +53,8 @@ declare module "vitest" {
     databaseDirectUrl: string;
     databaseKind: TestDatabaseKind;
     githubApiUrl: string;
+    /** scripts/lib/webhook-receiver.ts: where test webhook endpoints point. */
+    webhookReceiverUrl: string;
     workerBundle: string;
   }
 }
