@@ -21,7 +21,8 @@ CREATE TABLE "webhook_deliveries" (
 	"last_error" text,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"last_attempt_at" timestamp (3) with time zone,
-	"delivered_at" timestamp (3) with time zone
+	"delivered_at" timestamp (3) with time zone,
+	"next_attempt_at" timestamp (3) with time zone
 );
 --> statement-breakpoint
 CREATE TABLE "webhook_endpoints" (

@@ -7,36 +7,44 @@ import { Logger } from "./lib/logger.ts";
 import { pruneEvents } from "./routes/events/events.service.ts";
 import { purgeExpired } from "./routes/notes/notes.service.ts";
 
-/** The every-minute cron: the outbox sweeper (webhook-queue.ts). Any other cron is the daily maintenance. */
+/** The every-minute cron in wrangler.toml: the outbox sweeper. Any other cron is the daily maintenance. */
 export const SWEEP_CRON = "* * * * *";
 
-/**
- * The daily cron: purges notes trashed over 30 days ago, expired idempotency keys and events
- * past retention; the every-minute cron sweeps the outbox. Errors are logged and rethrown so
- * the Workers dashboard marks the run as failed.
- */
-export async function runScheduledMaintenance(
+/** Runs `work` with the cron's services; errors are logged and rethrown so the dashboard marks the run failed. */
+async function asCronJob<T>(
   env: Bindings,
   cron: string,
-): Promise<{ notes: number; keys: number; events: number } | { swept: number }> {
+  work: (db: ReturnType<typeof createDatabase>["db"], log: Logger) => Promise<T>,
+) {
   const config = loadConfig(env);
   const log = new Logger(config.logger, { cron });
   const database = createDatabase(config, env.HYPERDRIVE);
   try {
-    if (cron === SWEEP_CRON) {
-      const swept = await sweepUnsentDeliveries(database.db, env.WEBHOOKS_QUEUE);
-      if (swept > 0) log.warn("system", "webhook.swept", { deliveries: swept });
-      return { swept };
-    }
-    const purged = await purgeExpired(database.db);
-    const events = await pruneEvents(database.db, config.events.retentionDays);
-    log.info("system", "maintenance.purged", { notes: purged.notes, idempotency_keys: purged.keys, events });
-    if (purged.notes > 0) log.info("audit", "note.purged_by_retention", { count: purged.notes });
-    return { ...purged, events };
+    return await work(database.db, log);
   } catch (error) {
     log.error("error", "maintenance.failed", { error: describeError(error) });
     throw error;
   } finally {
     await database.close();
   }
+}
+
+/** The daily cron: purges notes trashed over 30 days ago, expired idempotency keys and events past retention. */
+export function runScheduledMaintenance(env: Bindings, cron: string) {
+  return asCronJob(env, cron, async (db, log) => {
+    const purged = await purgeExpired(db);
+    const events = await pruneEvents(db, loadConfig(env).events.retentionDays);
+    log.info("system", "maintenance.purged", { notes: purged.notes, idempotency_keys: purged.keys, events });
+    if (purged.notes > 0) log.info("audit", "note.purged_by_retention", { count: purged.notes });
+    return { ...purged, events };
+  });
+}
+
+/** The every-minute cron: webhook deliveries committed but never handed to the queue (webhook-queue.ts). */
+export function runOutboxSweep(env: Bindings) {
+  return asCronJob(env, SWEEP_CRON, async (db, log) => {
+    const swept = await sweepUnsentDeliveries(db, env.WEBHOOKS_QUEUE);
+    if (swept > 0) log.warn("system", "webhook.swept", { deliveries: swept });
+    return swept;
+  });
 }

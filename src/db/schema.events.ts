@@ -97,6 +97,8 @@ export const webhookDeliveries = pgTable(
       .defaultNow(),
     lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "date", precision: 3 }),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date", precision: 3 }),
+    /** When the queue will try a failed delivery again (the retry delay the consumer chose). */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date", precision: 3 }),
   },
   (table) => [
     uniqueIndex("webhook_deliveries_endpoint_event_key").on(table.endpointId, table.eventId),

@@ -14,7 +14,9 @@ const CLAIM_SECONDS = 60;
 /** Deliveries in a row that exhaust every retry before the endpoint is disabled. */
 export const FAILURES_BEFORE_DISABLE = 3;
 
-export type AttemptOutcome = "delivered" | "retry" | "dropped";
+export type AttemptOutcome =
+  | { outcome: "delivered" | "dropped" }
+  | { outcome: "retry"; delaySeconds: number };
 
 interface ClaimedDelivery extends Record<string, unknown> {
   id: string;
@@ -58,13 +60,15 @@ async function settle(
   id: string,
   status: "delivered" | "failed" | "dead",
   result: { code: number | null; error: string | null },
+  retryInSeconds: number | null = null,
 ) {
   await queryRows(
     db,
     sql`WITH settled AS (
           UPDATE webhook_deliveries SET status = ${status}, claimed_until = NULL,
             last_status_code = ${result.code}, last_error = ${result.error},
-            delivered_at = CASE WHEN ${status} = 'delivered' THEN now() END
+            delivered_at = CASE WHEN ${status} = 'delivered' THEN now() END,
+            next_attempt_at = now() + make_interval(secs => ${retryInSeconds}::int)
           WHERE id = ${id} RETURNING endpoint_id
         )
         UPDATE webhook_endpoints SET consecutive_failures = 0
@@ -89,22 +93,30 @@ export function deliveryBody(row: ClaimedDelivery): string {
 }
 
 /**
- * One attempt of one delivery. `retry`: the queue should try again later; `delivered` and
- * `dropped` (gone, dead, refused URL, endpoint disabled) end it.
+ * Attempt `attempt` (the queue's count, from 1) of one delivery. `retry`: the queue should try
+ * again after `delaySeconds`; `delivered` and `dropped` (gone, dead, refused URL, endpoint
+ * disabled) end it.
  */
-export async function attemptDelivery(db: Database, config: AppConfig, id: string): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  db: Database,
+  config: AppConfig,
+  id: string,
+  attempt: number,
+): Promise<AttemptOutcome> {
+  const delaySeconds = retryDelaySeconds(attempt, config.events.retryBaseSeconds);
   const claimed = await claim(db, id);
-  if (claimed === "busy") return "retry";
-  if (!claimed) return "dropped";
+  // Another consumer holds it: look again once its claim has passed.
+  if (claimed === "busy") return { outcome: "retry", delaySeconds: CLAIM_SECONDS };
+  if (!claimed) return { outcome: "dropped" };
   if (claimed.endpoint_disabled && claimed.type !== "webhook.ping") {
     await settle(db, id, "dead", { code: null, error: "The endpoint is disabled." });
-    return "dropped";
+    return { outcome: "dropped" };
   }
   // Checked again at delivery: the policy may have tightened since the endpoint was saved.
   const refused = webhookUrlProblem(claimed.url, urlPolicy(config));
   if (refused) {
     await settle(db, id, "dead", { code: null, error: `URL refused: ${refused}` });
-    return "dropped";
+    return { outcome: "dropped" };
   }
   const body = deliveryBody(claimed);
   let result: { code: number | null; error: string | null };
@@ -125,8 +137,12 @@ export async function attemptDelivery(db: Database, config: AppConfig, id: strin
     result = { code: null, error: `${type}: ${message}`.slice(0, 300) };
   }
   const delivered = result.code !== null && result.code >= 200 && result.code < 300;
-  await settle(db, id, delivered ? "delivered" : "failed", result);
-  return delivered ? "delivered" : "retry";
+  if (delivered) {
+    await settle(db, id, "delivered", result);
+    return { outcome: "delivered" };
+  }
+  await settle(db, id, "failed", result, delaySeconds);
+  return { outcome: "retry", delaySeconds };
 }
 
 /**

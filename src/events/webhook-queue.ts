@@ -48,14 +48,9 @@ export async function consumeWebhookQueue(
             log.warn("system", "webhook.delivery_dead", { delivery_id: id });
             return message.ack();
           }
-          const outcome = await attemptDelivery(database.db, config, id);
-          if (outcome === "retry") {
-            message.retry({
-              delaySeconds: retryDelaySeconds(message.attempts, config.events.retryBaseSeconds),
-            });
-          } else {
-            message.ack();
-          }
+          const result = await attemptDelivery(database.db, config, id, message.attempts);
+          if (result.outcome === "retry") message.retry({ delaySeconds: result.delaySeconds });
+          else message.ack();
         } catch (error) {
           log.error("error", "webhook.consume_failed", { delivery_id: id, error: describeError(error) });
           message.retry({

@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "cloudflare:workers";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { inject } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createDatabase, type Database } from "../../src/db/client.ts";

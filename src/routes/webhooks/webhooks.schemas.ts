@@ -89,6 +89,10 @@ export const DeliverySchema = z
     created_at: z.string().openapi({ format: "date-time" }),
     last_attempt_at: z.string().nullable().openapi({ format: "date-time" }),
     delivered_at: z.string().nullable().openapi({ format: "date-time" }),
+    next_attempt_at: z.string().nullable().openapi({
+      format: "date-time",
+      description: "When a `failed` delivery is tried again.",
+    }),
   })
   .openapi("WebhookDelivery");
 export type Delivery = z.infer<typeof DeliverySchema>;

@@ -132,7 +132,7 @@ export async function listDeliveries(
   const rows = await queryRows(
     db,
     sql`SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.last_status_code, d.last_error,
-               d.created_at, d.last_attempt_at, d.delivered_at
+               d.created_at, d.last_attempt_at, d.delivered_at, d.next_attempt_at
         FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
         WHERE d.endpoint_id = ${id} ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`,
   );
@@ -147,5 +147,6 @@ export async function listDeliveries(
     created_at: toIsoString(row.created_at),
     last_attempt_at: toIsoOrNull(row.last_attempt_at),
     delivered_at: toIsoOrNull(row.delivered_at),
+    next_attempt_at: row.status === "failed" ? toIsoOrNull(row.next_attempt_at) : null,
   }));
 }
