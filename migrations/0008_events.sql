@@ -7,6 +7,7 @@ CREATE TABLE "events" (
 	"resource_type" text NOT NULL,
 	"resource_id" text NOT NULL,
 	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"coalesce_key" text,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -45,6 +46,7 @@ ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_event_id_eve
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_account_id_users_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "events_account_position_idx" ON "events" USING btree ("account_id","tx_id","seq");--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "events_coalesce_key" ON "events" USING btree ("coalesce_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_endpoint_event_key" ON "webhook_deliveries" USING btree ("endpoint_id","event_id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_endpoint_created_idx" ON "webhook_deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_unsent_idx" ON "webhook_deliveries" USING btree ("created_at") WHERE status = 'pending' AND attempts = 0;--> statement-breakpoint

@@ -36,6 +36,8 @@ export const events = pgTable(
     resourceType: text("resource_type").notNull(),
     resourceId: text("resource_id").notNull(),
     payload: jsonb("payload").notNull().default(sql`'{}'::jsonb`),
+    /** Set on coalesced events: a second event with the same key is not written (record-event.ts). */
+    coalesceKey: text("coalesce_key"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date", precision: 3 })
       .notNull()
       .defaultNow(),
@@ -43,6 +45,7 @@ export const events = pgTable(
   (table) => [
     index("events_account_position_idx").on(table.accountId, table.txId, table.seq),
     index("events_created_idx").on(table.createdAt),
+    uniqueIndex("events_coalesce_key").on(table.coalesceKey),
   ],
 );
 

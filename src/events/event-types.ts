@@ -15,8 +15,11 @@ export interface EventPayloads {
   "poll.closed": { id: string };
   "poll.reopened": { id: string };
   "poll.deleted": { id: string };
-  /** Coalesced: at most one per poll per `POLL_RESULTS_EVENT_SECONDS` (docs/events.md). */
-  "poll.results_changed": { id: string; total_votes: number };
+  /**
+   * Coalesced: written by the first counted vote of each window (at most one per poll per
+   * window, docs/events.md); read the results after `window_ends_at` to see every vote of it.
+   */
+  "poll.results_changed": { id: string; window_ends_at: string };
   "api_key.created": { id: string; name: string; prefix: string };
   "api_key.revoked": { id: string };
   /** Sent by `POST /webhooks/{id}/ping` to that endpoint only. */
@@ -55,4 +58,6 @@ export interface NewEvent<T extends EventType = EventType> {
   /** The resource's id; its type follows from the event type. */
   resourceId: string;
   payload: EventPayloads[T];
+  /** Events sharing a key are written once: the first wins, later ones are skipped. */
+  coalesceKey?: string;
 }

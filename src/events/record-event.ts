@@ -29,13 +29,14 @@ export async function recordEvents(tx: Database, batch: readonly NewEvent[]): Pr
   const values = batch.map(
     (event, index) =>
       sql`(${ids[index]}::uuid, ${event.accountId}::uuid, ${event.type}, ${EVENT_RESOURCES[event.type]},
-           ${event.resourceId}, ${JSON.stringify(event.payload)}::jsonb)`,
+           ${event.resourceId}, ${JSON.stringify(event.payload)}::jsonb, ${event.coalesceKey ?? null}::text)`,
   );
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`WITH recorded AS (
-          INSERT INTO events (id, account_id, type, resource_type, resource_id, payload)
+          INSERT INTO events (id, account_id, type, resource_type, resource_id, payload, coalesce_key)
           VALUES ${sql.join(values, sql`, `)}
+          ON CONFLICT (coalesce_key) DO NOTHING
           RETURNING id, account_id, type
         )
         INSERT INTO webhook_deliveries (endpoint_id, event_id)

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { newApiKey } from "../../auth/tokens.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { apiKeys } from "../../db/schema.ts";
+import { recordEvent } from "../../events/record-event.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoString } from "../../lib/time.ts";
 import type { ApiKey, CreatedApiKey } from "./auth.schemas.ts";
@@ -40,15 +41,27 @@ export async function createApiKey(
   expiresAt: Date | null,
 ): Promise<CreatedApiKey | undefined> {
   const key = await newApiKey();
-  const rows = await queryRows(
-    db,
-    sql`
-    INSERT INTO api_keys (id, user_id, name, prefix, key_hash, expires_at)
-    SELECT ${uuidv7()}, u.id, ${name}, ${key.prefix}, ${key.hash}, ${expiresAt?.toISOString() ?? null}::timestamptz
-    FROM users u WHERE u.id = ${userId} AND u.disabled_at IS NULL
-    RETURNING id, name, prefix, created_at, expires_at, last_used_at`,
-  );
-  const row = rows[0];
+  const row = await db.transaction(async (tx) => {
+    const [created] = await queryRows(
+      tx,
+      sql`
+      INSERT INTO api_keys (id, user_id, name, prefix, key_hash, expires_at)
+      SELECT ${uuidv7()}, u.id, ${name}, ${key.prefix}, ${key.hash}, ${expiresAt?.toISOString() ?? null}::timestamptz
+      FROM users u WHERE u.id = ${userId} AND u.disabled_at IS NULL
+      RETURNING id, name, prefix, created_at, expires_at, last_used_at`,
+    );
+    if (created) {
+      const id = String(created.id);
+      // Never the key: its id, name and the prefix the owner already sees in the list.
+      await recordEvent(tx, {
+        accountId: userId,
+        type: "api_key.created",
+        resourceId: id,
+        payload: { id, name, prefix: key.prefix },
+      });
+    }
+    return created;
+  });
   if (!row) return undefined;
   return {
     ...apiKeyDto({
@@ -80,10 +93,19 @@ export async function listApiKeys(db: Database, userId: string) {
 }
 
 export async function revokeApiKey(db: Database, userId: string, keyId: string): Promise<boolean> {
-  const rows = await db
-    .update(apiKeys)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id });
-  return rows.length === 1;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    if (rows.length !== 1) return false;
+    await recordEvent(tx, {
+      accountId: userId,
+      type: "api_key.revoked",
+      resourceId: keyId,
+      payload: { id: keyId },
+    });
+    return true;
+  });
 }

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
+import { recordEvent } from "../../events/record-event.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { CreatePollInput, QuestionInput, UpdatePollInput } from "./polls.schemas.ts";
 
@@ -47,6 +48,16 @@ function structureArrays(pollId: string, questions: QuestionInput[], guard: SQL)
   return { insertQuestions, insertChoices };
 }
 
+/** Writes below take the caller's transaction (`db`) and record their event in it. */
+function recordPollEvent(
+  tx: Database,
+  ownerId: string,
+  type: "poll.created" | "poll.updated" | "poll.closed" | "poll.deleted",
+  id: string,
+) {
+  return recordEvent(tx, { accountId: ownerId, type, resourceId: id, payload: { id } });
+}
+
 /** The poll, its questions and its choices in one statement: one round trip, atomic. */
 export async function createPoll(db: Database, ownerId: string, input: CreatePollInput): Promise<string> {
   const id = uuidv7();
@@ -65,6 +76,7 @@ export async function createPoll(db: Database, ownerId: string, input: CreatePol
         ), questions AS (${insertQuestions}), choices AS (${insertChoices})
         SELECT (SELECT count(*) FROM poll) AS polls`,
   );
+  await recordPollEvent(db, ownerId, "poll.created", id);
   return id;
 }
 
@@ -112,6 +124,7 @@ export async function updatePoll(
   if (!row?.found) return "not_found";
   if (!row.owner_ok) return "forbidden";
   if (row.updated === 0) return "has_votes";
+  await recordPollEvent(db, ownerId, "poll.updated", id);
   return "updated";
 }
 
@@ -129,11 +142,12 @@ export async function closePoll(db: Database, id: string, ownerId: string) {
         SELECT EXISTS (SELECT 1 FROM target) AS found, coalesce((SELECT owner_ok FROM target), false) AS owner_ok,
                EXISTS (SELECT 1 FROM closed) AS newly_closed`,
   );
+  if (row?.newly_closed) await recordPollEvent(db, ownerId, "poll.closed", id);
   return row;
 }
 
 export async function deletePoll(db: Database, id: string, callerId: string, isAdmin: boolean) {
-  const [row] = await queryRows<{ found: boolean; allowed: boolean; owner_id: string }>(
+  const [row] = await queryRows<{ found: boolean; allowed: boolean; owner_id: string; deleted: boolean }>(
     db,
     sql`WITH target AS (
           SELECT id, owner_id, (owner_id = ${callerId} OR ${isAdmin}) AS allowed
@@ -142,7 +156,9 @@ export async function deletePoll(db: Database, id: string, callerId: string, isA
           UPDATE polls SET deleted_at = now(), updated_at = now() WHERE id = (SELECT id FROM target WHERE allowed) RETURNING id
         )
         SELECT EXISTS (SELECT 1 FROM target) AS found, coalesce((SELECT allowed FROM target), false) AS allowed,
-               (SELECT owner_id FROM target) AS owner_id`,
+               (SELECT owner_id FROM target) AS owner_id, EXISTS (SELECT 1 FROM deleted) AS deleted`,
   );
+  // The owner's log, also when an admin deletes it.
+  if (row?.deleted) await recordPollEvent(db, row.owner_id, "poll.deleted", id);
   return row;
 }

@@ -55,7 +55,9 @@ export const listPolls: AppRouteHandler<routes.ListPollsRoute> = async (c) => {
 
 export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  const outcome = await editService.updatePoll(c.var.db, id, c.var.caller.userId, c.req.valid("json"));
+  const outcome = await c.var.db.transaction((tx) =>
+    editService.updatePoll(tx, id, c.var.caller.userId, c.req.valid("json")),
+  );
   if (outcome === "not_found") throw notFound(id);
   if (outcome === "forbidden")
     throw new ApiError("forbidden", { detail: "Only the poll's owner may edit it." });
@@ -73,7 +75,7 @@ export const updatePoll: AppRouteHandler<routes.UpdatePollRoute> = async (c) => 
 export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const caller = c.var.caller;
-  const result = await editService.closePoll(c.var.db, id, caller.userId);
+  const result = await c.var.db.transaction((tx) => editService.closePoll(tx, id, caller.userId));
   if (!result?.found) throw notFound(id);
   if (!result.owner_ok) throw new ApiError("forbidden", { detail: "Only the poll's owner may close it." });
   if (result.newly_closed) {
@@ -87,7 +89,9 @@ export const closePoll: AppRouteHandler<routes.ClosePollRoute> = async (c) => {
 export const deletePoll: AppRouteHandler<routes.DeletePollRoute> = async (c) => {
   const { id } = c.req.valid("param");
   const caller = c.var.caller;
-  const result = await editService.deletePoll(c.var.db, id, caller.userId, caller.role === "admin");
+  const result = await c.var.db.transaction((tx) =>
+    editService.deletePoll(tx, id, caller.userId, caller.role === "admin"),
+  );
   if (!result?.found) throw notFound(id);
   if (!result.allowed)
     throw new ApiError("forbidden", { detail: "Only the poll's owner or an admin may delete it." });

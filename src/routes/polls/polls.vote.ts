@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
+import { recordResultsChanged } from "../../events/poll-results-event.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { refuseCrossOrigin, requestSite } from "../../lib/same-origin.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
@@ -102,6 +103,7 @@ export async function castVote(
         user_id: caller?.userId,
       });
       notifyLiveResults(c, id, "resultsChanged");
+      await recordResultsChanged(c.var.db, id);
       return { ballot_id: outcome.ballot_id as string, poll_id: id };
     case "not_found":
       throw notFound(id);
