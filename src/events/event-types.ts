@@ -1,32 +1,42 @@
+import { z } from "@hono/zod-openapi";
+
+const id = z.string().openapi({ description: "The resource's id." });
+const version = z.number().int().openapi({ description: "The note's version after the change (its ETag)." });
+const noteChange = z.object({ id, version });
+
 /**
- * Every event the log records, in one place: the type, the resource it is about and its
- * payload. Payloads stay small (ids, versions, a title at most) and only ever describe the
- * account's own resource: a client re-reads the resource for its state.
+ * Every event the log records, in one place: its type and its payload's schema (the OpenAPI
+ * `webhooks` section is built from these). Payloads stay small (ids, a version, a key's name)
+ * and only ever describe the account's own resource: a client re-reads it for its state.
  */
-export interface EventPayloads {
-  "note.created": { id: string; version: number };
-  "note.updated": { id: string; version: number };
-  "note.trashed": { id: string; version: number };
-  "note.restored": { id: string; version: number };
+export const EVENT_PAYLOAD_SCHEMAS = {
+  "note.created": noteChange,
+  "note.updated": noteChange,
+  "note.trashed": noteChange,
+  "note.restored": noteChange,
   /** Deleted for good (from the trash, by emptying it, or by retention): mirrors drop it. */
-  "note.purged": { id: string };
-  "poll.created": { id: string };
-  "poll.updated": { id: string };
-  "poll.closed": { id: string };
-  "poll.reopened": { id: string };
-  "poll.deleted": { id: string };
+  "note.purged": z.object({ id }),
+  "poll.created": z.object({ id }),
+  "poll.updated": z.object({ id }),
+  "poll.closed": z.object({ id }),
+  "poll.reopened": z.object({ id }),
+  "poll.deleted": z.object({ id }),
   /**
    * Coalesced: written by the first counted vote of each window (at most one per poll per
    * window, docs/events.md); read the results after `window_ends_at` to see every vote of it.
    */
-  "poll.results_changed": { id: string; window_ends_at: string };
-  "api_key.created": { id: string; name: string; prefix: string };
-  "api_key.revoked": { id: string };
+  "poll.results_changed": z.object({
+    id,
+    window_ends_at: z.string().openapi({ format: "date-time", description: "Re-read results after this." }),
+  }),
+  "api_key.created": z.object({ id, name: z.string(), prefix: z.string() }),
+  "api_key.revoked": z.object({ id }),
   /** Sent by `POST /webhooks/{id}/ping` to that endpoint only. */
-  "webhook.ping": { endpoint_id: string };
-}
+  "webhook.ping": z.object({ endpoint_id: z.string() }),
+} as const;
 
-export type EventType = keyof EventPayloads;
+export type EventType = keyof typeof EVENT_PAYLOAD_SCHEMAS;
+export type EventPayloads = { [T in EventType]: z.infer<(typeof EVENT_PAYLOAD_SCHEMAS)[T]> };
 
 /** What each type is about (`resource.type` in the API). */
 export const EVENT_RESOURCES = {

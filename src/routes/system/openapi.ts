@@ -5,6 +5,7 @@ import { declareOverDocument } from "../../lib/openapi.ts";
 import { REQUEST_ID_HEADER } from "../../middleware/request-id.ts";
 import { declareRateLimits } from "../../rate-limit/openapi.ts";
 import { API_VERSION } from "../../version.ts";
+import { registerWebhookPayloads } from "../webhooks/webhooks.openapi.ts";
 
 /** Every tag an operation uses, in the order the reference shows them. */
 export const API_TAGS = [
@@ -24,6 +25,14 @@ export const API_TAGS = [
   {
     name: "API keys",
     description: "Personal API keys (`dh_…`) for scripts; created and revoked from a login session.",
+  },
+  {
+    name: "Events",
+    description: "The account's change log: what changed in its notes, polls and keys, deletions included.",
+  },
+  {
+    name: "Webhooks",
+    description: "Endpoints that receive the account's events, signed per Standard Webhooks.",
   },
   { name: "Admin", description: "Account administration; admins only." },
   {
@@ -81,6 +90,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
     scheme: "bearer",
     description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
   });
+  registerWebhookPayloads(app.openAPIRegistry);
   let json: ArrayBuffer | undefined;
   return function serveOpenApiDocument(c: Context<AppEnv>) {
     json ??= encodeJson(
