@@ -1,4 +1,4 @@
-import type { OpenAPIRegistry } from "@asteasolutions/zod-to-openapi";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import { EVENT_PAYLOAD_SCHEMAS, EVENT_RESOURCES, type EventType } from "../../events/event-types.ts";
 
@@ -35,6 +35,8 @@ export function registerWebhookPayloads(registry: OpenAPIHono["openAPIRegistry"]
       path: type,
       operationId: `webhook_${type.replace(".", "_")}`,
       tags: ["Webhooks"],
+      // Not a call to this API: the receiver authenticates the delivery by its signature.
+      security: [],
       summary: `Delivery of \`${type}\``,
       request: { headers, body: { required: true, content: { "application/json": { schema: body } } } },
       responses: {

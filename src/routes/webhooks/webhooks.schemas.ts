@@ -46,7 +46,10 @@ export const UpdateWebhookSchema = z
     }),
   })
   .strict()
-  .openapi("UpdateWebhook");
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: "Send at least one field to change.",
+  })
+  .openapi("UpdateWebhook", { minProperties: 1 });
 export type UpdateWebhookInput = z.infer<typeof UpdateWebhookSchema>;
 
 export const WebhookSchema = z
