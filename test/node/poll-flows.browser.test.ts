@@ -25,6 +25,8 @@ let stack: LocalStack | undefined;
 let browser: Browser | undefined;
 let base = "";
 const PASSWORD = "tangerine-Otter-42-skyline";
+/** How long to wait for what hashes a password or crosses the stack on a loaded machine. */
+const SLOW = 20_000;
 
 type Options = Parameters<typeof openWatchedPage>[1];
 const openPage = (options: Options = {}) => openWatchedPage(browser as Browser, options);
@@ -56,7 +58,9 @@ async function registerOnPage(page: Page, name: string): Promise<void> {
   await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase()));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account", exact: true }).click();
-  await expect.poll(() => page.locator("#signed-in").textContent()).toBe(`Signed in as ${name}. Sign out`);
+  await expect
+    .poll(() => page.locator("#signed-in").textContent(), { timeout: SLOW })
+    .toBe(`Signed in as ${name}. Sign out`);
 }
 
 describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
@@ -88,17 +92,23 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await page.getByLabel("Email").fill(uniqueEmail("weak"));
     await page.getByLabel("Password").fill("short");
     await page.getByRole("button", { name: "Create account", exact: true }).click();
-    await expect.poll(() => page.locator("#account-message").textContent()).toMatch(/Password: .*at least 8/);
+    await expect
+      .poll(() => page.locator("#account-message").textContent(), { timeout: SLOW })
+      .toMatch(/Password: .*at least 8/);
     expect(await page.locator("#account-message").getAttribute("class")).toBe("notice error");
     expect(await page.locator("#vote").isVisible()).toBe(false);
 
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account", exact: true }).click();
-    await expect.poll(() => page.locator("#signed-in").textContent()).toBe("Signed in as Ada. Sign out");
+    await expect
+      .poll(() => page.locator("#signed-in").textContent(), { timeout: SLOW })
+      .toBe("Signed in as Ada. Sign out");
     expect(await page.locator("#vote-needs-account").isVisible()).toBe(false);
     await page.getByLabel("Coffee", { exact: true }).check();
     await page.getByRole("button", { name: "Vote", exact: true }).click();
-    await expect.poll(() => page.locator("#message").textContent()).toBe("Your vote was recorded.");
+    await expect
+      .poll(() => page.locator("#message").textContent(), { timeout: SLOW })
+      .toBe("Your vote was recorded.");
     await expect.poll(() => meterValue(page, "Coffee")).toBe("100");
     expect(problems).toEqual([]);
     await close();
@@ -154,7 +164,9 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await voter.page.getByLabel("Wednesday", { exact: true }).check();
     await voter.page.getByLabel("Thursday", { exact: true }).check();
     await voter.page.getByRole("button", { name: "Vote", exact: true }).click();
-    await expect.poll(() => voter.page.locator("#message").textContent()).toBe("Your vote was recorded.");
+    await expect
+      .poll(() => voter.page.locator("#message").textContent(), { timeout: SLOW })
+      .toBe("Your vote was recorded.");
     await expect.poll(() => meterValue(voter.page, "Thursday")).toBe("100");
     console.log(
       `poll flows: fresh visit of / to a created, shared and voted poll in ${Date.now() - started} ms`,
@@ -264,7 +276,9 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     expect(await page.locator("#submit-vote").textContent()).toBe("Vote");
     await page.unroute(votes);
     await page.locator("#submit-vote").click();
-    await expect.poll(() => page.locator("#message").textContent()).toBe("Your vote was recorded.");
+    await expect
+      .poll(() => page.locator("#message").textContent(), { timeout: SLOW })
+      .toBe("Your vote was recorded.");
     await expect.poll(() => liveMode(page), { timeout: 10_000 }).toBe("live");
     await close();
 

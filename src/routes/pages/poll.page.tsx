@@ -37,7 +37,9 @@ const FORM_OUTCOMES: Record<string, string> = {
  */
 export async function pollPage(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
-  const voterKeys = callerVoterKeys(undefined, await readVoterCookie(c));
+  // Without signing keys the API cannot verify the cookie either: the page renders as for a stranger.
+  const cookie = c.var.config.signingKeys ? await readVoterCookie(c) : ({ state: "missing" } as const);
+  const voterKeys = callerVoterKeys(undefined, cookie);
   const poll = UUID_PATTERN.test(id)
     ? await service.getPoll(c.var.db, id, voterKeys, { withCounts: true })
     : undefined;
