@@ -109,7 +109,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await expect
       .poll(() => page.locator("#message").textContent(), { timeout: SLOW })
       .toBe("Your vote was recorded.");
-    await expect.poll(() => meterValue(page, "Coffee")).toBe("100");
+    await expect.poll(() => meterValue(page, "Coffee"), { timeout: SLOW }).toBe("100");
     expect(problems).toEqual([]);
     await close();
   }, 90_000);
@@ -149,7 +149,9 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     expect(await closes.getAttribute("title")).toBe(`${day} 00:30 UTC`);
 
     await page.getByRole("button", { name: "Copy link" }).click();
-    await expect.poll(() => page.locator("#copy-status").textContent()).toBe("Link copied.");
+    await expect
+      .poll(() => page.locator("#copy-status").textContent(), { timeout: SLOW })
+      .toBe("Link copied.");
     const link = await page.evaluate(() =>
       (
         globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
@@ -167,7 +169,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await expect
       .poll(() => voter.page.locator("#message").textContent(), { timeout: SLOW })
       .toBe("Your vote was recorded.");
-    await expect.poll(() => meterValue(voter.page, "Thursday")).toBe("100");
+    await expect.poll(() => meterValue(voter.page, "Thursday"), { timeout: SLOW }).toBe("100");
     console.log(
       `poll flows: fresh visit of / to a created, shared and voted poll in ${Date.now() - started} ms`,
     );
@@ -239,7 +241,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     const { page, problems, close } = await openPage();
     const reads = await countResultReads(page, hidden.id);
     await page.goto(`${base}/p/${hidden.id}`);
-    await expect.poll(() => liveMode(page), { timeout: 15_000 }).toBe("hidden");
+    await expect.poll(() => liveMode(page), { timeout: SLOW }).toBe("hidden");
     await page.waitForTimeout(7_000);
     expect(reads.count).toBe(1);
 
@@ -263,9 +265,11 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     });
     await page.getByLabel("Yes", { exact: true }).check();
     await page.locator("#submit-vote").click();
-    await expect.poll(() => page.locator("#submit-vote").textContent()).toBe("Sending…");
+    await expect.poll(() => page.locator("#submit-vote").textContent(), { timeout: SLOW }).toBe("Sending…");
     expect(await page.locator("#submit-vote").isDisabled()).toBe(true);
-    await expect.poll(() => page.locator("#message").textContent()).toBe("The database is busy; try again.");
+    await expect
+      .poll(() => page.locator("#message").textContent(), { timeout: SLOW })
+      .toBe("The database is busy; try again.");
     expect(await page.locator("#message").getAttribute("class")).toBe("notice error");
     expect(await page.locator("#submit-vote").isDisabled()).toBe(false);
     await page.locator("#submit-vote").click();
@@ -279,7 +283,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await expect
       .poll(() => page.locator("#message").textContent(), { timeout: SLOW })
       .toBe("Your vote was recorded.");
-    await expect.poll(() => liveMode(page), { timeout: 10_000 }).toBe("live");
+    await expect.poll(() => liveMode(page), { timeout: SLOW }).toBe("live");
     await close();
 
     // A polling page (no WebSocket on the way) stops while its tab is hidden.
@@ -291,7 +295,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     const second = await openPage();
     await second.page.routeWebSocket(/\/results\/live$/, (socket) => socket.close({ code: 1011 }));
     await second.page.goto(`${base}/p/${visible.id}`);
-    await expect.poll(() => liveMode(second.page)).toBe("polling");
+    await expect.poll(() => liveMode(second.page), { timeout: SLOW }).toBe("polling");
     const setHidden = (value: boolean) =>
       second.page.evaluate((hide) => {
         const doc = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
