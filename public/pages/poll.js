@@ -3,8 +3,11 @@
 // WebSocket (signed-in viewers offer their token as a subprotocol, since a browser cannot set
 // Authorization on a socket), otherwise by polling GET /polls/:id/results. Which of the two
 // is running is shown to the reader (#live-status) and kept in its data-mode attribute.
+// Results this viewer may not see yet (after_vote, after_close) are not asked for again until
+// something changes that (own vote, sign-in, the closing time); polling also pauses while the
+// tab is hidden.
 (() => {
-  const { api, el, token } = window.devhub;
+  const { api, el, token, notice, problemText, sending } = window.devhub;
   const root = document.getElementById("poll");
   const id = root.dataset.pollId;
   const $ = (name) => document.getElementById(name);
@@ -20,11 +23,10 @@
   let timer;
   let retry;
   let me = null;
+  let hiddenForMe = false; // the API answered 403: results are not this viewer's to see yet
+  let closingCheck;
 
-  function say(text, isError = false) {
-    message.textContent = text;
-    message.className = isError ? "notice error" : "notice";
-  }
+  const say = (text, isError = false) => notice(message, text, isError);
 
   function render(data) {
     const wrap = el("div", { class: "results" });
@@ -69,10 +71,21 @@
 
   async function loadResults() {
     const { status, body } = await api(`/polls/${id}/results`);
+    hiddenForMe = status === 403;
     if (status === 200) render(body);
-    else if (status === 403)
+    else if (status === 403) {
       results.replaceChildren(el("p", { class: "muted" }, results.dataset.hiddenMessage));
-    else if (status === 404) gone();
+      checkAtClosingTime();
+    } else if (status === 404) gone();
+  }
+
+  /** An after_close poll's results may show at its closing time: one look then, not every 3 s. */
+  function checkAtClosingTime() {
+    clearTimeout(closingCheck);
+    const closesIn = Date.parse(root.dataset.closesAt ?? "") - Date.now();
+    // setTimeout holds at most ~24.8 days; a later deadline is picked up on the next visit.
+    if (root.dataset.visibility !== "after_close" || !(closesIn > 0) || closesIn > 2 ** 31 - 1) return;
+    closingCheck = setTimeout(() => loadResults().then(subscribe), closesIn + 1000);
   }
 
   function gone() {
@@ -88,7 +101,8 @@
   function showMode(mode) {
     live = mode === "live";
     const status = $("live-status");
-    status.hidden = false;
+    // "hidden": results are not shown to this viewer yet, and nothing is refreshing.
+    status.hidden = mode === "hidden";
     status.dataset.mode = mode;
     status.textContent = live
       ? "Live: results update as votes arrive."
@@ -97,13 +111,18 @@
 
   function poll() {
     clearTimeout(timer);
-    if (live || ended) return;
+    if (live || ended || hiddenForMe || document.hidden) return;
     loadResults()
       .catch(() => undefined)
       .finally(() => {
-        if (!live) timer = setTimeout(poll, POLL_MS);
+        if (hiddenForMe) showMode("hidden");
+        else if (!live) timer = setTimeout(poll, POLL_MS);
       });
   }
+  // A background tab stops asking; it catches up at once when shown again.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) poll();
+  });
 
   /**
    * Live updates over the WebSocket; a socket that cannot open (refused, e.g. results hidden
@@ -114,6 +133,13 @@
   function subscribe() {
     clearTimeout(retry);
     if (ended) return;
+    if (hiddenForMe) {
+      // The server would refuse the socket and the reads alike: wait for a change instead.
+      socket?.close(1000);
+      socket = null;
+      clearTimeout(timer);
+      return showMode("hidden");
+    }
     const previous = socket;
     socket = null;
     previous?.close(1000);
@@ -162,45 +188,29 @@
     });
   }
 
-  async function whoAmI() {
-    me = null;
-    if (token.get()) {
-      const { status, body } = await api("/me");
-      if (status === 200) me = body;
-      else token.clear();
+  /** Who this viewer is, as the account section and the API see it, and what follows from it. */
+  async function whoAmI(signedIn) {
+    me = signedIn;
+    const form = $("vote");
+    // A sign-in-only poll's form is for accounts: the note pointing to sign-in stands in for it.
+    if (form?.dataset.needsAccount !== undefined) {
+      form.hidden = !me;
+      $("vote-needs-account").hidden = Boolean(me);
     }
-    $("signed-in").hidden = !me;
-    $("sign-in").hidden = Boolean(me);
     // Marks this browser for anonymous polls and tells us whether it (or the account) voted.
     const { status, body } = await api(`/polls/${id}`);
     // The API shows owner_id to the poll's owner and to admins only: they get the CSV link.
     $("csv").hidden = !(me && status === 200 && body.owner_id);
     if (status === 200 && body.has_voted) {
-      say("You have voted in this poll.");
-      const form = $("vote");
+      if (message.classList.contains("empty")) say("You have voted in this poll.");
       if (form) for (const control of form.elements) control.disabled = true;
     }
     if (status === 404) gone();
   }
 
-  $("account").hidden = false;
-  $("sign-in").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const { status, body } = await api("/auth/login", {
-      method: "POST",
-      json: { email: form.email.value, password: form.password.value },
-    });
-    form.password.value = "";
-    if (status !== 200) return say(body?.detail ?? "Sign-in failed.", true);
-    token.set(body.access_token);
-    await whoAmI();
+  const account = window.devhub.account(async (signedIn) => {
+    await whoAmI(signedIn);
     await loadResults();
-    subscribe();
-  });
-  $("sign-out").addEventListener("click", async () => {
-    token.clear();
-    await whoAmI();
     subscribe();
   });
 
@@ -229,21 +239,21 @@
     }));
     if (answers.some((answer) => answer.choice_ids.length === 0))
       return say("Please answer every question.", true);
-    $("submit-vote").disabled = true;
-    const { status, body } = await api(`/polls/${id}/votes`, { method: "POST", json: { answers } });
+    const { status, body } = await sending($("submit-vote"), () =>
+      api(`/polls/${id}/votes`, { method: "POST", json: { answers } }),
+    );
     if (status === 201) {
       say("Your vote was recorded.");
       for (const control of form.elements) control.disabled = true;
-      // Results hidden until this viewer voted may now be streamed to it.
-      if (!live) subscribe();
-    } else {
-      say(body?.detail ?? `The vote failed (HTTP ${status}).`, true);
-      $("submit-vote").disabled = false;
-    }
+    } else say(problemText(status, body, "The vote did not go through"), true);
     await loadResults();
+    // Results hidden until this viewer voted may now be streamed to it.
+    if (status === 201 && !live) subscribe();
   });
 
-  whoAmI()
+  account
+    .refresh()
+    .then(whoAmI)
     .then(loadResults)
     .catch(() => undefined)
     .finally(subscribe);

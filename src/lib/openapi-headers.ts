@@ -16,7 +16,7 @@ export const responseHeaders = {
   },
   voterCookie: {
     "Set-Cookie": text(
-      "`dh_voter=<id>.<signature>; Path=/polls; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter " +
+      "`dh_voter=<id>.<signature>; Path=/; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter " +
         "on anonymous polls (sent on the first visit, or to replace an altered cookie).",
     ),
   },

@@ -5527,7 +5527,7 @@ export interface operations {
                     ETag?: string;
                     /** @description How long and by whom this answer may be reused. */
                     "Cache-Control"?: string;
-                    /** @description `dh_voter=<id>.<signature>; Path=/polls; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
+                    /** @description `dh_voter=<id>.<signature>; Path=/; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
                     "Set-Cookie"?: string;
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -6156,7 +6156,7 @@ export interface operations {
             /** @description Counted. */
             201: {
                 headers: {
-                    /** @description `dh_voter=<id>.<signature>; Path=/polls; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
+                    /** @description `dh_voter=<id>.<signature>; Path=/; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
                     "Set-Cookie"?: string;
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -6170,7 +6170,7 @@ export interface operations {
             /** @description Malformed JSON, or `invalid-voter-cookie`: an anonymous poll's ballot without the voter cookie, or with a tampered one (a fresh one is set). */
             400: {
                 headers: {
-                    /** @description `dh_voter=<id>.<signature>; Path=/polls; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
+                    /** @description `dh_voter=<id>.<signature>; Path=/; HttpOnly; Secure; SameSite=Lax`: marks this browser as one voter on anonymous polls (sent on the first visit, or to replace an altered cookie). */
                     "Set-Cookie"?: string;
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -109,10 +109,13 @@ export function pollsIntroPage(c: Context<AppEnv>) {
       />
       <h2>Start a poll</h2>
       <p>
-        Polls are created through the API by a signed-in account: register, log in, then{" "}
-        <code>POST /polls</code> with a title and questions. The answer's <code>id</code> is the poll's
-        address: <code>/p/{"{id}"}</code>. The <a href="/docs#/Polls">API reference</a> shows every field,
-        with an example you can run from the page.
+        <a href="/p/new">Create a poll</a> on a page: sign in or create an account there, write a question and
+        its options, and share the link you get.
+      </p>
+      <p class="muted">
+        From a program: <code>POST /polls</code> as a signed-in account (several questions per poll); the
+        answer's <code>id</code> is the poll's address, <code>/p/{"{id}"}</code>. The{" "}
+        <a href="/docs#/Polls">API reference</a> shows every field.
       </p>
     </section>,
     error ? 422 : 200,

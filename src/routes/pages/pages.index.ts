@@ -4,6 +4,7 @@ import { limits } from "../../middleware/limits.ts";
 import { githubPage } from "./github.page.tsx";
 import { githubLookupPage, pollsIntroPage } from "./lookup.pages.tsx";
 import { formVote, formVoteOutcome } from "./poll.form-vote.ts";
+import { newPollPage } from "./poll.new.page.tsx";
 import { pollPage } from "./poll.page.tsx";
 import { statusPage } from "./status.page.tsx";
 
@@ -14,6 +15,8 @@ import { statusPage } from "./status.page.tsx";
 export const pagesRouter = new Hono<AppEnv>()
   .get("/status", statusPage)
   .get("/p", pollsIntroPage)
+  // Before /p/:id, which would answer "new" with its not-found page.
+  .get("/p/new", newPollPage)
   .get("/p/:id", pollPage)
   .get("/gh", githubLookupPage)
   .get("/gh/:username", limits("github", "github_upstream").middleware, githubPage)

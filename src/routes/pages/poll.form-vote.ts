@@ -34,9 +34,29 @@ function assertSameOriginForm(c: Context<AppEnv>): void {
   });
 }
 
-const outcomePage = (c: Context<AppEnv>, outcome: string) =>
+/** At most this many choice ids travel back (20 questions × 20 choices fit). */
+const MAX_PICKED = 400;
+
+/**
+ * The choice ids a failed form vote carried, so the page can check them again instead of
+ * making the voter start over. Ids only (never text): the page checks an input whose value
+ * is one of them, and nothing else is read from the list.
+ */
+export function pickedChoices(list: string | undefined): Set<string> {
+  const ids = (list ?? "").split(",").slice(0, MAX_PICKED);
+  return new Set(ids.filter((id) => UUID_PATTERN.test(id)).map((id) => id.toLowerCase()));
+}
+
+function outcomePage(c: Context<AppEnv>, outcome: string, picked: string[] = []) {
+  const keep = picked.length
+    ? `&picked=${picked.slice(0, MAX_PICKED).map(encodeURIComponent).join(",")}`
+    : "";
   // 303: the browser follows with a GET, so reloading the result page never re-posts.
-  c.redirect(`/p/${c.req.param("id") ?? ""}?outcome=${encodeURIComponent(outcome)}#results`, 303);
+  return c.redirect(
+    `/p/${c.req.param("id") ?? ""}?outcome=${encodeURIComponent(outcome)}${keep}#results`,
+    303,
+  );
+}
 
 /**
  * Runs before the route's `vote` budget (pages.index.ts): a spent budget is shown on the poll
@@ -58,7 +78,8 @@ export async function formVote(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   assertSameOriginForm(c);
   if (!UUID_PATTERN.test(id)) throw notFound(id);
-  const parsed = VoteSchema.safeParse({ answers: answersFromForm(await c.req.parseBody({ all: true })) });
+  const answers = answersFromForm(await c.req.parseBody({ all: true }));
+  const parsed = VoteSchema.safeParse({ answers });
   let outcome = "voted";
   if (!parsed.success) outcome = "validation-failed";
   else {
@@ -70,5 +91,11 @@ export async function formVote(c: Context<AppEnv>) {
       outcome = error.slug;
     }
   }
-  return outcomePage(c, outcome);
+  // A vote that did not count keeps its answers on the page (already-voted has nothing to redo).
+  const keep = outcome === "voted" || outcome === "already-voted" ? [] : answers.flatMap((a) => a.choice_ids);
+  return outcomePage(
+    c,
+    outcome,
+    keep.filter((id) => UUID_PATTERN.test(id)),
+  );
 }

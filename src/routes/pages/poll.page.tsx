@@ -4,8 +4,14 @@ import type { AppEnv } from "../../env.ts";
 import { UUID_PATTERN } from "../../lib/ids.ts";
 import { buildResults } from "../polls/polls.results.ts";
 import * as service from "../polls/polls.service.ts";
+import { resultsAccess } from "../polls/polls.visibility.ts";
+import { callerVoterKeys, readVoterCookie } from "../polls/polls.voter.ts";
+import { AccountForms } from "./account.forms.tsx";
 import { notFoundPage, renderPage } from "./layout.tsx";
+import { LocalTime } from "./local-time.tsx";
+import { pickedChoices } from "./poll.form-vote.ts";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
+import { PollShareLink } from "./poll.share.tsx";
 
 /**
  * Outcomes of the plain form post, shown after its redirect. Only these fixed texts are
@@ -15,7 +21,8 @@ const FORM_OUTCOMES: Record<string, string> = {
   voted: "Your vote was recorded.",
   "already-voted": "You have already voted in this poll; your ballot is unchanged.",
   "poll-closed": "This poll is closed; no more votes are accepted.",
-  unauthorized: "This poll takes votes from signed-in accounts: sign in above (needs JavaScript).",
+  unauthorized: "This poll takes votes from signed-in accounts: sign in below (needs JavaScript).",
+  created: "Your poll is ready. Share its link (below) with the people who should vote.",
   "validation-failed": "Please answer every question within its limits.",
   "vote-limit-reached": "This network address has cast the maximum number of ballots for this poll.",
   "invalid-voter-cookie": "Your voter cookie was not valid; a new one has been set. Please vote again.",
@@ -23,21 +30,28 @@ const FORM_OUTCOMES: Record<string, string> = {
 };
 
 /**
- * GET /p/:id — the poll for people. Rendered without knowing the voter (the voter cookie is
- * scoped to /polls), so results are inlined only when anyone may see them; the script then
- * asks the API as this browser/account and keeps the bars current.
+ * GET /p/:id — the poll for people. Rendered as this browser's voter cookie sees it (a bearer
+ * token lives in the tab, out of the server's sight): a browser that voted gets the form
+ * disabled and, where the poll allows, the results. The script then asks the API as this
+ * browser/account and keeps the bars current.
  */
 export async function pollPage(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
+  // Without signing keys the API cannot verify the cookie either: the page renders as for a stranger.
+  const cookie = c.var.config.signingKeys ? await readVoterCookie(c) : ({ state: "missing" } as const);
+  const voterKeys = callerVoterKeys(undefined, cookie);
   const poll = UUID_PATTERN.test(id)
-    ? await service.getPoll(c.var.db, id, [], { withCounts: true })
+    ? await service.getPoll(c.var.db, id, voterKeys, { withCounts: true })
     : undefined;
   if (!poll) return notFoundPage(c, "Poll not found", "There is no poll at this address.");
-  const publicResults =
-    poll.results_visibility === "always" ||
-    (poll.results_visibility === "after_close" && poll.status === "closed");
-  const outcome = FORM_OUTCOMES[c.req.query("outcome") ?? ""];
+  const publicResults = resultsAccess(poll, undefined) === "visible";
+  const outcome =
+    FORM_OUTCOMES[c.req.query("outcome") ?? ""] ??
+    (poll.has_voted ? "You have voted in this poll." : undefined);
   const open = poll.status === "open";
+  const needsAccount = poll.voters !== "anonymous";
+  // Answers a failed plain-form vote sent back: only ids of this poll's choices are used.
+  const picked = pickedChoices(c.req.query("picked"));
   return renderPage(
     c,
     { title: poll.title, scripts: ["/pages/common.js", "/pages/poll.js"] },
@@ -47,12 +61,20 @@ export async function pollPage(c: Context<AppEnv>) {
       data-voters={poll.voters}
       data-visibility={poll.results_visibility}
       data-status={poll.status}
+      data-closes-at={poll.closes_at ?? undefined}
     >
       <div class="heading">
         <h1>{poll.title}</h1>
         <p class="muted">
           <span id="poll-status">{open ? "Open" : "Closed"}</span>
-          {poll.closes_at && open ? ` · closes ${poll.closes_at.replace("T", " ").slice(0, 16)} UTC` : ""}
+          {poll.closes_at ? (
+            <>
+              {open ? " · closes " : " · closed "}
+              <LocalTime iso={poll.closes_at} />
+            </>
+          ) : null}
+          {" · started "}
+          <LocalTime iso={poll.created_at} />
           {" · "}
           {poll.voters === "anonymous" ? "one vote per browser" : "signed-in voters only"}
         </p>
@@ -64,8 +86,21 @@ export async function pollPage(c: Context<AppEnv>) {
       <div class="grid two">
         <section class="card" aria-labelledby="h-vote">
           <h2 id="h-vote">Vote</h2>
+          {open && needsAccount ? (
+            <p id="vote-needs-account">
+              Voting here needs an account: <a href="#account">sign in or create one below</a>, it takes a few
+              seconds.<span class="no-js"> (Signing in on this page needs JavaScript.)</span>
+            </p>
+          ) : null}
           {open ? (
-            <form id="vote" method="post" action={`/polls/${poll.id}/ballot`} class="stack">
+            <form
+              id="vote"
+              method="post"
+              action={`/polls/${poll.id}/ballot`}
+              class="stack"
+              hidden={needsAccount}
+              data-needs-account={needsAccount ? "" : undefined}
+            >
               {poll.questions.map((question) => (
                 <fieldset data-question={question.id} data-kind={question.kind}>
                   <legend>
@@ -81,13 +116,15 @@ export async function pollPage(c: Context<AppEnv>) {
                         name={`q.${question.id}`}
                         value={choice.id}
                         required={question.kind === "single"}
+                        checked={picked.has(choice.id)}
+                        disabled={poll.has_voted}
                       />{" "}
                       {choice.label}
                     </label>
                   ))}
                 </fieldset>
               ))}
-              <button type="submit" id="submit-vote">
+              <button type="submit" id="submit-vote" disabled={poll.has_voted}>
                 Vote
               </button>
             </form>
@@ -116,27 +153,14 @@ export async function pollPage(c: Context<AppEnv>) {
           </p>
         </section>
       </div>
-      <section class="card" id="account" hidden aria-labelledby="h-account">
-        <h2 id="h-account">Account</h2>
-        <p class="muted">
-          {poll.voters === "anonymous"
-            ? "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
-            : "This poll takes votes from signed-in accounts."}
-        </p>
-        <p id="signed-in" hidden>
-          Signed in.{" "}
-          <button type="button" id="sign-out">
-            Sign out
-          </button>
-        </p>
-        <form id="sign-in" class="stack">
-          <label for="email">Email</label>
-          <input id="email" name="email" type="email" autocomplete="username" required />
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" required />
-          <button type="submit">Sign in</button>
-        </form>
-      </section>
+      <PollShareLink url={new URL(`/p/${poll.id}`, c.req.url).href} />
+      <AccountForms
+        intro={
+          needsAccount
+            ? "This poll takes votes from signed-in accounts."
+            : "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
+        }
+      />
     </div>,
   );
 }

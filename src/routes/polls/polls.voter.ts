@@ -1,11 +1,13 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { requireSigningKeys } from "../../config.ts";
 import type { AppEnv } from "../../env.ts";
 import { base64url, constantTimeEqual, fromBase64url, hmacSha256, randomBytes } from "../../lib/crypto.ts";
 
 export const VOTER_COOKIE = "dh_voter";
 const ONE_YEAR = 365 * 24 * 3600;
+/** Where the cookie lived before it covered the pages; see issueVoterCookie. */
+const LEGACY_VOTER_COOKIE_PATH = "/polls";
 
 export type VoterCookie = { state: "valid"; id: string } | { state: "missing" } | { state: "tampered" };
 
@@ -30,15 +32,22 @@ export function newVoterId(): string {
   return base64url(randomBytes(16));
 }
 
-/** Sets `dh_voter=<id>.<hmac>`: HttpOnly, Secure, SameSite=Lax, scoped to /polls, one year. */
+/**
+ * Sets `dh_voter=<id>.<hmac>`: HttpOnly, Secure, SameSite=Lax, one year, for the whole site so
+ * the poll pages (/p/…) see it too: a page rendered without script can then say "you have
+ * voted". A cookie issued under the former `Path=/polls` is removed at the same time, or the
+ * browser would send both to /polls and the stale one first.
+ */
 export async function issueVoterCookie(c: Context<AppEnv>, id: string): Promise<void> {
   setCookie(c, VOTER_COOKIE, `${id}.${await signature(c, id)}`, {
     httpOnly: true,
     secure: true,
     sameSite: "Lax",
-    path: "/polls",
+    path: "/",
     maxAge: ONE_YEAR,
   });
+  // After the new one, so a client that keeps the first Set-Cookie it reads keeps the live one.
+  deleteCookie(c, VOTER_COOKIE, { path: LEGACY_VOTER_COOKIE_PATH, secure: true });
 }
 
 /** A keyed hash of the client address key (IPv6: its /64), different per poll: never stored or linkable. */
