@@ -10,15 +10,15 @@ import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { roomyPolicy } from "../../src/rate-limit/policy.ts";
-import { buildStaticFiles } from "../build-static-files.ts";
+import { buildAssets } from "../build-assets.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BUNDLE_DIR = join(ROOT, "dist");
 
 /** `wrangler deploy --dry-run --outdir dist`: the exact bundle that would be deployed. */
 export function buildWorker(): string {
-  // The bundle imports the generated static files; build them from this checkout first.
-  buildStaticFiles();
+  // The static assets sit beside the bundle (wrangler.toml [assets]): complete public/ first.
+  buildAssets();
   // Run wrangler's entry with this Node (24), whatever `node` the PATH would pick.
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
