@@ -30,7 +30,10 @@ export function buildWorker(): string {
 }
 
 export interface LocalWorkerOptions {
-  databaseUrl: string;
+  /** The HYPERDRIVE binding's target; without it the worker gets no HYPERDRIVE binding. */
+  databaseUrl?: string;
+  /** Whose bindings and [assets] to use: wrangler.toml unless a bench fixture's. */
+  configPath?: string;
   githubApiUrl?: string;
   port?: number;
   /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMIT_POLICY). */
@@ -67,7 +70,9 @@ export interface LocalWorker {
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(
+    options.configPath ?? join(ROOT, "wrangler.toml"),
+  );
   // The bundle is one ES module already: module rules only matter when Miniflare walks
   // sources, and v5's converter refuses to carry them over.
   const { modulesRules: _rules, ...workerOptions } = fromConfig;
@@ -88,7 +93,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       host: "127.0.0.1",
       port: options.port ?? 0,
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-      hyperdrives: { HYPERDRIVE: options.databaseUrl },
+      ...(options.databaseUrl ? { hyperdrives: { HYPERDRIVE: options.databaseUrl } } : {}),
       ...(roomy ? { ratelimits: roomy.bindings } : {}),
       bindings: {
         ...(workerOptions.bindings ?? {}),

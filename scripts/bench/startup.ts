@@ -1,0 +1,88 @@
+/**
+ * What the worker costs before its first request: the deployable bundle's size (raw and
+ * gzipped, as `wrangler deploy --dry-run --outdir` writes it) and its startup busy time, beside
+ * the trivial worker's (scripts/bench/fixtures/trivial/).
+ *
+ * Startup busy time is read from the CPU profile `wrangler check startup` records while workerd
+ * loads the bundle and runs its top-level code: the samples that are not `(idle)`, times the
+ * profile's sampling interval. Each worker is profiled STARTUP_ROUNDS times (default 3),
+ * alternating, and the median is kept (one profile on a shared machine is noisy).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { ROOT } from "../lib/local-worker.ts";
+
+const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+export const TRIVIAL_CONFIG = join(ROOT, "scripts", "bench", "fixtures", "trivial", "wrangler.toml");
+
+export interface BundleSize {
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** The size of a bundle file, raw and gzipped (level 9, as Cloudflare reports it). */
+export function bundleSize(file: string): BundleSize {
+  return { bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file), { level: 9 }).byteLength };
+}
+
+function wrangler(args: string[]): string {
+  const result = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`wrangler ${args[0]} failed:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string } }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Busy milliseconds in a V8 CPU profile: non-idle samples times the sampling interval. */
+export function busyMilliseconds(profile: CpuProfile): { samples: number; ms: number } {
+  const idle = new Set(
+    profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id),
+  );
+  const busy = profile.samples.filter((id) => !idle.has(id)).length;
+  // The first delta runs from the profile's start to its first sample; the rest are the interval.
+  const deltas = profile.timeDeltas.slice(1).sort((a, b) => a - b);
+  const intervalUs = deltas[Math.floor(deltas.length / 2)] ?? 1000;
+  return { samples: busy, ms: Math.round((busy * intervalUs) / 100) / 10 };
+}
+
+/** One `wrangler check startup` of a config's worker, built to a form-data bundle first. */
+function profileStartup(config: string, dir: string, label: string): { samples: number; ms: number } {
+  const bundle = join(dir, `${label}.bundle`);
+  const profile = join(dir, `${label}.cpuprofile`);
+  wrangler(["deploy", "--dry-run", "-c", config, "--outfile", bundle]);
+  wrangler(["check", "startup", "-c", config, "--worker", bundle, "--outfile", profile]);
+  return busyMilliseconds(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+export interface StartupFigures {
+  worker: { ms: number; samples: number[] };
+  trivial: { ms: number; samples: number[] };
+  ratio: number;
+}
+
+/** Startup busy time of this worker (wrangler.toml) and the trivial worker, medians of rounds. */
+export function measureStartup(rounds = Number(process.env.STARTUP_ROUNDS ?? 3)): StartupFigures {
+  const dir = mkdtempSync(join(tmpdir(), "devhub-startup-"));
+  const worker: Array<{ samples: number; ms: number }> = [];
+  const trivial: Array<{ samples: number; ms: number }> = [];
+  for (let round = 0; round < rounds; round += 1) {
+    worker.push(profileStartup(join(ROOT, "wrangler.toml"), dir, `worker-${round}`));
+    trivial.push(profileStartup(TRIVIAL_CONFIG, dir, `trivial-${round}`));
+  }
+  const workerMs = median(worker.map((run) => run.ms));
+  const trivialMs = median(trivial.map((run) => run.ms));
+  return {
+    worker: { ms: workerMs, samples: worker.map((run) => run.samples) },
+    trivial: { ms: trivialMs, samples: trivial.map((run) => run.samples) },
+    ratio: trivialMs ? Math.round((workerMs / trivialMs) * 100) / 100 : Number.POSITIVE_INFINITY,
+  };
+}
