@@ -7,6 +7,8 @@
  * loads the bundle and runs its top-level code: the samples that are not `(idle)`, times the
  * profile's sampling interval. Each worker is profiled STARTUP_ROUNDS times (default 3),
  * alternating, and the median is kept (one profile on a shared machine is noisy).
+ * STARTUP_BASELINE_CONFIG=<another checkout's wrangler.toml> profiles that build in the same
+ * rounds (after `npm run static` there), for a before/after under the same load.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
@@ -57,32 +59,53 @@ function profileStartup(config: string, dir: string, label: string): { samples: 
   const bundle = join(dir, `${label}.bundle`);
   const profile = join(dir, `${label}.cpuprofile`);
   wrangler(["deploy", "--dry-run", "-c", config, "--outfile", bundle]);
-  wrangler(["check", "startup", "-c", config, "--worker", bundle, "--outfile", profile]);
+  // wrangler gives the profiler 10 s; on a busy machine that can pass before workerd is up.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      wrangler(["check", "startup", "-c", config, "--worker", bundle, "--outfile", profile]);
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   return busyMilliseconds(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+interface Profiled {
+  ms: number;
+  samples: number[];
+}
+
 export interface StartupFigures {
-  worker: { ms: number; samples: number[] };
-  trivial: { ms: number; samples: number[] };
-  ratio: number;
+  worker: Profiled;
+  trivial: Profiled;
+  /** worker ÷ trivial; null when the trivial worker's profile holds no busy sample at all. */
+  ratio: number | null;
+  baseline?: Profiled;
+}
+
+function summary(runs: Array<{ samples: number; ms: number }>): Profiled {
+  return { ms: median(runs.map((run) => run.ms)), samples: runs.map((run) => run.samples) };
 }
 
 /** Startup busy time of this worker (wrangler.toml) and the trivial worker, medians of rounds. */
 export function measureStartup(rounds = Number(process.env.STARTUP_ROUNDS ?? 3)): StartupFigures {
   const dir = mkdtempSync(join(tmpdir(), "devhub-startup-"));
+  const baselineConfig = process.env.STARTUP_BASELINE_CONFIG;
   const worker: Array<{ samples: number; ms: number }> = [];
   const trivial: Array<{ samples: number; ms: number }> = [];
+  const baseline: Array<{ samples: number; ms: number }> = [];
   for (let round = 0; round < rounds; round += 1) {
     worker.push(profileStartup(join(ROOT, "wrangler.toml"), dir, `worker-${round}`));
     trivial.push(profileStartup(TRIVIAL_CONFIG, dir, `trivial-${round}`));
+    if (baselineConfig) baseline.push(profileStartup(baselineConfig, dir, `baseline-${round}`));
   }
-  const workerMs = median(worker.map((run) => run.ms));
-  const trivialMs = median(trivial.map((run) => run.ms));
+  const figures = { worker: summary(worker), trivial: summary(trivial) };
   return {
-    worker: { ms: workerMs, samples: worker.map((run) => run.samples) },
-    trivial: { ms: trivialMs, samples: trivial.map((run) => run.samples) },
-    ratio: trivialMs ? Math.round((workerMs / trivialMs) * 100) / 100 : Number.POSITIVE_INFINITY,
+    ...figures,
+    ratio: figures.trivial.ms ? Math.round((figures.worker.ms / figures.trivial.ms) * 100) / 100 : null,
+    ...(baselineConfig ? { baseline: summary(baseline) } : {}),
   };
 }
