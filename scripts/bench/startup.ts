@@ -42,20 +42,19 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Busy milliseconds in a V8 CPU profile: non-idle samples times the sampling interval. */
-export function busyMilliseconds(profile: CpuProfile): { samples: number; ms: number } {
+/** Non-idle samples in a V8 CPU profile, and the profile's sampling interval. */
+export function busySamples(profile: CpuProfile): { samples: number; intervalUs: number } {
   const idle = new Set(
     profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id),
   );
   const busy = profile.samples.filter((id) => !idle.has(id)).length;
   // The first delta runs from the profile's start to its first sample; the rest are the interval.
   const deltas = profile.timeDeltas.slice(1).sort((a, b) => a - b);
-  const intervalUs = deltas[Math.floor(deltas.length / 2)] ?? 1000;
-  return { samples: busy, ms: Math.round((busy * intervalUs) / 100) / 10 };
+  return { samples: busy, intervalUs: deltas[Math.floor(deltas.length / 2)] ?? 0 };
 }
 
 /** One `wrangler check startup` of a config's worker, built to a form-data bundle first. */
-function profileStartup(config: string, dir: string, label: string): { samples: number; ms: number } {
+function profileStartup(config: string, dir: string, label: string): { samples: number; intervalUs: number } {
   const bundle = join(dir, `${label}.bundle`);
   const profile = join(dir, `${label}.cpuprofile`);
   wrangler(["deploy", "--dry-run", "-c", config, "--outfile", bundle]);
@@ -68,7 +67,7 @@ function profileStartup(config: string, dir: string, label: string): { samples: 
       if (attempt === 3) throw error;
     }
   }
-  return busyMilliseconds(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile);
+  return busySamples(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -86,26 +85,35 @@ export interface StartupFigures {
   baseline?: Profiled;
 }
 
-function summary(runs: Array<{ samples: number; ms: number }>): Profiled {
-  return { ms: median(runs.map((run) => run.ms)), samples: runs.map((run) => run.samples) };
+type Run = { samples: number; intervalUs: number };
+
+/**
+ * Median busy time of a worker's runs. The interval is read from the largest profile of the
+ * whole measurement: a trivial worker's profile holds a sample or two, too few to read it from.
+ */
+function summary(runs: Run[], intervalUs: number): Profiled {
+  const ms = median(runs.map((run) => (run.samples * intervalUs) / 1000));
+  return { ms: Math.round(ms * 10) / 10, samples: runs.map((run) => run.samples) };
 }
 
 /** Startup busy time of this worker (wrangler.toml) and the trivial worker, medians of rounds. */
 export function measureStartup(rounds = Number(process.env.STARTUP_ROUNDS ?? 3)): StartupFigures {
   const dir = mkdtempSync(join(tmpdir(), "devhub-startup-"));
   const baselineConfig = process.env.STARTUP_BASELINE_CONFIG;
-  const worker: Array<{ samples: number; ms: number }> = [];
-  const trivial: Array<{ samples: number; ms: number }> = [];
-  const baseline: Array<{ samples: number; ms: number }> = [];
+  const worker: Run[] = [];
+  const trivial: Run[] = [];
+  const baseline: Run[] = [];
   for (let round = 0; round < rounds; round += 1) {
     worker.push(profileStartup(join(ROOT, "wrangler.toml"), dir, `worker-${round}`));
     trivial.push(profileStartup(TRIVIAL_CONFIG, dir, `trivial-${round}`));
     if (baselineConfig) baseline.push(profileStartup(baselineConfig, dir, `baseline-${round}`));
   }
-  const figures = { worker: summary(worker), trivial: summary(trivial) };
+  const all = [...worker, ...trivial, ...baseline];
+  const intervalUs = all.reduce((best, run) => (run.samples > best.samples ? run : best)).intervalUs;
+  const figures = { worker: summary(worker, intervalUs), trivial: summary(trivial, intervalUs) };
   return {
     ...figures,
     ratio: figures.trivial.ms ? Math.round((figures.worker.ms / figures.trivial.ms) * 100) / 100 : null,
-    ...(baselineConfig ? { baseline: summary(baseline) } : {}),
+    ...(baselineConfig ? { baseline: summary(baseline, intervalUs) } : {}),
   };
 }
