@@ -143,6 +143,18 @@ describe("static assets", () => {
     }
   });
 
+  it("passes a WebSocket upgrade through the asset router to the worker (live results)", async () => {
+    const pollId = await createPoll();
+    const socket = new WebSocket(`${worker.url.origin.replace(/^http/, "ws")}/polls/${pollId}/results/live`);
+    const first = await new Promise<string>((resolve, reject) => {
+      socket.addEventListener("message", (event) => resolve(String(event.data)), { once: true });
+      socket.addEventListener("error", () => reject(new Error("the socket failed")), { once: true });
+      setTimeout(() => reject(new Error("no message within 15 s")), 15_000);
+    });
+    socket.close();
+    expect(JSON.parse(first)).toMatchObject({ results: { questions: [{ prompt: "Tabs or spaces?" }] } });
+  });
+
   it("leaves every API path to the worker", async () => {
     const health = await get("/health");
     expect(health.status).toBe(200);
