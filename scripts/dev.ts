@@ -4,10 +4,9 @@
  * Ctrl-C stops wrangler, then shuts the database down cleanly.
  */
 import { spawn } from "node:child_process";
-import { watch } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildStaticFiles } from "./build-static-files.ts";
+import { buildAssets } from "./build-assets.ts";
 import { writeDevSecrets } from "./lib/dev-secrets.ts";
 import { type RunningDatabase, startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { type GithubUpstream, startGithubUpstream } from "./lib/github-upstream.ts";
@@ -36,7 +35,7 @@ async function provideGithub(): Promise<GithubUpstream | undefined> {
   return upstream;
 }
 
-buildStaticFiles();
+buildAssets();
 const github = await provideGithub();
 const secretsFile = await writeDevSecrets(join(root, ".data"), process.env, { GITHUB_API_URL: github?.url });
 const database = await provideDatabase();
@@ -84,26 +83,11 @@ const wrangler = spawn(
   },
 );
 
-// public/ is built into the bundle: rebuild the generated module when a file there changes,
-// and wrangler's own watch on src/ reloads the worker with it (edit a page's script, reload).
-let rebuild: NodeJS.Timeout | undefined;
-const publicWatch = watch(join(root, "public"), { recursive: true }, () => {
-  clearTimeout(rebuild);
-  rebuild = setTimeout(() => {
-    try {
-      buildStaticFiles();
-    } catch (error) {
-      console.error(`[devhub] static files not rebuilt: ${(error as Error).message}`);
-    }
-  }, 100);
-});
-
 let stopping = false;
 function shutdown(code: number): void {
   // Every trigger (Ctrl-C, SIGTERM, wrangler exiting) shares the one orderly stop.
   if (stopping) return;
   stopping = true;
-  publicWatch.close();
   void (async () => {
     if (wrangler.exitCode === null && wrangler.signalCode === null) {
       wrangler.kill("SIGTERM");

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildStaticFiles } from "./build-static-files.ts";
+import { buildAssets } from "./build-assets.ts";
 import { findPgbouncer } from "./lib/pgbouncer.ts";
 import { findPostgresBinaries } from "./lib/postgres-server.ts";
 
@@ -22,7 +22,7 @@ if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPgbouncer()) {
   process.exit(0);
 }
 
-buildStaticFiles();
+buildAssets();
 console.log(
   `\n=== test suite on ${kind === "postgres" ? "PostgreSQL server through PgBouncer (transaction mode)" : "PGlite (embedded)"} ===`,
 );

@@ -17,7 +17,6 @@ import { homeRouter } from "./routes/home/home.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
 import { pagesRouter } from "./routes/pages/pages.index.ts";
 import { pollsRouter } from "./routes/polls/polls.index.ts";
-import { staticRouter } from "./routes/static/static.index.ts";
 import { docsPage } from "./routes/system/docs.ts";
 import { healthRouter } from "./routes/system/health.index.ts";
 import { openApiDocument } from "./routes/system/openapi.ts";
@@ -50,7 +49,6 @@ export function createApp() {
   app.route("/", webhooksRouter);
   app.route("/", githubRouter);
   app.route("/", pagesRouter);
-  app.route("/", staticRouter);
 
   app.get("/openapi.json", openApiDocument(app));
   app.get("/docs", docsPage);

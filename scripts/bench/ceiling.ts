@@ -12,21 +12,24 @@ import { execSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { buildWorker, type LocalWorker, startLocalWorker } from "../lib/local-worker.ts";
+import { buildWorker, type LocalWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
 import type { LoadSpec } from "./load.ts";
 import { runLoad } from "./run-load.ts";
+import { TRIVIAL_CONFIG } from "./startup.ts";
+
+const TRIVIAL_SCRIPT = join(ROOT, "scripts", "bench", "fixtures", "trivial", "index.js");
 
 const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
 
 /**
- * `export default { fetch: () => new Response("ok") }`, served exactly like the real worker;
- * with `copy`, the same no-work worker answers a fixed copy of that response (body and
+ * The trivial worker (scripts/bench/fixtures/trivial/), served exactly like the real worker,
+ * with the same `[assets]` in front (the asset router is part of every request's path, on both
+ * sides). With `copy`, the same no-work worker answers a fixed copy of that response (body and
  * headers), so the cost of the bytes themselves is measured apart from the work making them.
  */
 export async function startTrivialWorker(copy?: Response): Promise<LocalWorker> {
-  const name = copy ? "same-headers" : "trivial";
-  const dir = join(tmpdir(), `devhub-${name}-${process.pid}`);
+  if (!copy) return startLocalWorker({ configPath: TRIVIAL_CONFIG, scriptPath: TRIVIAL_SCRIPT });
+  const dir = join(tmpdir(), `devhub-same-headers-${process.pid}`);
   await mkdir(dir, { recursive: true });
   const scriptPath = join(dir, "index.js");
   const headers: Record<string, string> = {};
@@ -35,23 +38,9 @@ export async function startTrivialWorker(copy?: Response): Promise<LocalWorker> 
     // gzip every answer (Node's fetch asked for gzip; the load generator never does).
     if (!FRAMING_HEADERS.has(header)) headers[header] = value;
   });
-  const answer = copy
-    ? `new Response(${JSON.stringify(await copy.text())}, { headers: ${JSON.stringify(headers)} })`
-    : 'new Response("ok")';
+  const answer = `new Response(${JSON.stringify(await copy.text())}, { headers: ${JSON.stringify(headers)} })`;
   await writeFile(scriptPath, `export default { fetch: () => ${answer} };\n`);
-  const miniflare = new Miniflare(
-    convertV4MiniflareOptions({
-      name,
-      modules: true,
-      scriptPath,
-      modulesRoot: dir,
-      compatibilityDate: "2026-11-01",
-      host: "127.0.0.1",
-      port: 0,
-    } as Parameters<typeof convertV4MiniflareOptions>[0]),
-  );
-  const url = await miniflare.ready;
-  return { url, miniflare, stop: () => miniflare.dispose() };
+  return startLocalWorker({ configPath: TRIVIAL_CONFIG, scriptPath });
 }
 
 export interface CeilingTargets {

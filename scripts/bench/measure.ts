@@ -30,8 +30,8 @@ export async function resetStatements(url: string): Promise<void> {
   }
 }
 
-/** Resident memory (KiB) of the workerd processes Miniflare started under this process. */
-export async function workerdRssKiB(): Promise<number> {
+/** The workerd processes Miniflare started under this process, with their resident memory. */
+export async function workerdProcesses(): Promise<Array<{ pid: number; rss: number }>> {
   const { stdout } = await run("ps", ["-e", "-o", "pid=,ppid=,rss=,comm="]);
   const rows = stdout
     .trim()
@@ -54,9 +54,12 @@ export async function workerdRssKiB(): Promise<number> {
       }
     }
   }
-  return rows
-    .filter((row) => descendants.has(row.pid) && row.comm.includes("workerd"))
-    .reduce((sum, row) => sum + row.rss, 0);
+  return rows.filter((row) => descendants.has(row.pid) && row.comm.includes("workerd"));
+}
+
+/** Resident memory (KiB) of the workerd processes Miniflare started under this process. */
+export async function workerdRssKiB(): Promise<number> {
+  return (await workerdProcesses()).reduce((sum, row) => sum + row.rss, 0);
 }
 
 /** Least-squares slope of y over x. */

@@ -8,11 +8,12 @@
  * pooled runs). Every database scenario runs twice back to back: the worker straight to
  * Postgres, then a second worker through PgBouncer in transaction mode (as Hyperdrive pools).
  * The first rows are /health beside a trivial worker in the same harness (ceiling.ts).
+ * Before any load: the bundle's size and its startup busy time beside the trivial worker's
+ * (startup.ts; BENCH_STARTUP=off skips it). After the scenarios: CPU per request by route
+ * beside the trivial worker and a minimal worker doing a database route's I/O (cpu.ts).
  */
-import { readFileSync } from "node:fs";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { sign } from "hono/jwt";
 import pg from "pg";
 import { startGithubUpstream } from "../lib/github-upstream.ts";
@@ -20,7 +21,14 @@ import { buildWorker, ROOT, registerAccount, startLocalWorker } from "../lib/loc
 import { findPgbouncer, startPgbouncer } from "../lib/pgbouncer.ts";
 import { findPostgresBinaries, freePort, startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
-import { ceilingScenarios, loadAverage, startCeilingTargets, stopCeilingTargets } from "./ceiling.ts";
+import {
+  ceilingScenarios,
+  loadAverage,
+  startCeilingTargets,
+  startTrivialWorker,
+  stopCeilingTargets,
+} from "./ceiling.ts";
+import { cpuByRoute, startMinimalWorker, withWorkerdPid } from "./cpu.ts";
 import type { LoadSpec } from "./load.ts";
 import {
   connectionCost,
@@ -32,6 +40,7 @@ import {
 } from "./measure.ts";
 import { runLoad } from "./run-load.ts";
 import { SEARCH_WORDS, seedNotes, seedVoters } from "./seed.ts";
+import { bundleSize, measureStartup } from "./startup.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -44,9 +53,13 @@ const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
 async function main() {
   const started = Date.now();
   console.log("building the worker bundle…");
-  const bundle = buildWorker();
-  const bundleBytes = (await stat(bundle)).size;
-  const bundleGzip = gzipSync(readFileSync(bundle), { level: 9 }).byteLength;
+  const bundle = bundleSize(buildWorker());
+  console.log(
+    `bundle: ${(bundle.bytes / 1024).toFixed(0)} KiB, ${(bundle.gzipBytes / 1024).toFixed(0)} KiB gzipped`,
+  );
+  console.log("startup: profiling this worker and the trivial one (wrangler check startup)…");
+  const startup = process.env.BENCH_STARTUP === "off" ? undefined : measureStartup();
+  console.log(`startup: ${JSON.stringify(startup)}, load ${loadAverage()}`);
 
   const external = process.env.DATABASE_URL;
   if (!external && !findPostgresBinaries())
@@ -59,18 +72,20 @@ async function main() {
   await admin.end();
   const github = await startGithubUpstream();
   const inspectorPort = await freePort();
-  const worker = await startLocalWorker({
-    inspectorPort,
-    databaseUrl: database.url,
-    githubApiUrl: github.url,
-    bindings: {
-      JWT_SECRET,
-      // Access lines would be piped through Miniflare's Node process, not Workers Logs: keep
-      // logging to warnings so the figures are the worker's, not the log pipe's.
-      LOG_LEVEL: "warn",
-      RATE_LIMIT_POLICY: "register_ip=100000/60,register_global=100000/60",
-    },
-  });
+  const worker = await withWorkerdPid(() =>
+    startLocalWorker({
+      inspectorPort,
+      databaseUrl: database.url,
+      githubApiUrl: github.url,
+      bindings: {
+        JWT_SECRET,
+        // Access lines would be piped through Miniflare's Node process, not Workers Logs: keep
+        // logging to warnings so the figures are the worker's, not the log pipe's.
+        LOG_LEVEL: "warn",
+        RATE_LIMIT_POLICY: "register_ip=100000/60,register_global=100000/60",
+      },
+    }),
+  );
   const base = worker.url.href.replace(/\/$/, "");
   // The trivial worker and its copy of /health's answer: /health's ceiling (ceiling.ts).
   const ceilingTargets = await startCeilingTargets(worker.url);
@@ -265,6 +280,37 @@ async function main() {
     console.log(JSON.stringify(row));
   }
 
+  // CPU per request: each route right after its baseline (same load), on its own workerd.
+  const minimal = await startMinimalWorker(database.url);
+  const trivialCpu = await withWorkerdPid(() => startTrivialWorker());
+  const cpu = await cpuByRoute(
+    [
+      { name: "trivial worker", worker: trivialCpu, spec: spec({ path: "/", url: trivialCpu.url.origin }) },
+      { name: "health", worker, spec: spec({ path: "/health" }), versus: "trivial worker" },
+      {
+        name: "minimal I/O worker (1 query + 1 KV read)",
+        worker: minimal,
+        spec: spec({ path: "/", url: minimal.url.origin }),
+      },
+      ...[
+        {
+          name: "notes: get by id",
+          spec: scenarios.find((s) => s.name.startsWith("notes: get by id"))?.spec,
+        },
+        { name: "notes: list page", spec: spec({ path: "/notes?limit=20", headers: auth }) },
+        { name: "polls: results read", spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }) },
+        { name: "github: cached read (hit)", spec: spec({ path: `/github/users/${hitLogin}/repos` }) },
+      ].map(({ name, spec: routeSpec }) => ({
+        name,
+        worker,
+        spec: { ...(routeSpec as LoadSpec), url: base },
+        versus: "minimal I/O worker (1 query + 1 KV read)",
+      })),
+    ],
+    loadAverage,
+  );
+  await Promise.all([minimal.stop(), trivialCpu.stop()]);
+
   const mixed = (seconds: number) =>
     spec({
       path: "/health",
@@ -326,7 +372,9 @@ async function main() {
     machine: { cores: (await import("node:os")).cpus().length, node: process.version },
     seconds_per_scenario: SECONDS,
     connections: CONNECTIONS,
-    bundle: { bytes: bundleBytes, gzip_bytes: bundleGzip },
+    bundle: { bytes: bundle.bytes, gzip_bytes: bundle.gzipBytes },
+    startup_busy_ms: startup ?? null,
+    cpu_per_request: cpu,
     scenarios: results,
     memory,
     connection_setup_ms: {
@@ -352,9 +400,20 @@ async function main() {
       `| ${row.scenario} | ${row.rps} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.errors} | ${row.vs_health} | ${row.vs_trivial} | ${row.db_round_trips_per_request} | ${row.stats_flushes_per_second} | ${row.github_hit_user_upstream_calls} | ${row.load_1min} |`,
     );
   }
+  console.log("\n| CPU per request | ms | ÷ baseline | baseline | req/s | errors | load (1 min) |");
+  console.log("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
+  for (const row of cpu) {
+    console.log(
+      `| ${row.scenario} | ${row.cpuMsPerRequest} | ${row.ratio ?? ""} | ${row.versus ?? ""} | ${row.rps} | ${row.errors} | ${row.load_1min} |`,
+    );
+  }
   console.log(
-    `\nbundle: ${(bundleBytes / 1024).toFixed(0)} KiB, ${(bundleGzip / 1024).toFixed(0)} KiB gzipped (target ≤ 1024 KiB)`,
+    `\nbundle: ${(bundle.bytes / 1024).toFixed(0)} KiB, ${(bundle.gzipBytes / 1024).toFixed(0)} KiB gzipped (goal ≤ 400 KiB)`,
   );
+  if (startup)
+    console.log(
+      `startup busy: ${startup.worker.ms} ms, trivial worker ${startup.trivial.ms} ms (× ${startup.ratio ?? "n/a: no busy sample in the trivial worker's profile"}; goal ≤ 2.5)${startup.baseline ? `, baseline build ${startup.baseline.ms} ms` : ""}`,
+    );
   console.log(
     `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): isolate heap troughs ${memory.heap_trough_kib.map(([, kib]) => Math.round((kib ?? 0) / 1024)).join(" → ")} MiB (${memory.heap_growth_percent}%, ${memory.heap_trough_slope_kib_per_minute} KiB/min), peak ${memory.heap_peak_mib} MiB; workerd RSS trend ${memory.rss_slope_kib_per_minute} KiB/min`,
   );

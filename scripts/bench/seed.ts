@@ -41,6 +41,8 @@ const WORDS = [
 export async function seedNotes(url: string, userId: string, count: number): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // The role's statement budget is for the API; a bulk seed on a busy machine may need longer.
+  await client.query("SET statement_timeout = 0");
   try {
     const result = await client.query<{ id: string }>(
       `INSERT INTO notes (id, user_id, title, content, tags, created_at, updated_at)
@@ -64,6 +66,8 @@ export async function seedNotes(url: string, userId: string, count: number): Pro
 export async function seedVoters(url: string, count: number): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // The role's statement budget is for the API; a bulk seed on a busy machine may need longer.
+  await client.query("SET statement_timeout = 0");
   try {
     const result = await client.query<{ id: string }>(
       `INSERT INTO users (id, email, password_hash, display_name)

@@ -10,15 +10,15 @@ import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { roomyPolicy } from "../../src/rate-limit/policy.ts";
-import { buildStaticFiles } from "../build-static-files.ts";
+import { buildAssets } from "../build-assets.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BUNDLE_DIR = join(ROOT, "dist");
 
 /** `wrangler deploy --dry-run --outdir dist`: the exact bundle that would be deployed. */
 export function buildWorker(): string {
-  // The bundle imports the generated static files; build them from this checkout first.
-  buildStaticFiles();
+  // The static assets sit beside the bundle (wrangler.toml [assets]): complete public/ first.
+  buildAssets();
   // Run wrangler's entry with this Node (24), whatever `node` the PATH would pick.
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
   const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
@@ -30,7 +30,10 @@ export function buildWorker(): string {
 }
 
 export interface LocalWorkerOptions {
-  databaseUrl: string;
+  /** The HYPERDRIVE binding's target; without it the worker gets no HYPERDRIVE binding. */
+  databaseUrl?: string;
+  /** Whose bindings and [assets] to use: wrangler.toml unless a bench fixture's. */
+  configPath?: string;
   githubApiUrl?: string;
   port?: number;
   /** Extra or overriding vars/secrets (e.g. JWT_SECRET, ENVIRONMENT, RATE_LIMIT_POLICY). */
@@ -67,7 +70,9 @@ export interface LocalWorker {
 }
 
 export async function startLocalWorker(options: LocalWorkerOptions): Promise<LocalWorker> {
-  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const { workerOptions: fromConfig } = unstable_getMiniflareWorkerOptions(
+    options.configPath ?? join(ROOT, "wrangler.toml"),
+  );
   // The bundle is one ES module already: module rules only matter when Miniflare walks
   // sources, and v5's converter refuses to carry them over.
   const { modulesRules: _rules, ...workerOptions } = fromConfig;
@@ -88,7 +93,7 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
       host: "127.0.0.1",
       port: options.port ?? 0,
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-      hyperdrives: { HYPERDRIVE: options.databaseUrl },
+      ...(options.databaseUrl ? { hyperdrives: { HYPERDRIVE: options.databaseUrl } } : {}),
       ...(roomy ? { ratelimits: roomy.bindings } : {}),
       bindings: {
         ...(workerOptions.bindings ?? {}),

@@ -22,7 +22,12 @@ const SERVICE_NAMES = ["devhub"];
 /** Control characters (NUL…), lone surrogates and unassigned code points: nothing a person types. */
 const UNTYPEABLE = /[\p{Cc}\p{Cs}\p{Cn}]/u;
 
-const commonPasswords = new Set(COMMON_PASSWORDS_TEXT.split("\n"));
+/** Built on the first password check (registration, a password change), not at startup. */
+let commonPasswordSet: ReadonlySet<string> | undefined;
+function commonPasswords(): ReadonlySet<string> {
+  commonPasswordSet ??= new Set(COMMON_PASSWORDS_TEXT.split("\n"));
+  return commonPasswordSet;
+}
 
 /** How many runs of repeated or consecutive characters the text is made of. */
 function runCount(codePoints: number[]): number {
@@ -54,7 +59,7 @@ export function passwordPolicyViolation(password: string): string | undefined {
     return "Must not be a run of repeated or consecutive characters (such as abcdefgh or 1234abcd).";
   }
   const lower = normalised.toLowerCase();
-  if (commonPasswords.has(lower) || commonPasswords.has(compact)) {
+  if (commonPasswords().has(lower) || commonPasswords().has(compact)) {
     return "Is among the most common passwords; choose another.";
   }
   if (SERVICE_NAMES.some((name) => compact.includes(name))) {

@@ -9,20 +9,9 @@
  * fail whenever the limiter does, or when a monitor shares an address with a busy client.
  * Readiness (`/health/ready`) reaches the database and KV, so it stays metered.
  *
- * The static files (src/routes/static/static-routes.ts) are here for the same reasons: they
- * answer from the bundle, and a page view fetches up to five of them (mostly 304s), so
- * metering them would spend a shared address's API budget on page views and leave a page
- * without its scripts whenever the limiter failed.
+ * The static files never reach the worker: the asset router answers them (wrangler.toml).
  */
-const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set([
-  "GET /health",
-  "GET /docs/init.js",
-  "GET /docs/theme.css",
-  "GET /docs/vendor/*",
-  "GET /pages/*",
-  "GET /favicon.svg",
-  "GET /favicon.ico",
-]);
+const UNMETERED_OPERATIONS: ReadonlySet<string> = new Set(["GET /health"]);
 
 /** Whether the operation (a matched route's method and path pattern) spends no budget. */
 export function isUnmetered(method: string, routePath: string): boolean {

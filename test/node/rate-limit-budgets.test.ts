@@ -2,8 +2,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { bindingBudgets, parsePolicyFigures, RATE_LIMIT_POLICY } from "../../src/rate-limit/policy.ts";
-import { isUnmetered } from "../../src/rate-limit/unmetered.ts";
-import { STATIC_ROUTES } from "../../src/routes/static/static-routes.ts";
 
 const CONFIG = join(import.meta.dirname, "..", "..", "wrangler.toml");
 
@@ -43,11 +41,5 @@ describe("the rate-limit policy table", () => {
     expect(figures.client).toEqual({ limit: RATE_LIMIT_POLICY.client.limit, windowSeconds: 60 });
     expect(figures.export.limit).toBe(RATE_LIMIT_POLICY.export.limit);
     expect(parsePolicyFigures(undefined).github_upstream).toEqual({ limit: 75, windowSeconds: 60 });
-  });
-});
-
-describe("unmetered operations", () => {
-  it("cover every static route (unmetered.ts lists them; rate-limit/ may not import routes/)", () => {
-    for (const route of STATIC_ROUTES) expect(isUnmetered("GET", route), route).toBe(true);
   });
 });

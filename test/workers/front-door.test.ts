@@ -43,18 +43,6 @@ describe("the front door, GET /", () => {
     const html = await (await call("/", { headers: HTML })).text();
     expect(html).not.toContain('href="/docs');
   });
-
-  it("serves the icon at /favicon.svg and /favicon.ico alike, charged to no budget", async () => {
-    const svg = await api("/favicon.svg");
-    const ico = await api("/favicon.ico");
-    for (const response of [svg, ico]) {
-      expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toBe("image/svg+xml");
-      expect(response.headers.get("ratelimit")).toBeNull();
-    }
-    expect(ico.headers.get("etag")).toBe(svg.headers.get("etag"));
-    expect(await ico.text()).toMatch(/^<svg[\s\S]*<title>devhub<\/title>/);
-  });
 });
 
 describe("/gh and /p, the lookup pages", () => {

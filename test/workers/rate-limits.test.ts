@@ -104,23 +104,6 @@ describe("budgets answer 429 with Retry-After", () => {
     expect((await call("/health", { ...from, method: "HEAD" })).status).toBe(200);
   });
 
-  it("static files spend no budget either: a page's scripts load while the address is limited", async () => {
-    const call = apiWithEnv({ RL_CLIENT: tight, RATE_LIMIT_POLICY: "client=3/60" });
-    const from = { headers: { "CF-Connecting-IP": randomIp() } };
-    const files = ["/docs/init.js", "/docs/vendor/swagger-ui.css", "/pages/pages.css", "/pages/poll.js"];
-    for (let i = 0; i < 2; i += 1) {
-      for (const file of files) {
-        const response = await call(file, from);
-        expect(response.status, file).toBe(200);
-        expect(response.headers.get("ratelimit-policy"), file).toBeNull();
-      }
-    }
-    expect((await call("/health/ready", from)).status).toBe(200);
-    const { limited } = await untilLimited(() => call("/health/ready", from));
-    await expectBudget429(limited, "client");
-    for (const file of files) expect((await call(file, from)).status, file).toBe(200);
-  });
-
   it("per account, whatever address the requests come from", async () => {
     const call = apiWithEnv({ RL_ACCOUNT: tight, RATE_LIMIT_POLICY: "account=3/60" });
     const user = await registerUser();

@@ -3,7 +3,7 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 
 /**
- * Swagger UI, served by this worker from its own bundle (src/routes/static/, built out of
+ * Swagger UI, served as static assets beside the worker (public/docs/vendor/, copied out of
  * swagger-ui-dist by `npm run static`): no CDN, so the page works offline and under a strict CSP.
  */
 const DOCS_HTML = `<!doctype html>
