@@ -52,13 +52,24 @@ describe("static assets", () => {
   it("serves every script and stylesheet the docs page and the pages name, without the worker", async () => {
     const pollId = await createPoll();
     const linked = new Set<string>();
-    for (const page of ["/docs", "/status", `/p/${pollId}`, `/gh/r12-${crypto.randomUUID().slice(0, 8)}`]) {
+    for (const page of [
+      "/docs",
+      "/status",
+      "/p/new",
+      `/p/${pollId}`,
+      `/gh/r12-${crypto.randomUUID().slice(0, 8)}`,
+    ]) {
       const response = await get(page, { headers: { Accept: "text/html" } });
       expect(response.status, page).toBe(200);
       for (const path of linkedFiles(await response.text())) linked.add(path);
     }
     // Swagger UI and its boot script, the pages' own script and styles, uPlot.
-    for (const expected of ["/docs/vendor/swagger-ui-bundle.js", "/docs/init.js", "/pages/pages.css"]) {
+    for (const expected of [
+      "/docs/vendor/swagger-ui-bundle.js",
+      "/docs/init.js",
+      "/pages/pages.css",
+      "/pages/poll-new.js",
+    ]) {
       expect(linked).toContain(expected);
     }
     expect([...linked].some((path) => path.startsWith("/pages/vendor/uPlot"))).toBe(true);

@@ -179,10 +179,4 @@ describe("new poll page /p/new", () => {
     expect(html).toContain('id="sign-in"');
     expect(await page("/p")).toContain('<a href="/p/new">Create a poll</a>');
   });
-
-  it("the page script it names is served", async () => {
-    const script = await api("/pages/poll-new.js");
-    expect(script.status).toBe(200);
-    expect(await script.text()).toContain('api("/polls", { method: "POST"');
-  });
 });
