@@ -54,6 +54,8 @@ export default defineConfig({
                 GITHUB_API_URL: inject("githubApiUrl"),
                 GITHUB_TOKEN: TEST_GITHUB_TOKEN,
                 GITHUB_TIMEOUT_MS: "1000",
+                // The Neon run's DATABASE_DRIVER, DATABASE_URL and NEON_WS_PROXY.
+                ...inject("databaseDriverBindings"),
               },
             },
           })),
