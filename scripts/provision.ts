@@ -16,6 +16,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { HYPERDRIVE_QUERY_CACHING } from "../src/db/hyperdrive-caching.ts";
 import { jwtSecretAction, redactUrl, secretNamesIn } from "./lib/provision-secrets.ts";
 import { statementBudgetFromEnv } from "./lib/statement-budget.ts";
 import { migrateDatabase } from "./migrate.ts";
@@ -141,7 +142,15 @@ async function provision(
   }
   if (!id) {
     const created = wrangler(
-      { args: ["hyperdrive", "create", name, `--connection-string=${databaseUrl}`, "--caching-disabled"] },
+      {
+        args: [
+          "hyperdrive",
+          "create",
+          name,
+          `--connection-string=${databaseUrl}`,
+          ...(HYPERDRIVE_QUERY_CACHING === "disabled" ? ["--caching-disabled"] : []),
+        ],
+      },
       dryRun,
     );
     id = created.match(HYPERDRIVE_ID)?.[0];

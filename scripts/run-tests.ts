@@ -1,7 +1,8 @@
 /**
- * Runs the whole vitest suite against one database kind: `pglite` (embedded, always
- * available) or `postgres` (a real server from the machine's binaries; skipped with a
- * printed reason where they are absent).
+ * Runs the vitest suite against one database kind: `pglite` (embedded, always available),
+ * `postgres` (a real server from the machine's binaries, through PgBouncer; skipped with a
+ * printed reason where they are absent) or `neon` (the same server reached by the Neon
+ * driver through a local WebSocket proxy; the workers project only).
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -10,26 +11,37 @@ import { buildAssets } from "./build-assets.ts";
 import { findPgbouncer } from "./lib/pgbouncer.ts";
 import { findPostgresBinaries } from "./lib/postgres-server.ts";
 
-const kind = process.argv[2] === "postgres" ? "postgres" : "pglite";
+const KINDS = ["pglite", "postgres", "neon"] as const;
+const kind = KINDS.find((name) => name === process.argv[2]) ?? "pglite";
+const LABELS: Record<(typeof KINDS)[number], string> = {
+  pglite: "PGlite (embedded)",
+  postgres: "PostgreSQL server through PgBouncer (transaction mode)",
+  neon: "the Neon driver through a WebSocket proxy, PgBouncer and PostgreSQL",
+};
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPostgresBinaries()) {
-  console.log("SKIPPED: the PostgreSQL run needs initdb/pg_ctl (apt-get install postgresql-15); none found.");
+if (kind !== "pglite" && !process.env.TEST_DATABASE_URL && !findPostgresBinaries()) {
+  console.log(
+    "SKIPPED: the PostgreSQL and Neon runs need initdb/pg_ctl (apt-get install postgresql-15); none found.",
+  );
   process.exit(0);
 }
-if (kind === "postgres" && !process.env.TEST_DATABASE_URL && !findPgbouncer()) {
-  console.log("SKIPPED: the PostgreSQL run goes through PgBouncer (apt-get install pgbouncer); none found.");
+if (kind !== "pglite" && !process.env.TEST_DATABASE_URL && !findPgbouncer()) {
+  console.log(
+    "SKIPPED: the PostgreSQL and Neon runs go through PgBouncer (apt-get install pgbouncer); none found.",
+  );
   process.exit(0);
 }
 
 buildAssets();
-console.log(
-  `\n=== test suite on ${kind === "postgres" ? "PostgreSQL server through PgBouncer (transaction mode)" : "PGlite (embedded)"} ===`,
-);
+console.log(`\n=== test suite on ${LABELS[kind]} ===`);
+// The Neon run repeats what the driver changes: the workers suite. Node-side suites run the
+// deployable bundle on its default pg path and are covered by the other two runs.
+const projects = kind === "neon" ? ["--project", "workers"] : [];
 const reporters = ["--reporter=default", "--reporter=json", `--outputFile.json=test-results/${kind}.json`];
 const result = spawnSync(
   join(root, "node_modules", ".bin", "vitest"),
-  ["run", ...reporters, ...process.argv.slice(3)],
+  ["run", ...projects, ...reporters, ...process.argv.slice(3)],
   {
     cwd: root,
     stdio: "inherit",

@@ -26,6 +26,11 @@ export interface AppConfig {
   statementTimeoutMs: number;
   /** Only read when databaseDriver is "neon"; Hyperdrive supplies the URL otherwise. */
   databaseUrl: string | undefined;
+  /**
+   * `NEON_WS_PROXY`: a WebSocket proxy (`host:port/path`, plain ws://) the Neon driver dials
+   * instead of Neon's endpoint, for local and test runs; refused in production.
+   */
+  neonWsProxy: string | undefined;
   logger: LoggerSettings;
   /** The figures of every rate limit (src/rate-limit/policy.ts, overridden by `RATE_LIMIT_POLICY`). */
   rateLimitPolicy: PolicyFigures;
@@ -194,6 +199,8 @@ export function loadConfig(source: object): AppConfig {
     appVersion: typeof vars.APP_VERSION === "string" && vars.APP_VERSION ? vars.APP_VERSION : API_VERSION,
     gitCommit: typeof vars.GIT_COMMIT === "string" && vars.GIT_COMMIT ? vars.GIT_COMMIT : null,
     databaseUrl: typeof vars.DATABASE_URL === "string" && vars.DATABASE_URL ? vars.DATABASE_URL : undefined,
+    neonWsProxy:
+      typeof vars.NEON_WS_PROXY === "string" && vars.NEON_WS_PROXY ? vars.NEON_WS_PROXY : undefined,
     github: parseGithubSettings(vars),
     quotas: {
       notes: positiveInteger(vars.QUOTA_NOTES, 10_000),

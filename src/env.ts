@@ -14,6 +14,7 @@ export interface Bindings extends Env {
   LOG_CHANNELS?: string;
   DOCS_ENABLED?: string;
   DATABASE_URL?: string;
+  NEON_WS_PROXY?: string;
   JWT_SECRET?: string;
   ACCESS_TOKEN_TTL_SECONDS?: string;
   REFRESH_TOKEN_TTL_SECONDS?: string;

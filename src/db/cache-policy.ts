@@ -12,8 +12,11 @@
  * with a visible Cache-Status. Most of the statements above call now(), which Hyperdrive
  * never caches anyway, but that is an accident of today's SQL, not a guarantee.
  *
- * So the one binding, HYPERDRIVE, is created with `--caching-disabled` (scripts/provision.ts),
- * Cloudflare's arrangement for queries that must not be cached. Should a read ever be safe
+ * So the one binding, HYPERDRIVE, is created with `--caching-disabled` (HYPERDRIVE_QUERY_CACHING,
+ * applied by scripts/provision.ts), Cloudflare's arrangement for queries that must not be cached.
+ * test/workers/cache-policy.test.ts runs the read-your-writes flows behind an emulation of
+ * Hyperdrive's cache (scripts/lib/hyperdrive-cache.ts): fresh as configured, and stale with
+ * caching on — so the accident above is not what keeps them fresh. Should a read ever be safe
  * to serve up to 75 s stale, it gets a second binding (e.g. HYPERDRIVE_CACHED, created with
  * caching on) chosen explicitly here per use, never by default.
  */
@@ -23,6 +26,9 @@ import { createDatabase, type DatabaseHandle } from "./client.ts";
 
 /** The Hyperdrive binding every query uses; its config has query caching disabled. */
 export const UNCACHED_BINDING = "HYPERDRIVE" satisfies keyof Bindings;
+
+/** How the access log names the Neon driver's connection (it bypasses Hyperdrive). */
+export const NEON_CONNECTION = "DATABASE_URL (neon)";
 
 /** Which binding (or driver) served a request's queries, and how many it sent. */
 export interface DatabaseUsage {
@@ -40,7 +46,7 @@ export function openDatabase(config: AppConfig, env: Bindings): RoutedDatabase {
   return {
     ...handle,
     usage: () => ({
-      binding: config.databaseDriver === "neon" ? "DATABASE_URL (neon)" : UNCACHED_BINDING,
+      binding: config.databaseDriver === "neon" ? NEON_CONNECTION : UNCACHED_BINDING,
       queries: handle.queries(),
     }),
   };

@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream";
-import { Pool as NeonPool } from "@neondatabase/serverless";
+import { Client as NeonClient } from "@neondatabase/serverless";
 import type { SQL } from "drizzle-orm";
 import { drizzle as drizzleNeon } from "drizzle-orm/neon-serverless";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -27,8 +27,16 @@ export interface DatabaseHandle {
 /** A database that does not accept a connection within this is treated as down (503). */
 const CONNECT_TIMEOUT_MS = 1_500;
 
+/** The parts of a node-postgres-style client the lazy handle drives (pg and Neon share them). */
+interface SqlClient {
+  connect(): Promise<unknown>;
+  query: (...args: never[]) => unknown;
+  end(): Promise<unknown>;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
 /**
- * Creates the pg Client on the first query, so routes that never touch the database
+ * Creates the client on the first query, so routes that never touch the database
  * (health, docs, cached GitHub reads) never build a socket or pay for a handshake.
  *
  * Statement budget: the *server* cancels a statement past the budget (SQLSTATE 57014,
@@ -39,23 +47,18 @@ const CONNECT_TIMEOUT_MS = 1_500;
  * leak to other clients of the pooled server connection; `SET LOCAL` would need a
  * transaction and three extra round trips around every autocommit query. A role default is
  * applied by Postgres itself to every server connection the pool opens, so it holds through
- * any pooler at no per-query cost. `query_timeout` is the client-side backstop for a server
- * (or pool) that stops answering altogether.
+ * any pooler at no per-query cost. `query_timeout` (set by each driver's factory) is the
+ * client-side backstop for a server, pool or proxy that stops answering altogether.
  */
-function createPgHandle(connectionString: string, statementTimeoutMs: number): DatabaseHandle {
-  let client: pg.Client | undefined;
+function lazyClientHandle<C extends SqlClient>(
+  newClient: () => C,
+  toDrizzle: (client: C) => Database,
+): DatabaseHandle {
+  let client: C | undefined;
   let connected: Promise<void> | undefined;
-  const open = (): { client: pg.Client; connected: Promise<void> } => {
+  const open = (): { client: C; connected: Promise<void> } => {
     if (client && connected) return { client, connected };
-    client = new pg.Client({
-      connectionString,
-      // Handing pg the socket explicitly (rather than letting it `require` pg-cloudflare by
-      // export condition) works the same under wrangler and under the vitest pool, whose
-      // CommonJS resolver picks the package's empty non-workerd stub.
-      stream: () => new CloudflareSocket(false) as unknown as Duplex,
-      query_timeout: statementTimeoutMs + 1_000,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    });
+    client = newClient();
     // A late connection error must not crash the isolate; queries reject on their own.
     client.on("error", () => undefined);
     // pg's own connect timer only fires once the socket is open; a pool or proxy that accepts
@@ -78,7 +81,7 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
   };
   let closed = false;
   return {
-    db: drizzlePg({ client: lazyClient as unknown as pg.Client }) as unknown as Database,
+    db: toDrizzle(lazyClient as unknown as C),
     queries: () => sent,
     async close() {
       if (closed || !client) return;
@@ -91,24 +94,55 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
   };
 }
 
-function createNeonHandle(connectionString: string): DatabaseHandle {
-  // The WebSocket Pool (not the HTTP driver) so interactive transactions work.
-  const pool = new NeonPool({ connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  pool.on("error", () => undefined);
-  let sent = 0;
-  pool.on("acquire", () => {
-    sent += 1;
-  });
-  let closed = false;
-  return {
-    db: drizzleNeon({ client: pool }) as unknown as Database,
-    queries: () => sent,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end().catch(() => undefined);
+/** The client-side backstop: a second past the server's own statement budget. */
+const queryTimeoutFor = (statementTimeoutMs: number) => statementTimeoutMs + 1_000;
+
+function createPgHandle(connectionString: string, statementTimeoutMs: number): DatabaseHandle {
+  return lazyClientHandle(
+    () =>
+      new pg.Client({
+        connectionString,
+        // Handing pg the socket explicitly (rather than letting it `require` pg-cloudflare by
+        // export condition) works the same under wrangler and under the vitest pool, whose
+        // CommonJS resolver picks the package's empty non-workerd stub.
+        stream: () => new CloudflareSocket(false) as unknown as Duplex,
+        query_timeout: queryTimeoutFor(statementTimeoutMs),
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      }),
+    (client) => drizzlePg({ client }) as unknown as Database,
+  );
+}
+
+/**
+ * Neon's WebSocket client (not the HTTP driver, so interactive transactions work), one per
+ * request like the pg path, with the same handshake cap and `query_timeout` backstop: without
+ * it a hop that stops answering mid-session holds the request until the socket thaws.
+ */
+function createNeonHandle(config: AppConfig, connectionString: string): DatabaseHandle {
+  const proxy = config.neonWsProxy;
+  return lazyClientHandle(
+    () => {
+      if (proxy && config.environment === "production") {
+        throw new Error("NEON_WS_PROXY is refused in production: the Neon driver dials Neon itself there");
+      }
+      const client = new NeonClient({
+        connectionString,
+        query_timeout: queryTimeoutFor(config.statementTimeoutMs),
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      });
+      // A local WebSocket proxy (the test setup's, or Neon's own wsproxy) speaks plain ws://
+      // and relays to a server that asks for no cleartext password, so no pipelined login.
+      if (proxy) {
+        Object.assign(client.neonConfig, {
+          wsProxy: proxy,
+          useSecureWebSocket: false,
+          pipelineConnect: false,
+        });
+      }
+      return client;
     },
-  };
+    (client) => drizzleNeon({ client }) as unknown as Database,
+  );
 }
 
 /**
@@ -118,7 +152,7 @@ function createNeonHandle(connectionString: string): DatabaseHandle {
 export function createDatabase(config: AppConfig, hyperdrive: Hyperdrive | undefined): DatabaseHandle {
   if (config.databaseDriver === "neon") {
     if (!config.databaseUrl) throw new Error("DATABASE_DRIVER=neon requires DATABASE_URL");
-    return createNeonHandle(config.databaseUrl);
+    return createNeonHandle(config, config.databaseUrl);
   }
   if (!hyperdrive) throw new Error("The HYPERDRIVE binding is missing");
   return createPgHandle(hyperdrive.connectionString, config.statementTimeoutMs);

@@ -4,6 +4,7 @@ import { REDACTED, redact } from "../../src/lib/redact.ts";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { apiWithEnv } from "../helpers/api.ts";
 import { adminTokens, bearer, GOOD_PASSWORD, uniqueEmail } from "../helpers/auth.ts";
+import { unreachableDatabase } from "../helpers/database-driver.ts";
 import { captureLogs, logEntries } from "../helpers/logs.ts";
 import { answersFor, ownerWithPoll } from "../helpers/polls.ts";
 
@@ -34,10 +35,7 @@ describe("log channels", () => {
     await call(`/github/users/ghost-${crypto.randomUUID().slice(0, 6)}/repos`);
     await json("POST", `/admin/users/${tokens.user.id}/disable`, {}, bearer(admin.access_token));
     await call("/health/ready", { headers: { Cookie: "session=super-secret-cookie" } });
-    const readinessFailure = apiWithEnv({
-      LOG_LEVEL: "debug",
-      HYPERDRIVE: { connectionString: "postgres://u:hunter2@127.0.0.1:9/db" },
-    });
+    const readinessFailure = apiWithEnv({ LOG_LEVEL: "debug", ...unreachableDatabase("u:hunter2") });
     await readinessFailure("/health/ready");
 
     const entries = logEntries(lines);

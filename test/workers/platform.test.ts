@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
+import { unreachableDatabase } from "../helpers/database-driver.ts";
 import type { OpenApiDocument } from "../helpers/openapi-document.ts";
 
 describe("request ids", () => {
@@ -181,10 +182,7 @@ describe("health", () => {
   });
 
   it("GET /health/ready answers 503 naming Postgres when the database is unreachable", async () => {
-    // Port 9 (discard) on loopback refuses connections: a database that is down.
-    const broken = apiWithEnv({
-      HYPERDRIVE: { ...env.HYPERDRIVE, connectionString: "postgres://u:p@127.0.0.1:9/db" },
-    });
+    const broken = apiWithEnv(unreachableDatabase("u:p"));
     const response = await broken("/health/ready");
     const problem = await expectProblem(response, 503, "dependency-unavailable");
     expect(problem.dependencies).toEqual(["postgres"]);
