@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   foreignKey,
   index,
   integer,
@@ -34,6 +35,8 @@ export const polls = pgTable(
     }).notNull(),
     /** Anonymous polls: at most this many ballots per (hashed) client address. */
     maxVotesPerIp: integer("max_votes_per_ip").notNull().default(10),
+    /** Whether a voter may replace or withdraw their ballot while the poll is open. */
+    allowVoteChanges: boolean("allow_vote_changes").notNull().default(true),
     closesAt: ms("closes_at"),
     /** Set by an early close; a poll is closed once this is set or closes_at has passed. */
     closedAt: ms("closed_at"),
@@ -94,6 +97,8 @@ export const pollBallots = pgTable(
     /** HMAC of the client address keyed per poll; the raw address is never stored. */
     ipHash: text("ip_hash"),
     createdAt: ms("created_at").notNull().defaultNow(),
+    /** When the voter last replaced their answers (null: as cast). */
+    changedAt: ms("changed_at"),
   },
   (table) => [
     uniqueIndex("poll_ballots_voter_key").on(table.pollId, table.voterKey),

@@ -30,6 +30,8 @@ export const PROBLEMS = {
   "poll-closed": { status: 409, title: "Poll Closed" },
   "already-voted": { status: 409, title: "Already Voted" },
   "poll-has-votes": { status: 409, title: "Poll Has Votes" },
+  "ballot-not-found": { status: 404, title: "Ballot Not Found" },
+  "vote-changes-disabled": { status: 409, title: "Vote Changes Disabled" },
   "results-hidden": { status: 403, title: "Results Not Visible Yet" },
   "invalid-voter-cookie": { status: 400, title: "Invalid Voter Cookie" },
   "vote-limit-reached": { status: 429, title: "Vote Limit Reached" },

@@ -10,6 +10,11 @@ import {
   uuidSchema,
 } from "../../lib/schemas.ts";
 
+const allowVoteChanges = z.boolean().openapi({
+  description:
+    "Whether voters may replace (`PUT /polls/{id}/votes/mine`) or withdraw (`DELETE`) their ballot while the poll is open.",
+});
+
 const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date.now(), {
   message: "Must be in the future.",
 });
@@ -78,6 +83,7 @@ export const CreatePollSchema = z
     max_votes_per_ip: int32(1, 100_000).default(10).openapi({
       description: "Anonymous polls: ballots allowed per client address (an office NAT shares one).",
     }),
+    allow_vote_changes: allowVoteChanges.default(true),
     questions: QuestionsSchema,
   })
   .openapi("CreatePoll");
@@ -87,6 +93,7 @@ export const UpdatePollSchema = z
     title: trimmedText(200).optional(),
     description: trimmedText(2000, { allowEmpty: true }).optional(),
     closes_at: futureDate.nullable().optional().openapi({ description: "null removes the deadline." }),
+    allow_vote_changes: allowVoteChanges.optional(),
     questions: QuestionsSchema.optional().openapi({
       description: "Replaces all questions; only before the first vote.",
     }),
@@ -162,6 +169,7 @@ export const PollSchema = z
     voters: z.enum(["authenticated", "anonymous"]),
     results_visibility: z.enum(["always", "after_vote", "after_close"]),
     max_votes_per_ip: z.number().int(),
+    allow_vote_changes: z.boolean(),
     status: z.enum(["open", "closed"]),
     closes_at: z.iso.datetime().nullable(),
     closed_at: z.iso.datetime().nullable(),

@@ -27,6 +27,7 @@ const PROBLEM_MESSAGES: Record<string, string> = {
   unknown_choice: "This choice does not belong to that question.",
 };
 
+/** The database's verdict on each answer, as field errors pointing into the request body. */
 function ballotFieldErrors(
   errors: NonNullable<BallotOutcome["errors"]>,
   answers: VoteInput["answers"],
@@ -48,6 +49,25 @@ function ballotFieldErrors(
       path,
       message: `${PROBLEM_MESSAGES[error.problem] ?? "Invalid answer."}${suffix} [question ${error.question_id}]`,
     };
+  });
+}
+
+export const pollClosed = () =>
+  new ApiError("poll-closed", { detail: "This poll is closed; no votes are accepted or changed." });
+
+export const invalidAnswers = (errors: BallotOutcome["errors"], answers: VoteInput["answers"]) =>
+  new ApiError("validation-failed", {
+    detail: "Some answers do not fit the poll.",
+    errors: ballotFieldErrors(errors ?? [], answers),
+  });
+
+/** Ballots sent by a browser on its cookie alone are accepted from this site only (see castVote). */
+export function refuseCrossSiteBallot(c: Context<AppEnv>) {
+  if (c.var.caller) return;
+  refuseCrossOrigin(c, {
+    unknown: "allow",
+    detail:
+      "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
   });
 }
 
@@ -75,13 +95,7 @@ export async function castVote(
   answers: VoteInput["answers"],
 ): Promise<Ballot> {
   const caller = c.var.caller;
-  if (!caller) {
-    refuseCrossOrigin(c, {
-      unknown: "allow",
-      detail:
-        "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
-    });
-  }
+  refuseCrossSiteBallot(c);
   const cookie = await readVoterCookie(c);
   const cookieVoterId = voterIdFor(c, cookie);
   const outcome = await castBallot(c.var.db, {
@@ -106,7 +120,7 @@ export async function castVote(
     case "not_found":
       throw notFound(id);
     case "closed":
-      throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
+      throw pollClosed();
     case "auth_required":
       throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "cookie_required":
@@ -118,10 +132,7 @@ export async function castVote(
         headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
       });
     case "invalid":
-      throw new ApiError("validation-failed", {
-        detail: "Some answers do not fit the poll.",
-        errors: ballotFieldErrors(outcome.errors ?? [], answers),
-      });
+      throw invalidAnswers(outcome.errors, answers);
     case "ip_limit":
       throw new ApiError("vote-limit-reached", {
         detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,
