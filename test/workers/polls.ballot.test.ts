@@ -115,7 +115,11 @@ describe("own ballot", () => {
     const voter = await registerUser();
     await voteAs(voter, poll, answersFor(poll));
     await apiJson(`/polls/${poll.id}/close`, "POST", undefined, bearer(owner.tokens.access_token));
-    await expectProblem(await ownBallotAs(voter, poll, "PUT", answersFor(poll, [[1], [1]])), 409, "poll-closed");
+    await expectProblem(
+      await ownBallotAs(voter, poll, "PUT", answersFor(poll, [[1], [1]])),
+      409,
+      "poll-closed",
+    );
     await expectProblem(await ownBallotAs(voter, poll, "DELETE"), 409, "poll-closed");
     expect(((await (await ownBallotAs(voter, poll, "GET")).json()) as OwnBallot).can_change).toBe(false);
   });

@@ -16,7 +16,15 @@ export interface BallotOwner {
 }
 
 export interface ChangeOutcome {
-  status: "changed" | "withdrawn" | "not_found" | "closed" | "auth_required" | "changes_disabled" | "invalid" | "no_ballot";
+  status:
+    | "changed"
+    | "withdrawn"
+    | "not_found"
+    | "closed"
+    | "auth_required"
+    | "changes_disabled"
+    | "invalid"
+    | "no_ballot";
   voters?: BallotOutcome["voters"];
   ballot_id?: string;
   errors?: BallotOutcome["errors"];
