@@ -1,6 +1,6 @@
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { changeMyBallot, readMyBallot } from "./polls.ballot.ts";
 import type * as routes from "./polls.ballot.routes.ts";
+import { changeMyBallot, readMyBallot } from "./polls.ballot.ts";
 
 export const getOwnBallot: AppRouteHandler<routes.GetOwnBallotRoute> = async (c) =>
   c.json(await readMyBallot(c, c.req.valid("param").id), 200);
