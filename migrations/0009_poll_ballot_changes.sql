@@ -1,12 +1,22 @@
--- Own ballots: read, replace and withdraw, each one statement like cast_ballot (migration 0007).
--- Whose ballot it is follows the poll's kind of voter, as when casting: the account on
--- `authenticated` polls, the browser's voter cookie on `anonymous` ones. NULL when the caller
--- brings no such identity.
-CREATE OR REPLACE FUNCTION poll_voter_key(p_voters text, p_user uuid, p_cookie_voter text) RETURNS text
-LANGUAGE sql IMMUTABLE
+-- Own ballots (read, replace, withdraw) and invite-only polls, each write one statement like
+-- cast_ballot (migration 0007), which is redefined here to admit invitations.
+--
+-- Whose ballot it is follows the poll's kind of voter: the account on `authenticated` polls,
+-- the browser's voter cookie on `anonymous` ones, the invitation on `invited` ones (a revoked
+-- or unknown one is nobody). NULL when the caller brings no such identity. The invitation
+-- row is share-locked, so a revocation (an UPDATE of the row) waits for a ballot being cast
+-- with it, and a ballot cast after the revocation committed sees it revoked.
+CREATE OR REPLACE FUNCTION poll_voter_key(p_poll uuid, p_voters text, p_user uuid, p_cookie_voter text, p_invite_hash text)
+RETURNS text
+LANGUAGE sql VOLATILE
 AS $$
-  SELECT CASE p_voters WHEN 'authenticated' THEN 'user:' || p_user::text
-                       WHEN 'anonymous' THEN 'cookie:' || p_cookie_voter END;
+  SELECT CASE p_voters
+    WHEN 'authenticated' THEN 'user:' || p_user::text
+    WHEN 'anonymous' THEN 'cookie:' || p_cookie_voter
+    WHEN 'invited' THEN (SELECT 'invite:' || i.id::text FROM poll_invites i
+                         WHERE i.poll_id = p_poll AND i.token_hash = p_invite_hash AND i.revoked_at IS NULL
+                         FOR SHARE)
+  END;
 $$;
 --> statement-breakpoint
 -- What is wrong with a set of answers for a poll (NULL when nothing): every question answered,
@@ -54,6 +64,7 @@ CREATE OR REPLACE FUNCTION change_ballot(
   p_poll uuid,
   p_user uuid,
   p_cookie_voter text,
+  p_invite_hash text,
   p_questions uuid[],
   p_choices uuid[]
 ) RETURNS jsonb
@@ -74,9 +85,10 @@ BEGIN
   IF NOT FOUND THEN
     RETURN jsonb_build_object('status', 'not_found');
   END IF;
-  v_voter_key := poll_voter_key(v_poll.voters, p_user, p_cookie_voter);
+  v_voter_key := poll_voter_key(p_poll, v_poll.voters, p_user, p_cookie_voter, p_invite_hash);
   IF v_voter_key IS NULL THEN
-    RETURN jsonb_build_object('status', CASE WHEN v_poll.voters = 'authenticated' THEN 'auth_required' ELSE 'no_ballot' END,
+    RETURN jsonb_build_object('status', CASE v_poll.voters WHEN 'authenticated' THEN 'auth_required'
+                                                           WHEN 'invited' THEN 'invite_required' ELSE 'no_ballot' END,
                               'voters', v_poll.voters);
   END IF;
   IF v_poll.closed_at IS NOT NULL OR (v_poll.closes_at IS NOT NULL AND v_poll.closes_at <= now()) THEN
@@ -129,5 +141,93 @@ BEGIN
   ON CONFLICT (choice_id, shard) DO UPDATE SET votes = s.votes + excluded.votes;
   UPDATE poll_ballots SET changed_at = now() WHERE id = v_ballot;
   RETURN jsonb_build_object('status', 'changed', 'ballot_id', v_ballot, 'voters', v_poll.voters);
+END;
+$$;
+--> statement-breakpoint
+-- cast_ballot as in 0007, with the answer checks in ballot_problems, whose ballot it is in
+-- poll_voter_key, and invitations: an invited poll's ballot needs a live invitation, marks
+-- it used, and the unique (poll_id, voter_key) index keeps it to one ballot per invitation.
+DROP FUNCTION IF EXISTS cast_ballot(uuid, uuid, uuid, text, text, uuid[], uuid[]);
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION cast_ballot(
+  p_poll uuid,
+  p_ballot uuid,
+  p_user uuid,
+  p_cookie_voter text,
+  p_invite_hash text,
+  p_ip_hash text,
+  p_questions uuid[],
+  p_choices uuid[]
+) RETURNS jsonb
+LANGUAGE plpgsql
+AS $$
+DECLARE
+  v_poll polls%ROWTYPE;
+  v_errors jsonb;
+  v_voter_key text;
+  v_ip_hash text;
+  v_ip_votes integer;
+  v_inserted integer;
+  v_shard smallint := floor(random() * 16)::smallint;
+BEGIN
+  SELECT * INTO v_poll FROM polls WHERE id = p_poll AND deleted_at IS NULL FOR SHARE;
+  IF NOT FOUND THEN
+    RETURN jsonb_build_object('status', 'not_found');
+  END IF;
+  IF v_poll.closed_at IS NOT NULL OR (v_poll.closes_at IS NOT NULL AND v_poll.closes_at <= now()) THEN
+    RETURN jsonb_build_object('status', 'closed', 'voters', v_poll.voters);
+  END IF;
+
+  v_voter_key := poll_voter_key(p_poll, v_poll.voters, p_user, p_cookie_voter, p_invite_hash);
+  IF v_voter_key IS NULL THEN
+    RETURN jsonb_build_object('status', CASE v_poll.voters WHEN 'authenticated' THEN 'auth_required'
+                                                           WHEN 'invited' THEN 'invite_required' ELSE 'cookie_required' END,
+                              'voters', v_poll.voters);
+  END IF;
+  IF v_poll.voters = 'anonymous' THEN
+    v_ip_hash := p_ip_hash;
+  END IF;
+
+  v_errors := ballot_problems(p_poll, p_questions, p_choices);
+  IF v_errors IS NOT NULL THEN
+    RETURN jsonb_build_object('status', 'invalid', 'errors', v_errors, 'voters', v_poll.voters);
+  END IF;
+
+  IF v_ip_hash IS NOT NULL THEN
+    -- Serialises ballots from one address on one poll, so the cap cannot be raced past.
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_poll::text || ':' || v_ip_hash, 0));
+    SELECT count(*) INTO v_ip_votes FROM poll_ballots WHERE poll_id = p_poll AND ip_hash = v_ip_hash;
+    IF v_ip_votes >= v_poll.max_votes_per_ip THEN
+      RETURN jsonb_build_object('status', 'ip_limit', 'voters', v_poll.voters, 'limit', v_poll.max_votes_per_ip);
+    END IF;
+  END IF;
+
+  INSERT INTO poll_ballots (id, poll_id, voter_key, user_id, ip_hash)
+  VALUES (p_ballot, p_poll, v_voter_key, p_user, v_ip_hash)
+  ON CONFLICT (poll_id, voter_key) DO NOTHING;
+  GET DIAGNOSTICS v_inserted = ROW_COUNT;
+  IF v_inserted = 0 THEN
+    RETURN jsonb_build_object('status', 'already_voted', 'voters', v_poll.voters);
+  END IF;
+
+  INSERT INTO poll_answers (ballot_id, poll_id, question_id, choice_id)
+  SELECT p_ballot, p_poll, question_id, choice_id FROM unnest(p_questions, p_choices) AS a(question_id, choice_id);
+
+  IF v_poll.voters = 'invited' THEN
+    UPDATE poll_invites SET used_at = coalesce(used_at, now())
+    WHERE poll_id = p_poll AND token_hash = p_invite_hash;
+  END IF;
+
+  -- The counters, in the same transaction as the ballot (see 0007 for the lock order).
+  INSERT INTO poll_count_shards AS s (poll_id, shard, ballots) VALUES (p_poll, v_shard, 1)
+  ON CONFLICT (poll_id, shard) DO UPDATE SET ballots = s.ballots + 1;
+  INSERT INTO poll_question_count_shards AS s (question_id, shard, voters)
+  SELECT DISTINCT q.id, v_shard, 1 FROM unnest(p_questions) AS q(id) ORDER BY q.id
+  ON CONFLICT (question_id, shard) DO UPDATE SET voters = s.voters + 1;
+  INSERT INTO poll_choice_count_shards AS s (choice_id, shard, votes)
+  SELECT c.id, v_shard, 1 FROM unnest(p_choices) AS c(id) ORDER BY c.id
+  ON CONFLICT (choice_id, shard) DO UPDATE SET votes = s.votes + 1;
+
+  RETURN jsonb_build_object('status', 'voted', 'ballot_id', p_ballot, 'voters', v_poll.voters);
 END;
 $$;

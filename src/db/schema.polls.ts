@@ -29,7 +29,7 @@ export const polls = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
-    voters: text("voters", { enum: ["authenticated", "anonymous"] }).notNull(),
+    voters: text("voters", { enum: ["authenticated", "anonymous", "invited"] }).notNull(),
     resultsVisibility: text("results_visibility", {
       enum: ["always", "after_vote", "after_close"],
     }).notNull(),
@@ -80,6 +80,31 @@ export const pollChoices = pgTable(
     uniqueIndex("poll_choices_question_position_key").on(table.questionId, table.position),
     // Target of the answers' composite foreign key: a choice must belong to the answered question.
     uniqueIndex("poll_choices_question_id_key").on(table.questionId, table.id),
+  ],
+);
+
+/**
+ * Invitations to an invite-only poll (`voters = 'invited'`): one ballot each, cast under the
+ * voter key `invite:<id>`. Only a SHA-256 of the token is kept; the token is shown once.
+ */
+export const pollInvites = pgTable(
+  "poll_invites",
+  {
+    id: uuid("id").primaryKey(),
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    label: text("label"),
+    createdAt: ms("created_at").notNull().defaultNow(),
+    /** When its ballot was first cast (null: unused). */
+    usedAt: ms("used_at"),
+    /** Once set, the token admits nothing again (its ballot, if cast, still counts). */
+    revokedAt: ms("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("poll_invites_token_key").on(table.tokenHash),
+    index("poll_invites_poll_idx").on(table.pollId, table.createdAt, table.id),
   ],
 );
 

@@ -34,6 +34,8 @@ export const PROBLEMS = {
   "vote-changes-disabled": { status: 409, title: "Vote Changes Disabled" },
   "results-hidden": { status: 403, title: "Results Not Visible Yet" },
   "invalid-voter-cookie": { status: 400, title: "Invalid Voter Cookie" },
+  "invite-required": { status: 403, title: "Invitation Required" },
+  "not-invite-only": { status: 409, title: "Poll Not Invite-Only" },
   "vote-limit-reached": { status: 429, title: "Vote Limit Reached" },
   "internal-error": { status: 500, title: "Internal Server Error" },
   "bad-gateway": { status: 502, title: "Bad Gateway" },

@@ -11,11 +11,12 @@ import { IdParamSchema } from "../../lib/schemas.ts";
 import { optionallyAuthed } from "../../middleware/route-auth.ts";
 import { routeOptions } from "../../middleware/route-options.ts";
 import { OwnBallotSchema } from "./polls.ballot.schemas.ts";
+import { InviteHeaderSchema } from "./polls.invite-token.ts";
 import { VoterCookieSchema, VoteSchema } from "./polls.schemas.ts";
 
 const whose =
-  "Whose ballot follows the poll's `voters`: the account (bearer token) on `authenticated` polls, the browser's `dh_voter` cookie on `anonymous` ones.";
-const ownBallotRequest = { params: IdParamSchema, cookies: VoterCookieSchema };
+  "Whose ballot follows the poll's `voters`: the account (bearer token) on `authenticated` polls, the browser's `dh_voter` cookie on `anonymous` ones, the `Poll-Invite` header on `invited` ones.";
+const ownBallotRequest = { params: IdParamSchema, cookies: VoterCookieSchema, headers: InviteHeaderSchema };
 const missing = {
   404: problemResponseSpec("`not-found`: no such poll; `ballot-not-found`: the caller has no ballot in it."),
 };
@@ -24,7 +25,9 @@ const refusedChange = {
     "`poll-closed` (closed or expired), or `vote-changes-disabled`: the poll's `allow_vote_changes` is false.",
   ),
 };
-const crossSite = forbiddenResponse("A browser on another site sent the request without a bearer token.");
+const crossSite = forbiddenResponse(
+  "A browser on another site sent the request without a bearer token; or `invite-required`: an invite-only poll and no live invitation.",
+);
 
 export const getOwnBallotRoute = createRoute({
   operationId: "getOwnBallot",

@@ -13,6 +13,7 @@ import type { BallotOutcome } from "./polls.vote.service.ts";
 export interface BallotOwner {
   userId: string | undefined;
   cookieVoterId: string | null;
+  inviteHash: string | null;
 }
 
 export interface ChangeOutcome {
@@ -22,6 +23,7 @@ export interface ChangeOutcome {
     | "not_found"
     | "closed"
     | "auth_required"
+    | "invite_required"
     | "changes_disabled"
     | "invalid"
     | "no_ballot";
@@ -42,7 +44,7 @@ export async function changeBallot(
   const [row] = await queryRows<{ result: ChangeOutcome }>(
     db,
     sql`SELECT change_ballot(${pollId}::uuid, ${owner.userId ?? null}::uuid, ${owner.cookieVoterId}::text,
-                             ${questions === null ? null : sql.param(questions)}::uuid[],
+                             ${owner.inviteHash}::text, ${questions === null ? null : sql.param(questions)}::uuid[],
                              ${choices === null ? null : sql.param(choices)}::uuid[]) AS result`,
   );
   return row?.result ?? { status: "not_found" };
@@ -76,7 +78,8 @@ export async function readOwnBallot(
                 ) answer) AS answers
         FROM polls p
         LEFT JOIN poll_ballots b ON b.poll_id = p.id
-          AND b.voter_key = poll_voter_key(p.voters, ${owner.userId ?? null}::uuid, ${owner.cookieVoterId}::text)
+          AND b.voter_key = poll_voter_key(p.id, p.voters, ${owner.userId ?? null}::uuid, ${owner.cookieVoterId}::text,
+                                        ${owner.inviteHash}::text)
         WHERE p.id = ${pollId} AND p.deleted_at IS NULL`,
   );
   if (!row) return "not_found";

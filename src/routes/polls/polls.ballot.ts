@@ -8,16 +8,21 @@ import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { OwnBallot } from "./polls.ballot.schemas.ts";
 import { type BallotOwner, type ChangeOutcome, changeBallot, readOwnBallot } from "./polls.ballot.service.ts";
+import { requestInviteHash } from "./polls.invite-token.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { VoteInput } from "./polls.schemas.ts";
-import { invalidAnswers, pollClosed, refuseCrossSiteBallot } from "./polls.vote.ts";
+import { invalidAnswers, inviteRequired, pollClosed, refuseCrossSiteBallot } from "./polls.vote.ts";
 import { readVoterCookie } from "./polls.voter.ts";
 
 /** The identities the caller brings: an account, and a voter cookie only when this API issued it. */
 async function ballotOwner(c: Context<AppEnv>): Promise<BallotOwner> {
   const cookie = await readVoterCookie(c);
-  return { userId: c.var.caller?.userId, cookieVoterId: cookie.state === "valid" ? cookie.id : null };
+  return {
+    userId: c.var.caller?.userId,
+    cookieVoterId: cookie.state === "valid" ? cookie.id : null,
+    inviteHash: await requestInviteHash(c),
+  };
 }
 
 const noBallot = () =>
@@ -60,6 +65,8 @@ export async function changeMyBallot(
       throw pollClosed();
     case "auth_required":
       throw bearerRequired("This poll takes votes from signed-in accounts only.");
+    case "invite_required":
+      throw inviteRequired();
     case "changes_disabled":
       throw new ApiError("vote-changes-disabled", {
         detail: "This poll does not allow changing or withdrawing a ballot once cast.",

@@ -75,9 +75,9 @@ export const CreatePollSchema = z
     title: trimmedText(200),
     description: trimmedText(2000, { allowEmpty: true }).default(""),
     closes_at: futureDate.optional(),
-    voters: z.enum(["authenticated", "anonymous"]).default("authenticated").openapi({
+    voters: z.enum(["authenticated", "anonymous", "invited"]).default("authenticated").openapi({
       description:
-        "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address.",
+        "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address. `invited`: one per invitation (`POST /polls/{id}/invites`), no account needed.",
     }),
     results_visibility: z.enum(["always", "after_vote", "after_close"]).default("always"),
     max_votes_per_ip: int32(1, 100_000).default(10).openapi({
@@ -166,7 +166,7 @@ export const PollSchema = z
     owner_id: z.uuid().optional().openapi({ description: "Shown to the poll's owner and to admins only." }),
     title: z.string(),
     description: z.string(),
-    voters: z.enum(["authenticated", "anonymous"]),
+    voters: z.enum(["authenticated", "anonymous", "invited"]),
     results_visibility: z.enum(["always", "after_vote", "after_close"]),
     max_votes_per_ip: z.number().int(),
     allow_vote_changes: z.boolean(),

@@ -7,6 +7,7 @@ import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { refuseCrossOrigin, requestSite } from "../../lib/same-origin.ts";
+import { INVITE_HEADER, requestInviteHash } from "./polls.invite-token.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
@@ -51,6 +52,11 @@ function ballotFieldErrors(
     };
   });
 }
+
+export const inviteRequired = () =>
+  new ApiError("invite-required", {
+    detail: `This poll takes ballots through invitations only: send yours in the ${INVITE_HEADER} header. A revoked invitation admits nothing.`,
+  });
 
 export const pollClosed = () =>
   new ApiError("poll-closed", { detail: "This poll is closed; no votes are accepted or changed." });
@@ -102,6 +108,7 @@ export async function castVote(
     pollId: id,
     userId: caller?.userId,
     cookieVoterId,
+    inviteHash: await requestInviteHash(c),
     ipHash: await clientAddressHash(c, id, c.var.client.key),
     answers,
   });
@@ -123,6 +130,8 @@ export async function castVote(
       throw pollClosed();
     case "auth_required":
       throw bearerRequired("This poll takes votes from signed-in accounts only.");
+    case "invite_required":
+      throw inviteRequired();
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
         detail:
