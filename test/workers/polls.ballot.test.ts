@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { OwnBallot } from "../../src/routes/polls/polls.ballot.schemas.ts";
 import { apiJson, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
+import { subscribeLive } from "../helpers/live.ts";
 import { countsAndRecounts } from "../helpers/poll-counts.ts";
 import {
   anonymousBrowser,
@@ -48,6 +49,27 @@ describe("own ballot", () => {
     // A withdrawn voter may vote again.
     expect((await voteAs(voter, poll, answersFor(poll))).status).toBe(201);
     for (const row of await countsAndRecounts(poll.id)) expect(row.maintained).toBe(row.recount);
+  });
+
+  it("tells live subscribers of a change and of a withdrawal, as of a vote", async () => {
+    const { owner, poll } = await ownerWithPoll();
+    const voter = await registerUser();
+    const live = await subscribeLive(poll.id);
+    await live.waitFor((message) => message.type === "results");
+    await voteAs(voter, poll, answersFor(poll));
+    await live.waitFor((message) => message.results?.questions[0]?.choices[0]?.votes === 1);
+    let seen = live.messages.length;
+    expect((await ownBallotAs(voter, poll, "PUT", answersFor(poll, [[2], [0]]))).status).toBe(200);
+    const changed = await live.waitFor(
+      (message) => message.results?.questions[0]?.choices[2]?.votes === 1,
+      seen,
+    );
+    expect(changed.results?.questions[0]?.choices.map((choice) => choice.votes)).toEqual([0, 0, 1]);
+    seen = live.messages.length;
+    expect((await ownBallotAs(voter, poll, "DELETE")).status).toBe(204);
+    const withdrawn = await live.waitFor((message) => message.results?.total_voters === 0, seen);
+    expect(withdrawn.results).toEqual(await resultsOf(poll, owner));
+    live.socket.close();
   });
 
   it("knows an anonymous voter by the browser's cookie, and a browser without it has no ballot", async () => {

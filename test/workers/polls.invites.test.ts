@@ -85,6 +85,8 @@ describe("invite-only polls", () => {
     const { token } = await invite(owner, poll);
     const voter = withInvite(poll, token);
     await voter.vote(answersFor(poll));
+    const seen = await api(`/polls/${poll.id}`, { headers: { "Poll-Invite": token } });
+    expect(((await seen.json()) as Poll).has_voted).toBe(true);
     const mine = (await (await voter.mine("GET")).json()) as OwnBallot;
     expect(mine.answers).toEqual(answersFor(poll).answers);
     expect((await voter.mine("PUT", answersFor(poll, [[1], [2]]))).status).toBe(200);

@@ -12,12 +12,13 @@ export const INVITE_HEADER = "Poll-Invite";
 const TOKEN = /^dhi_[A-Za-z0-9_-]{43}$/;
 
 /**
- * The header as routes declare it. Not validated here: a value that is no invitation is
+ * The header as routes declare it. Only bounded here: a value that is no invitation is
  * refused by the ballot itself (`invite-required`), as an unknown one is.
  */
 export const InviteHeaderSchema = z.object({
   "poll-invite": z
     .string()
+    .max(100)
     .optional()
     .openapi({ description: "Invite-only polls: the invitation token (`POST /polls/{id}/invites`)." }),
 });
@@ -33,7 +34,7 @@ export const inviteTokenHash = (token: string) => sha256(token);
  * The hash of the invitation the request carries, or null. A value that is not token-shaped
  * is no invitation (it could not match any), so it is not hashed.
  */
-export async function requestInviteHash(c: Context<AppEnv>): Promise<string | null> {
+export async function requestInviteHash<E extends AppEnv>(c: Context<E>): Promise<string | null> {
   const token = c.req.header(INVITE_HEADER)?.trim();
   return token && TOKEN.test(token) ? inviteTokenHash(token) : null;
 }
