@@ -12,7 +12,7 @@ import { requestInviteHash } from "./polls.invite-token.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { VoteInput } from "./polls.schemas.ts";
-import { invalidAnswers, inviteRequired, pollClosed, refuseCrossSiteBallot } from "./polls.vote.ts";
+import { invalidAnswers, refuseCrossSiteBallot, sharedRefusal } from "./polls.vote.ts";
 import { readVoterCookie } from "./polls.voter.ts";
 
 /** The identities the caller brings: an account, and a voter cookie only when this API issued it. */
@@ -60,13 +60,10 @@ export async function changeMyBallot(
       notifyLiveResults(c, id, "resultsChanged");
       return outcome.status;
     case "not_found":
-      throw notFound(id);
     case "closed":
-      throw pollClosed();
     case "auth_required":
-      throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "invite_required":
-      throw inviteRequired();
+      throw sharedRefusal(outcome.status, id);
     case "changes_disabled":
       throw new ApiError("vote-changes-disabled", {
         detail: "This poll does not allow changing or withdrawing a ballot once cast.",

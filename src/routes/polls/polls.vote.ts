@@ -53,7 +53,19 @@ function ballotFieldErrors(
   });
 }
 
-export const inviteRequired = () =>
+/** The refusals casting and changing a ballot share, by the status the database returned. */
+export function sharedRefusal(
+  status: "not_found" | "closed" | "auth_required" | "invite_required",
+  id: string,
+): ApiError {
+  if (status === "not_found") return notFound(id);
+  if (status === "closed") return pollClosed();
+  if (status === "auth_required")
+    return bearerRequired("This poll takes votes from signed-in accounts only.");
+  return inviteRequired();
+}
+
+const inviteRequired = () =>
   new ApiError("invite-required", {
     detail: `This poll takes ballots through invitations only: send yours in the ${INVITE_HEADER} header. A revoked invitation admits nothing.`,
   });
@@ -125,13 +137,10 @@ export async function castVote(
       notifyLiveResults(c, id, "resultsChanged");
       return { ballot_id: outcome.ballot_id as string, poll_id: id };
     case "not_found":
-      throw notFound(id);
     case "closed":
-      throw pollClosed();
     case "auth_required":
-      throw bearerRequired("This poll takes votes from signed-in accounts only.");
     case "invite_required":
-      throw inviteRequired();
+      throw sharedRefusal(outcome.status, id);
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
         detail:
