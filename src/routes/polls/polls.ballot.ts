@@ -3,7 +3,6 @@
  * why not. Shared by the JSON routes and the poll page's form posts.
  */
 import type { Context } from "hono";
-import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { OwnBallot } from "./polls.ballot.schemas.ts";
