@@ -4,8 +4,10 @@
 -- Whose ballot it is follows the poll's kind of voter: the account on `authenticated` polls,
 -- the browser's voter cookie on `anonymous` ones, the invitation on `invited` ones (a revoked
 -- or unknown one is nobody). NULL when the caller brings no such identity. The invitation
--- row is share-locked, so a revocation (an UPDATE of the row) waits for a ballot being cast
--- with it, and a ballot cast after the revocation committed sees it revoked.
+-- row is locked (FOR NO KEY UPDATE), so a revocation (an UPDATE of the row) waits for a ballot
+-- being cast with it, a ballot cast after the revocation committed sees it revoked, and ballots
+-- sent with one invitation at once queue on it. (A share lock would deadlock: two such ballots
+-- would each hold it and then wait, one on the other's ballot row, the other to mark it used.)
 CREATE OR REPLACE FUNCTION poll_voter_key(p_poll uuid, p_voters text, p_user uuid, p_cookie_voter text, p_invite_hash text)
 RETURNS text
 LANGUAGE sql VOLATILE
@@ -15,7 +17,7 @@ AS $$
     WHEN 'anonymous' THEN 'cookie:' || p_cookie_voter
     WHEN 'invited' THEN (SELECT 'invite:' || i.id::text FROM poll_invites i
                          WHERE i.poll_id = p_poll AND i.token_hash = p_invite_hash AND i.revoked_at IS NULL
-                         FOR SHARE)
+                         FOR NO KEY UPDATE)
   END;
 $$;
 --> statement-breakpoint

@@ -73,7 +73,7 @@ export async function listInvites(
 
 /**
  * Revokes for good (revoking twice changes nothing). The UPDATE waits for a ballot being cast
- * with the invitation (which share-locks it), and a ballot cast after it finds it revoked.
+ * with the invitation (which locks it), and a ballot cast after it finds it revoked.
  */
 export async function revokeInvite(
   db: Database,
