@@ -107,11 +107,11 @@ async function main() {
   );
   await client.end();
 
-  const statuses = (list: Timed[]) =>
-    list.reduce<Record<number, number>>(
-      (counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }),
-      {},
-    );
+  const statuses = (list: Timed[]) => {
+    const counts: Record<number, number> = {};
+    for (const { status } of list) counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  };
   const p = (list: Timed[], q: number) =>
     Math.round(
       percentile(
