@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   foreignKey,
   index,
   integer,
@@ -28,12 +29,14 @@ export const polls = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
-    voters: text("voters", { enum: ["authenticated", "anonymous"] }).notNull(),
+    voters: text("voters", { enum: ["authenticated", "anonymous", "invited"] }).notNull(),
     resultsVisibility: text("results_visibility", {
       enum: ["always", "after_vote", "after_close"],
     }).notNull(),
     /** Anonymous polls: at most this many ballots per (hashed) client address. */
     maxVotesPerIp: integer("max_votes_per_ip").notNull().default(10),
+    /** Whether a voter may replace or withdraw their ballot while the poll is open. */
+    allowVoteChanges: boolean("allow_vote_changes").notNull().default(true),
     closesAt: ms("closes_at"),
     /** Set by an early close; a poll is closed once this is set or closes_at has passed. */
     closedAt: ms("closed_at"),
@@ -80,6 +83,31 @@ export const pollChoices = pgTable(
   ],
 );
 
+/**
+ * Invitations to an invite-only poll (`voters = 'invited'`): one ballot each, cast under the
+ * voter key `invite:<id>`. Only a SHA-256 of the token is kept; the token is shown once.
+ */
+export const pollInvites = pgTable(
+  "poll_invites",
+  {
+    id: uuid("id").primaryKey(),
+    pollId: uuid("poll_id")
+      .notNull()
+      .references(() => polls.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    label: text("label"),
+    createdAt: ms("created_at").notNull().defaultNow(),
+    /** When its ballot was first cast (null: unused). */
+    usedAt: ms("used_at"),
+    /** Once set, the token admits nothing again (its ballot, if cast, still counts). */
+    revokedAt: ms("revoked_at"),
+  },
+  (table) => [
+    uniqueIndex("poll_invites_token_key").on(table.tokenHash),
+    index("poll_invites_poll_idx").on(table.pollId, table.createdAt, table.id),
+  ],
+);
+
 /** One row per voter per poll; the unique key is what makes "one vote per voter" race-free. */
 export const pollBallots = pgTable(
   "poll_ballots",
@@ -94,6 +122,8 @@ export const pollBallots = pgTable(
     /** HMAC of the client address keyed per poll; the raw address is never stored. */
     ipHash: text("ip_hash"),
     createdAt: ms("created_at").notNull().defaultNow(),
+    /** When the voter last replaced their answers (null: as cast). */
+    changedAt: ms("changed_at"),
   },
   (table) => [
     uniqueIndex("poll_ballots_voter_key").on(table.pollId, table.voterKey),

@@ -6,11 +6,11 @@ const SECRET_KEY =
   /authorization|cookie|password|passwd|secret|token|api[-_]?key|^key$|signature|credential/i;
 const BEARER_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 /**
- * Matches our own API keys (`dh_`), refresh tokens (`dhr_`) and JWT-shaped strings even
+ * Matches our own API keys (`dh_`), refresh tokens (`dhr_`), poll invitations (`dhi_`) and JWT-shaped strings even
  * inside free text such as a request path. The secrets are base64url, so `-` and `_` are
  * part of them: a pattern stopping at `-` would let about one key in five through.
  */
-const TOKEN_SHAPED = /(dhr?_[A-Za-z0-9_-]{16,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/g;
+const TOKEN_SHAPED = /(dh[ri]?_[A-Za-z0-9_-]{16,}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/g;
 /** No log field needs more; a 20 KB header must not become a 20 KB log line. */
 const MAX_LOGGED_CHARS = 2048;
 

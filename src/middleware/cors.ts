@@ -9,6 +9,7 @@ const ALLOW_HEADERS = [
   "If-Match",
   "If-None-Match",
   "Idempotency-Key",
+  "Poll-Invite",
   "X-Request-Id",
 ];
 /** Response headers a cross-origin script may read. */

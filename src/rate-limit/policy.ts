@@ -28,6 +28,8 @@ export const RATE_LIMIT_POLICY = {
   export: { store: "binding", binding: "RL_EXPORT", namespaceId: "1205", limit: 10, windowSeconds: 60, per: "account or address", charged: "request" },
   /** Votes, per address. */
   vote: { store: "binding", binding: "RL_VOTE", namespaceId: "1206", limit: 30, windowSeconds: 60, per: "address", charged: "request" },
+  /** Poll invitations issued, per account (a poll holds at most 1,000 besides). */
+  invite: { store: "bucket", limit: 300, windowSeconds: 3600, per: "account", charged: "request" },
   /**
    * Upstream GitHub calls of everybody together: the token's 5,000 an hour is one quota for
    * the whole service, and per-address budgets do not bound it (addresses are cheap; an IPv6

@@ -49,6 +49,14 @@ export function voteAs(user: TestUser, poll: Poll, body: unknown) {
   });
 }
 
+/** The account's own ballot: `GET`, `PUT` (with a body) or `DELETE /polls/{id}/votes/mine`. */
+export function ownBallotAs(user: TestUser, poll: Poll, method: "GET" | "PUT" | "DELETE", body?: unknown) {
+  return apiJson(`/polls/${poll.id}/votes/mine`, method, body, {
+    ...bearer(user.tokens.access_token),
+    "CF-Connecting-IP": randomIp(),
+  });
+}
+
 /** An anonymous browser: gets its voter cookie from a first visit and keeps its address. */
 export async function anonymousBrowser(pollId: string, ip = randomIp()) {
   const visit = await api(`/polls/${pollId}`, { headers: { "CF-Connecting-IP": ip } });
@@ -62,6 +70,8 @@ export async function anonymousBrowser(pollId: string, ip = randomIp()) {
         Cookie: cookieOverride ?? cookie,
         "CF-Connecting-IP": ip,
       }),
+    mine: (method: "GET" | "PUT" | "DELETE", body?: unknown) =>
+      apiJson(`/polls/${pollId}/votes/mine`, method, body, { Cookie: cookie, "CF-Connecting-IP": ip }),
     results: (accept = "application/json") =>
       api(`/polls/${pollId}/results`, { headers: { Cookie: cookie, Accept: accept } }),
   };

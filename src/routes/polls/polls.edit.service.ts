@@ -69,9 +69,10 @@ export async function createPoll(db: Database, ownerId: string, input: CreatePol
   await queryRows(
     db,
     sql`WITH poll AS (
-          INSERT INTO polls (id, owner_id, title, description, voters, results_visibility, max_votes_per_ip, closes_at)
+          INSERT INTO polls (id, owner_id, title, description, voters, results_visibility, max_votes_per_ip,
+                             allow_vote_changes, closes_at)
           VALUES (${id}, ${ownerId}, ${input.title}, ${input.description}, ${input.voters}, ${input.results_visibility},
-                  ${input.max_votes_per_ip}, ${input.closes_at ?? null}::timestamptz)
+                  ${input.max_votes_per_ip}, ${input.allow_vote_changes}, ${input.closes_at ?? null}::timestamptz)
           RETURNING id
         ), questions AS (${insertQuestions}), choices AS (${insertChoices})
         SELECT (SELECT count(*) FROM poll) AS polls`,
@@ -97,6 +98,7 @@ export async function updatePoll(
   if (patch.title !== undefined) set.push(sql`title = ${patch.title}`);
   if (patch.description !== undefined) set.push(sql`description = ${patch.description}`);
   if (patch.closes_at !== undefined) set.push(sql`closes_at = ${patch.closes_at}::timestamptz`);
+  if (patch.allow_vote_changes !== undefined) set.push(sql`allow_vote_changes = ${patch.allow_vote_changes}`);
   const structure = patch.questions
     ? structureArrays(id, patch.questions, sql`EXISTS (SELECT 1 FROM updated)`)
     : undefined;

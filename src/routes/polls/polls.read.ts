@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv, Caller } from "../../env.ts";
 import { contentEtag, ifNoneMatchHits } from "../../lib/etag.ts";
 import { ApiError } from "../../lib/problem.ts";
+import { requestInviteHash } from "./polls.invite-token.ts";
 import type { Poll } from "./polls.schemas.ts";
 import * as service from "./polls.service.ts";
 import { ownerFor } from "./polls.visibility.ts";
@@ -20,7 +21,10 @@ export async function loadPoll<E extends AppEnv>(
   { withCounts = false, caller = c.var.caller }: { withCounts?: boolean; caller?: Caller } = {},
 ) {
   const cookie = await readVoterCookie(c);
-  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(caller?.userId, cookie), { withCounts });
+  const poll = await service.getPoll(c.var.db, id, callerVoterKeys(caller?.userId, cookie), {
+    withCounts,
+    inviteHash: await requestInviteHash(c),
+  });
   if (!poll) throw notFound(id);
   return { poll, cookie };
 }

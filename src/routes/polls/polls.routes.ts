@@ -15,6 +15,7 @@ import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../l
 import { IdParamSchema } from "../../lib/schemas.ts";
 import { authed, optionallyAuthed, optionallyAuthedWebSocket } from "../../middleware/route-auth.ts";
 import { routeOptions } from "../../middleware/route-options.ts";
+import { InviteHeaderSchema } from "./polls.invite-token.ts";
 import {
   BallotSchema,
   CreatePollSchema,
@@ -159,7 +160,12 @@ export const voteRoute = createRoute({
     "bearer token is refused (403).",
   ].join(" "),
   ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
-  request: { params: IdParamSchema, cookies: VoterCookieSchema, body: jsonBody(VoteSchema) },
+  request: {
+    params: IdParamSchema,
+    cookies: VoterCookieSchema,
+    headers: InviteHeaderSchema,
+    body: jsonBody(VoteSchema),
+  },
   responses: {
     201: {
       description: "Counted.",
@@ -167,7 +173,9 @@ export const voteRoute = createRoute({
       content: jsonContent(BallotSchema),
     },
     ...unauthorizedResponse,
-    ...forbiddenResponse("A browser on another site sent the ballot without a bearer token."),
+    ...forbiddenResponse(
+      "A browser on another site sent the ballot without a bearer token; or `invite-required`: an invite-only poll and no live invitation.",
+    ),
     ...notFoundResponse,
     409: problemResponseSpec("`poll-closed` (closed or expired) or `already-voted`."),
     429: problemResponseSpec("This address reached the poll's per-address ballot cap."),

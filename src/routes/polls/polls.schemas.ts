@@ -10,6 +10,11 @@ import {
   uuidSchema,
 } from "../../lib/schemas.ts";
 
+const allowVoteChanges = z.boolean().openapi({
+  description:
+    "Whether voters may replace (`PUT /polls/{id}/votes/mine`) or withdraw (`DELETE`) their ballot while the poll is open.",
+});
+
 const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date.now(), {
   message: "Must be in the future.",
 });
@@ -70,14 +75,15 @@ export const CreatePollSchema = z
     title: trimmedText(200),
     description: trimmedText(2000, { allowEmpty: true }).default(""),
     closes_at: futureDate.optional(),
-    voters: z.enum(["authenticated", "anonymous"]).default("authenticated").openapi({
+    voters: z.enum(["authenticated", "anonymous", "invited"]).default("authenticated").openapi({
       description:
-        "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address.",
+        "`authenticated`: one vote per account. `anonymous`: one per browser (signed cookie), capped per address. `invited`: one per invitation (`POST /polls/{id}/invites`), no account needed.",
     }),
     results_visibility: z.enum(["always", "after_vote", "after_close"]).default("always"),
     max_votes_per_ip: int32(1, 100_000).default(10).openapi({
       description: "Anonymous polls: ballots allowed per client address (an office NAT shares one).",
     }),
+    allow_vote_changes: allowVoteChanges.default(true),
     questions: QuestionsSchema,
   })
   .openapi("CreatePoll");
@@ -87,6 +93,7 @@ export const UpdatePollSchema = z
     title: trimmedText(200).optional(),
     description: trimmedText(2000, { allowEmpty: true }).optional(),
     closes_at: futureDate.nullable().optional().openapi({ description: "null removes the deadline." }),
+    allow_vote_changes: allowVoteChanges.optional(),
     questions: QuestionsSchema.optional().openapi({
       description: "Replaces all questions; only before the first vote.",
     }),
@@ -159,9 +166,10 @@ export const PollSchema = z
     owner_id: z.uuid().optional().openapi({ description: "Shown to the poll's owner and to admins only." }),
     title: z.string(),
     description: z.string(),
-    voters: z.enum(["authenticated", "anonymous"]),
+    voters: z.enum(["authenticated", "anonymous", "invited"]),
     results_visibility: z.enum(["always", "after_vote", "after_close"]),
     max_votes_per_ip: z.number().int(),
+    allow_vote_changes: z.boolean(),
     status: z.enum(["open", "closed"]),
     closes_at: z.iso.datetime().nullable(),
     closed_at: z.iso.datetime().nullable(),

@@ -34,6 +34,7 @@ const POLL_KEYS = [
   "voters",
   "resultsVisibility",
   "maxVotesPerIp",
+  "allowVoteChanges",
   "closesAt",
   "closedAt",
   "createdAt",
@@ -53,6 +54,7 @@ export function pollSummary(
     voters: row.voters as PollSummary["voters"],
     results_visibility: row.results_visibility as PollSummary["results_visibility"],
     max_votes_per_ip: Number(row.max_votes_per_ip),
+    allow_vote_changes: Boolean(row.allow_vote_changes),
     status: row.status as PollSummary["status"],
     closes_at: toIsoOrNull(row.closes_at),
     closed_at: toIsoOrNull(row.closed_at),
@@ -63,13 +65,13 @@ export function pollSummary(
 
 /**
  * A poll with its questions and choices (and per-choice vote counts when asked), plus
- * whether any of the caller's voter keys has a ballot: one round trip.
+ * whether any of the caller's voter keys (or their live invitation) has a ballot: one round trip.
  */
 export async function getPoll(
   db: Database,
   id: string,
   voterKeys: string[],
-  { withCounts = false }: { withCounts?: boolean } = {},
+  { withCounts = false, inviteHash = null }: { withCounts?: boolean; inviteHash?: string | null } = {},
 ): Promise<PollRead | undefined> {
   // Counts come from the shard rows cast_ballot maintains (migration 0007): a handful of
   // rows per choice whatever the number of ballots, never a recount of poll_answers.
@@ -83,7 +85,9 @@ export async function getPoll(
   const [row] = await queryRows(
     db,
     sql`SELECT ${POLL_COLUMNS},
-          EXISTS (SELECT 1 FROM poll_ballots b WHERE b.poll_id = p.id AND b.voter_key = ANY(${sql.param(voterKeys)}::text[])) AS has_voted,
+          EXISTS (SELECT 1 FROM poll_ballots b WHERE b.poll_id = p.id AND (b.voter_key = ANY(${sql.param(voterKeys)}::text[])
+            OR b.voter_key = (SELECT 'invite:' || i.id FROM poll_invites i
+                              WHERE i.poll_id = p.id AND i.token_hash = ${inviteHash}::text AND i.revoked_at IS NULL))) AS has_voted,
           ${withCounts ? sql`(SELECT coalesce(sum(s.ballots), 0) FROM poll_count_shards s WHERE s.poll_id = p.id)::int` : sql`0`} AS total_voters,
           coalesce((
             SELECT json_agg(question ORDER BY question.position) FROM (

@@ -10,10 +10,11 @@ export interface BallotOutcome {
     | "closed"
     | "auth_required"
     | "cookie_required"
+    | "invite_required"
     | "invalid"
     | "ip_limit"
     | "already_voted";
-  voters?: "authenticated" | "anonymous";
+  voters?: "authenticated" | "anonymous" | "invited";
   ballot_id?: string;
   limit?: number;
   errors?: Array<{
@@ -25,13 +26,14 @@ export interface BallotOutcome {
   }>;
 }
 
-/** One statement: see migrations/0007_poll_vote_counters.sql (cast_ballot) for the checks and their order. */
+/** One statement: see migrations/0010_poll_ballot_changes.sql (cast_ballot) for the checks and their order. */
 export async function castBallot(
   db: Database,
   input: {
     pollId: string;
     userId: string | undefined;
     cookieVoterId: string | null;
+    inviteHash: string | null;
     ipHash: string;
     answers: VoteInput["answers"];
   },
@@ -41,7 +43,7 @@ export async function castBallot(
   const [row] = await queryRows<{ result: BallotOutcome }>(
     db,
     sql`SELECT cast_ballot(${input.pollId}::uuid, ${uuidv7()}::uuid, ${input.userId ?? null}::uuid,
-                           ${input.cookieVoterId}::text, ${input.ipHash}::text,
+                           ${input.cookieVoterId}::text, ${input.inviteHash}::text, ${input.ipHash}::text,
                            ${sql.param(questions)}::uuid[], ${sql.param(choices)}::uuid[]) AS result`,
   );
   return row?.result ?? { status: "not_found" };

@@ -8,6 +8,7 @@ import type { AppEnv } from "../../env.ts";
 import { recordResultsChanged } from "../../events/poll-results-event.ts";
 import { ApiError, type FieldError } from "../../lib/problem.ts";
 import { refuseCrossOrigin, requestSite } from "../../lib/same-origin.ts";
+import { INVITE_HEADER, requestInviteHash } from "./polls.invite-token.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
 import type { Ballot, VoteInput } from "./polls.schemas.ts";
@@ -28,6 +29,7 @@ const PROBLEM_MESSAGES: Record<string, string> = {
   unknown_choice: "This choice does not belong to that question.",
 };
 
+/** The database's verdict on each answer, as field errors pointing into the request body. */
 function ballotFieldErrors(
   errors: NonNullable<BallotOutcome["errors"]>,
   answers: VoteInput["answers"],
@@ -49,6 +51,42 @@ function ballotFieldErrors(
       path,
       message: `${PROBLEM_MESSAGES[error.problem] ?? "Invalid answer."}${suffix} [question ${error.question_id}]`,
     };
+  });
+}
+
+/** The refusals casting and changing a ballot share, by the status the database returned. */
+export function sharedRefusal(
+  status: "not_found" | "closed" | "auth_required" | "invite_required",
+  id: string,
+): ApiError {
+  if (status === "not_found") return notFound(id);
+  if (status === "closed") return pollClosed();
+  if (status === "auth_required")
+    return bearerRequired("This poll takes votes from signed-in accounts only.");
+  return inviteRequired();
+}
+
+const inviteRequired = () =>
+  new ApiError("invite-required", {
+    detail: `This poll takes ballots through invitations only: send yours in the ${INVITE_HEADER} header. A revoked invitation admits nothing.`,
+  });
+
+export const pollClosed = () =>
+  new ApiError("poll-closed", { detail: "This poll is closed; no votes are accepted or changed." });
+
+export const invalidAnswers = (errors: BallotOutcome["errors"], answers: VoteInput["answers"]) =>
+  new ApiError("validation-failed", {
+    detail: "Some answers do not fit the poll.",
+    errors: ballotFieldErrors(errors ?? [], answers),
+  });
+
+/** Ballots sent by a browser on its cookie alone are accepted from this site only (see castVote). */
+export function refuseCrossSiteBallot(c: Context<AppEnv>) {
+  if (c.var.caller) return;
+  refuseCrossOrigin(c, {
+    unknown: "allow",
+    detail:
+      "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
   });
 }
 
@@ -76,19 +114,14 @@ export async function castVote(
   answers: VoteInput["answers"],
 ): Promise<Ballot> {
   const caller = c.var.caller;
-  if (!caller) {
-    refuseCrossOrigin(c, {
-      unknown: "allow",
-      detail:
-        "Ballots without a bearer token are accepted from this site's pages and from API clients, not from other sites.",
-    });
-  }
+  refuseCrossSiteBallot(c);
   const cookie = await readVoterCookie(c);
   const cookieVoterId = voterIdFor(c, cookie);
   const outcome = await castBallot(c.var.db, {
     pollId: id,
     userId: caller?.userId,
     cookieVoterId,
+    inviteHash: await requestInviteHash(c),
     ipHash: await clientAddressHash(c, id, c.var.client.key),
     answers,
   });
@@ -106,11 +139,10 @@ export async function castVote(
       await recordResultsChanged(c.var.db, id);
       return { ballot_id: outcome.ballot_id as string, poll_id: id };
     case "not_found":
-      throw notFound(id);
     case "closed":
-      throw new ApiError("poll-closed", { detail: "This poll is closed; no more votes are accepted." });
     case "auth_required":
-      throw bearerRequired("This poll takes votes from signed-in accounts only.");
+    case "invite_required":
+      throw sharedRefusal(outcome.status, id);
     case "cookie_required":
       throw new ApiError("invalid-voter-cookie", {
         detail:
@@ -120,10 +152,7 @@ export async function castVote(
         headers: { "Set-Cookie": c.res.headers.get("Set-Cookie") ?? "" },
       });
     case "invalid":
-      throw new ApiError("validation-failed", {
-        detail: "Some answers do not fit the poll.",
-        errors: ballotFieldErrors(outcome.errors ?? [], answers),
-      });
+      throw invalidAnswers(outcome.errors, answers);
     case "ip_limit":
       throw new ApiError("vote-limit-reached", {
         detail: `This network address has cast the maximum of ${outcome.limit} ballots for this poll.`,

@@ -1,0 +1,95 @@
+/**
+ * The caller's own ballot: read it, replace its answers, withdraw it. The writes are one
+ * statement each (`change_ballot`, migrations/0010_poll_ballot_changes.sql), like casting.
+ */
+import { sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
+import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
+import type { OwnBallot } from "./polls.ballot.schemas.ts";
+import type { VoteInput } from "./polls.schemas.ts";
+import type { BallotOutcome } from "./polls.vote.service.ts";
+
+/** Who asks: an account and/or a browser's voter id; the poll's kind of voter picks which counts. */
+export interface BallotOwner {
+  userId: string | undefined;
+  cookieVoterId: string | null;
+  inviteHash: string | null;
+}
+
+export interface ChangeOutcome {
+  status:
+    | "changed"
+    | "withdrawn"
+    | "not_found"
+    | "closed"
+    | "auth_required"
+    | "invite_required"
+    | "changes_disabled"
+    | "invalid"
+    | "no_ballot";
+  voters?: BallotOutcome["voters"];
+  ballot_id?: string;
+  errors?: BallotOutcome["errors"];
+}
+
+/** Replaces the ballot's answers (`answers`) or withdraws it (`null`): one statement. */
+export async function changeBallot(
+  db: Database,
+  pollId: string,
+  owner: BallotOwner,
+  answers: VoteInput["answers"] | null,
+): Promise<ChangeOutcome> {
+  const questions = answers?.flatMap((answer) => answer.choice_ids.map(() => answer.question_id)) ?? null;
+  const choices = answers?.flatMap((answer) => answer.choice_ids) ?? null;
+  const [row] = await queryRows<{ result: ChangeOutcome }>(
+    db,
+    sql`SELECT change_ballot(${pollId}::uuid, ${owner.userId ?? null}::uuid, ${owner.cookieVoterId}::text,
+                             ${owner.inviteHash}::text, ${questions === null ? null : sql.param(questions)}::uuid[],
+                             ${choices === null ? null : sql.param(choices)}::uuid[]) AS result`,
+  );
+  return row?.result ?? { status: "not_found" };
+}
+
+/**
+ * The caller's ballot on the poll with its answers, or why there is none: `not_found` (no such
+ * poll) or `no_ballot`. One round trip.
+ */
+export async function readOwnBallot(
+  db: Database,
+  pollId: string,
+  owner: BallotOwner,
+): Promise<OwnBallot | "not_found" | "no_ballot"> {
+  const [row] = await queryRows<{
+    ballot_id: string | null;
+    created_at: Date | string | null;
+    changed_at: Date | string | null;
+    can_change: boolean;
+    answers: OwnBallot["answers"] | null;
+  }>(
+    db,
+    sql`SELECT b.id AS ballot_id, b.created_at, b.changed_at,
+               p.allow_vote_changes AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > now()) AS can_change,
+               (SELECT json_agg(answer ORDER BY answer.position) FROM (
+                  SELECT q.id AS question_id, q.position,
+                         json_agg(a.choice_id ORDER BY c.position) AS choice_ids
+                  FROM poll_answers a JOIN poll_questions q ON q.id = a.question_id
+                  JOIN poll_choices c ON c.id = a.choice_id
+                  WHERE a.ballot_id = b.id GROUP BY q.id, q.position
+                ) answer) AS answers
+        FROM polls p
+        LEFT JOIN poll_ballots b ON b.poll_id = p.id
+          AND b.voter_key = poll_voter_key(p.id, p.voters, ${owner.userId ?? null}::uuid, ${owner.cookieVoterId}::text,
+                                        ${owner.inviteHash}::text)
+        WHERE p.id = ${pollId} AND p.deleted_at IS NULL`,
+  );
+  if (!row) return "not_found";
+  if (!row.ballot_id || !row.created_at) return "no_ballot";
+  return {
+    ballot_id: row.ballot_id,
+    poll_id: pollId,
+    cast_at: toIsoString(row.created_at),
+    changed_at: toIsoOrNull(row.changed_at),
+    can_change: Boolean(row.can_change),
+    answers: (row.answers ?? []).map(({ question_id, choice_ids }) => ({ question_id, choice_ids })),
+  };
+}

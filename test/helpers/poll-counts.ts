@@ -1,0 +1,27 @@
+import { sql } from "drizzle-orm";
+import { runSql } from "./db.ts";
+
+export interface CountRow extends Record<string, unknown> {
+  id: string;
+  maintained: number;
+  recount: number;
+}
+
+/** Every choice, question and the poll itself: the shard sums next to a full recount. */
+export async function countsAndRecounts(pollId: string): Promise<CountRow[]> {
+  return runSql<CountRow>(sql`
+    SELECT c.id,
+           (SELECT coalesce(sum(s.votes), 0) FROM poll_choice_count_shards s WHERE s.choice_id = c.id)::int AS maintained,
+           (SELECT count(*) FROM poll_answers a WHERE a.choice_id = c.id)::int AS recount
+    FROM poll_choices c JOIN poll_questions q ON q.id = c.question_id WHERE q.poll_id = ${pollId}
+    UNION ALL
+    SELECT q.id,
+           (SELECT coalesce(sum(s.voters), 0) FROM poll_question_count_shards s WHERE s.question_id = q.id)::int,
+           (SELECT count(DISTINCT a.ballot_id) FROM poll_answers a WHERE a.question_id = q.id)::int
+    FROM poll_questions q WHERE q.poll_id = ${pollId}
+    UNION ALL
+    SELECT p.id,
+           (SELECT coalesce(sum(s.ballots), 0) FROM poll_count_shards s WHERE s.poll_id = p.id)::int,
+           (SELECT count(*) FROM poll_ballots b WHERE b.poll_id = p.id)::int
+    FROM polls p WHERE p.id = ${pollId}`);
+}
