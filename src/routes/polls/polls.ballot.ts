@@ -4,6 +4,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env.ts";
+import { recordResultsChanged } from "../../events/poll-results-event.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { OwnBallot } from "./polls.ballot.schemas.ts";
 import { type BallotOwner, type ChangeOutcome, changeBallot, readOwnBallot } from "./polls.ballot.service.ts";
@@ -57,6 +58,7 @@ export async function changeMyBallot(
         user_id: c.var.caller?.userId,
       });
       notifyLiveResults(c, id, "resultsChanged");
+      await recordResultsChanged(c.var.db, id);
       return outcome.status;
     case "not_found":
     case "closed":
