@@ -101,6 +101,9 @@ async function main() {
         })
       ).json()) as { id: string; questions: Array<{ id: string; choices: Array<{ id: string }> }> };
       const question = poll.questions[0] as { id: string; choices: Array<{ id: string }> };
+      // Each run gets voters of its own, so none votes twice.
+      const voters = voterTokens.slice(nextVoter, nextVoter + 15_000);
+      nextVoter += 15_000;
       const scenarios = {
         "POST /notes": {
           method: "POST",
@@ -112,7 +115,7 @@ async function main() {
           method: "POST",
           path: `/polls/${poll.id}/votes`,
           headers: { "Content-Type": "application/json" },
-          variants: voterTokens.slice(nextVoter, (nextVoter += 15_000)).map((voter, index) => ({
+          variants: voters.map((voter, index) => ({
             headers: { Authorization: `Bearer ${voter}` },
             body: JSON.stringify({
               answers: [{ question_id: question.id, choice_ids: [question.choices[index % 2]?.id] }],
