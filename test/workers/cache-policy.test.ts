@@ -78,7 +78,10 @@ describe("Hyperdrive cache policy: read-your-writes through the uncached binding
     const call = observedApi();
     const user = await registerUser();
     const session = bearer(user.tokens.access_token);
-    const created = await call("/auth/api-keys", json("POST", { name: "k" }, session));
+    const created = await call(
+      "/auth/api-keys",
+      json("POST", { name: "k", scopes: ["notes:read"] }, session),
+    );
     const key = (await created.response.json()) as CreatedApiKey;
     expect((await call("/me", { headers: bearer(key.key) })).response.status).toBe(200);
     expect(

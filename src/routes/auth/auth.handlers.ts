@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { credentialOf } from "../../audit/audit-event.ts";
 import { burnPasswordCheck, verifyPassword } from "../../auth/passwords.ts";
 import { invalidCredentials } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
@@ -7,7 +8,8 @@ import { sha256 } from "../../lib/crypto.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { requireSession } from "../../middleware/auth.ts";
+import type { AuthedContext } from "../../middleware/auth.ts";
+import { requireSession } from "../../middleware/key-scope.ts";
 import * as apiKeys from "./auth.api-keys.service.ts";
 import type * as routes from "./auth.routes.ts";
 import * as accounts from "./auth.service.ts";
@@ -92,15 +94,17 @@ export const me: AppRouteHandler<routes.MeRoute> = async (c) => {
   return c.json(accounts.userDto(user), 200);
 };
 
+/** Who acts in this request, and from where, as its audit event records it. */
+const acting = (c: AuthedContext) => ({ ...credentialOf(c.var.caller), ip: c.var.client.ip });
+
 export const createApiKey: AppRouteHandler<routes.CreateApiKeyRoute> = async (c) => {
   const caller = c.var.caller;
-  requireSession(caller);
-  const { name, expires_at } = c.req.valid("json");
+  const { name, scopes, expires_at } = c.req.valid("json");
   const key = await apiKeys.createApiKey(
     c.var.db,
     caller.userId,
-    name,
-    expires_at ? new Date(expires_at) : null,
+    { name, scopes, expiresAt: expires_at ? new Date(expires_at) : null },
+    acting(c),
   );
   if (!key) throw invalidCredentials("The account no longer exists or is disabled.");
   c.var.log.info("security", "api_key.created", { user_id: caller.userId, api_key_id: key.id });
@@ -126,10 +130,18 @@ export const revokeApiKey: AppRouteHandler<routes.RevokeApiKeyRoute> = async (c)
   // An API key may revoke itself (a leaked key can be killed with itself), never a sibling.
   const caller = c.var.caller;
   if (caller.apiKeyId !== id) requireSession(caller);
-  const revoked = await apiKeys.revokeApiKey(c.var.db, caller.userId, id);
+  const revoked = await apiKeys.revokeApiKey(c.var.db, caller.userId, id, acting(c));
   if (!revoked) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
   c.var.log.info("security", "api_key.revoked", { user_id: caller.userId, api_key_id: id });
   return c.body(null, 204);
+};
+
+export const rotateApiKey: AppRouteHandler<routes.RotateApiKeyRoute> = async (c) => {
+  const { id } = c.req.valid("param");
+  const key = await apiKeys.rotateApiKey(c.var.db, c.var.caller.userId, id, acting(c));
+  if (!key) throw new ApiError("not-found", { detail: `No active API key ${id}.` });
+  c.var.log.info("security", "api_key.rotated", { user_id: c.var.caller.userId, api_key_id: id });
+  return c.json(key, 200);
 };
 
 export const listUsers: AppRouteHandler<routes.ListUsersRoute> = async (c) => {

@@ -14,7 +14,9 @@ export type Session = Pick<TokenResponse, "access_token" | "refresh_token">;
 export interface PendingSession {
   hash: string;
   expiresAt: string;
-  open(user: UserRecord): Promise<Session>;
+  /** The family a new login starts; a rotation stays in its own and names it to `open`. */
+  familyId: string;
+  open(user: UserRecord, familyId?: string): Promise<Session>;
 }
 
 /**
@@ -27,12 +29,14 @@ export function sessionIssuer(config: AppConfig) {
     // Resolved before any write: without a signing key nothing is stored and no token is spent.
     const key = requireSigningKeys(config).accessToken;
     const refresh = await newRefreshToken();
+    const newFamily = uuidv7();
     return {
       hash: refresh.hash,
       expiresAt: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString(),
-      open: async (user) => ({
+      familyId: newFamily,
+      open: async (user, familyId = newFamily) => ({
         access_token: await issueAccessToken(
-          { sub: user.id, role: user.role },
+          { sub: user.id, role: user.role, sid: familyId },
           key,
           config.accessTokenTtlSeconds,
         ),
@@ -77,7 +81,7 @@ export async function registerUser(
       RETURNING id, email, display_name, role, disabled_at, created_at
     ), session AS (
       INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-      SELECT ${uuidv7()}, id, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt} FROM created
+      SELECT ${uuidv7()}, id, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt} FROM created
       RETURNING id
     )
     SELECT created.* FROM created, session`,
@@ -94,7 +98,7 @@ export async function startSession(db: Database, prepareSession: SessionIssuer, 
     db,
     sql`
     INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-    VALUES (${uuidv7()}, ${user.id}, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt})`,
+    VALUES (${uuidv7()}, ${user.id}, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt})`,
   );
   return pending.open(user);
 }
@@ -138,7 +142,7 @@ export async function rotateRefreshToken(
   if (row) {
     const user = userFromRow(row);
     if (row.issued !== 1) return { kind: "disabled", userId: user.id };
-    return { kind: "rotated", user, session: await next.open(user) };
+    return { kind: "rotated", user, session: await next.open(user, String(row.family_id)) };
   }
   const diagnosis = await queryRows<{
     user_id: string;
