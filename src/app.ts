@@ -9,6 +9,7 @@ import { negotiate } from "./middleware/negotiate.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { auditRouter } from "./routes/audit/audit.index.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { homeRouter } from "./routes/home/home.index.ts";
@@ -40,6 +41,7 @@ export function createApp() {
   app.route("/", healthRouter);
   app.route("/", statsRouter);
   app.route("/", authRouter);
+  app.route("/", auditRouter);
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
   app.route("/", githubRouter);

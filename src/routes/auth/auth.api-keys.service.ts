@@ -130,3 +130,14 @@ export async function revokeApiKey(
   );
   return revoked !== undefined;
 }
+
+/** The cron's share: hourly buckets older than the day `requests_last_day` counts. */
+export async function purgeOldKeyUsage(db: Database): Promise<number> {
+  const rows = await queryRows(
+    db,
+    sql`WITH gone AS (
+      DELETE FROM api_key_usage WHERE hour < date_trunc('hour', now()) - interval '24 hours' RETURNING 1
+    ) SELECT count(*)::int AS count FROM gone`,
+  );
+  return Number(rows[0]?.count ?? 0);
+}

@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { insertAuditEvent } from "../../audit/audit-event.ts";
 import { hashPassword } from "../../auth/passwords.ts";
 import { issueAccessToken, newRefreshToken } from "../../auth/tokens.ts";
 import { type AppConfig, requireSigningKeys } from "../../config.ts";
@@ -92,13 +93,29 @@ export async function registerUser(
   return { user, session: await pending.open(user) };
 }
 
-export async function startSession(db: Database, prepareSession: SessionIssuer, user: UserRecord) {
+/** Starts a session and records the login (naming the new session) in the same statement. */
+export async function startSession(
+  db: Database,
+  prepareSession: SessionIssuer,
+  user: UserRecord,
+  ip: string,
+) {
   const pending = await prepareSession();
+  const login = {
+    type: "login.succeeded",
+    credential: "session",
+    credentialId: pending.familyId,
+    ip,
+  } as const;
   await queryRows(
     db,
     sql`
-    INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-    VALUES (${uuidv7()}, ${user.id}, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt})`,
+    WITH session AS (
+      INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+      VALUES (${uuidv7()}, ${user.id}, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt})
+      RETURNING user_id
+    ), audit AS (${insertAuditEvent(login, sql`session.user_id`, sql`session`)})
+    SELECT 1`,
   );
   return pending.open(user);
 }
@@ -118,6 +135,7 @@ export async function rotateRefreshToken(
   db: Database,
   prepareSession: SessionIssuer,
   tokenHash: string,
+  ip: string,
 ): Promise<RefreshOutcome> {
   const next = await prepareSession();
   const rotated = await queryRows(
@@ -160,7 +178,11 @@ export async function rotateRefreshToken(
       UPDATE refresh_tokens SET revoked_at = now()
       WHERE family_id = (SELECT family_id FROM token WHERE used) AND revoked_at IS NULL
       RETURNING id
-    )
+    ), audit AS (${insertAuditEvent(
+      { ...sessionRevoked(sql`token.family_id`, ip), details: { reason: "refresh_token_reuse" } },
+      sql`token.user_id`,
+      sql`token WHERE used`,
+    )})
     SELECT token.*, (SELECT count(*) FROM revoked)::int AS revoked_count FROM token`,
   );
   const token = diagnosis[0];
@@ -178,15 +200,29 @@ export async function refreshTokenOwner(db: Database, tokenHash: string): Promis
   return rows[0]?.user_id;
 }
 
-/** Revokes the session (token family) the refresh token belongs to. */
-export async function revokeSession(db: Database, tokenHash: string): Promise<string | undefined> {
+const sessionRevoked = (familyId: SQL, ip: string) =>
+  ({ type: "session.revoked", credential: "session", credentialId: familyId, ip }) as const;
+
+/** Revokes the session (token family) the refresh token belongs to, with its audit event. */
+export async function revokeSession(
+  db: Database,
+  tokenHash: string,
+  ip: string,
+): Promise<string | undefined> {
   const result = await queryRows<{ user_id: string }>(
     db,
     sql`
-    UPDATE refresh_tokens SET revoked_at = now()
-    WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})
-      AND revoked_at IS NULL
-    RETURNING user_id`,
+    WITH revoked AS (
+      UPDATE refresh_tokens SET revoked_at = now()
+      WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})
+        AND revoked_at IS NULL
+      RETURNING user_id, family_id
+    ), audit AS (${insertAuditEvent(
+      { ...sessionRevoked(sql`revoked.family_id`, ip), details: { reason: "logout" } },
+      sql`revoked.user_id`,
+      sql`revoked`,
+    )})
+    SELECT user_id FROM revoked`,
   );
   return result[0]?.user_id;
 }
