@@ -177,3 +177,38 @@ describe("keys and the GitHub budget", () => {
     expect(upstreamCalls).toBe(3);
   });
 });
+
+describe("a key without notes:write", () => {
+  it("cannot change a note by any route the document lists under /notes or /trash", async () => {
+    const session = bearer(owner.tokens.access_token);
+    const created = await call("/notes", {
+      method: "POST",
+      headers: { ...session, "Content-Type": "application/json" },
+      body: JSON.stringify({ title: "kept", content: "as it was" }),
+    });
+    expect(created.status).toBe(201);
+    const note = (await created.json()) as { id: string; version: number };
+    const writes = CASES.filter((c) => /^\/(notes|trash)(\/|$)/.test(c.path) && c.method !== "GET");
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    for (const c of writes) {
+      const response = await call(c.path.replace("{id}", note.id), {
+        method: c.method,
+        headers: {
+          ...bearer(key(without("notes:write"))),
+          "Content-Type": "application/json",
+          "If-Match": "*",
+        },
+        body: c.operation.requestBody
+          ? JSON.stringify({ title: "changed", content: "by a reader" })
+          : undefined,
+      });
+      await expectProblem(response, 403, "insufficient-scope");
+    }
+    const after = (await (await call(`/notes/${note.id}`, { headers: session })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(after).toMatchObject({ title: "kept", content: "as it was", version: note.version });
+    expect(after.deleted_at ?? null).toBeNull();
+  });
+});
