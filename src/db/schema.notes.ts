@@ -11,7 +11,6 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdVia } from "./created-via.ts";
 import { users } from "./schema.accounts.ts";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -39,7 +38,6 @@ export const notes = pgTable(
       .defaultNow(),
     /** Set when moved to the trash; the cron purges rows trashed over 30 days ago. */
     deletedAt: timestamp("deleted_at", { withTimezone: true, mode: "date", precision: 3 }),
-    ...createdVia,
     /** Bumped on every change; the ETag is derived from it. */
     version: integer("version").notNull().default(1),
     /** Title outweighs content in ranking; kept by Postgres so it can never drift. */

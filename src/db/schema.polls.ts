@@ -13,7 +13,6 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { createdVia } from "./created-via.ts";
 import { users } from "./schema.accounts.ts";
 
 // Generic in the name so the column keeps it as a literal type (src/db/columns.ts relies on it).
@@ -35,7 +34,6 @@ export const polls = pgTable(
     }).notNull(),
     /** Anonymous polls: at most this many ballots per (hashed) client address. */
     maxVotesPerIp: integer("max_votes_per_ip").notNull().default(10),
-    ...createdVia,
     closesAt: ms("closes_at"),
     /** Set by an early close; a poll is closed once this is set or closes_at has passed. */
     closedAt: ms("closed_at"),
@@ -95,7 +93,6 @@ export const pollBallots = pgTable(
     userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
     /** HMAC of the client address keyed per poll; the raw address is never stored. */
     ipHash: text("ip_hash"),
-    ...createdVia,
     createdAt: ms("created_at").notNull().defaultNow(),
   },
   (table) => [

@@ -22,12 +22,6 @@ ALTER TABLE "api_keys" ADD COLUMN "scopes" text[] DEFAULT ARRAY['notes:read', 'n
 ALTER TABLE "api_keys" ADD COLUMN "previous_key_hash" text;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD COLUMN "previous_valid_until" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "api_keys" ADD COLUMN "rotated_at" timestamp with time zone;--> statement-breakpoint
-ALTER TABLE "notes" ADD COLUMN "created_via" text;--> statement-breakpoint
-ALTER TABLE "notes" ADD COLUMN "created_via_id" uuid;--> statement-breakpoint
-ALTER TABLE "poll_ballots" ADD COLUMN "created_via" text;--> statement-breakpoint
-ALTER TABLE "poll_ballots" ADD COLUMN "created_via_id" uuid;--> statement-breakpoint
-ALTER TABLE "polls" ADD COLUMN "created_via" text;--> statement-breakpoint
-ALTER TABLE "polls" ADD COLUMN "created_via_id" uuid;--> statement-breakpoint
 ALTER TABLE "api_key_usage" ADD CONSTRAINT "api_key_usage_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
