@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AUDIT_EVENT_TYPES } from "../../audit/audit-event.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
-import { cursorQuery, limitQuery } from "../../lib/schemas.ts";
+import { cursorQuery, limitQuery, uuidSchema } from "../../lib/schemas.ts";
 
 export const AuditEventSchema = z
   .object({
@@ -41,7 +41,7 @@ export const AuditQuerySchema = z.object({
 });
 
 export const AdminAuditQuerySchema = AuditQuerySchema.extend({
-  user_id: z.uuid().optional().openapi({ description: "Only events about this account." }),
+  user_id: uuidSchema().optional().openapi({ description: "Only events about this account." }),
 });
 
 export type AuditEventDto = z.infer<typeof AuditEventSchema>;
