@@ -10,6 +10,7 @@ import { negotiate } from "./middleware/negotiate.ts";
 import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
+import { auditRouter } from "./routes/audit/audit.index.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
 import { eventsRouter } from "./routes/events/events.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
@@ -43,6 +44,7 @@ export function createApp() {
   app.route("/", healthRouter);
   app.route("/", statsRouter);
   app.route("/", authRouter);
+  app.route("/", auditRouter);
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
   app.route("/", eventsRouter);

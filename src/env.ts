@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from "./auth/scopes.ts";
 import type { AppConfig } from "./config.ts";
 import type { DatabaseUsage } from "./db/cache-policy.ts";
 import type { Database } from "./db/client.ts";
@@ -52,6 +53,10 @@ export interface Caller {
   role: "user" | "admin";
   via: "jwt" | "api_key";
   apiKeyId?: string;
+  /** A session's refresh-token family (the JWT's `sid`); absent on tokens issued before it was. */
+  sessionId?: string;
+  /** An API key's scopes (src/auth/scopes.ts); a session has the account's full rights. */
+  scopes?: readonly ApiKeyScope[];
 }
 
 export interface Variables {

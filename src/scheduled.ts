@@ -4,6 +4,8 @@ import type { Bindings } from "./env.ts";
 import { sweepUnsentDeliveries } from "./events/webhook-queue.ts";
 import { describeError } from "./lib/describe-error.ts";
 import { Logger } from "./lib/logger.ts";
+import { purgeExpiredAuditEvents } from "./routes/audit/audit.service.ts";
+import { purgeOldKeyUsage } from "./routes/auth/auth.api-keys.service.ts";
 import { pruneEvents } from "./routes/events/events.service.ts";
 import { purgeExpired } from "./routes/notes/notes.service.ts";
 
@@ -29,14 +31,25 @@ async function asCronJob<T>(
   }
 }
 
-/** The daily cron: purges notes trashed over 30 days ago, expired idempotency keys and events past retention. */
+/**
+ * The daily cron: purges notes trashed over 30 days ago, expired idempotency keys, events and
+ * audit events past their retention, and API key usage buckets older than the day they count.
+ */
 export function runScheduledMaintenance(env: Bindings, cron: string) {
   return asCronJob(env, cron, async (db, log) => {
     const purged = await purgeExpired(db);
     const events = await pruneEvents(db, loadConfig(env).events.retentionDays);
-    log.info("system", "maintenance.purged", { notes: purged.notes, idempotency_keys: purged.keys, events });
+    const auditEvents = await purgeExpiredAuditEvents(db);
+    const usageBuckets = await purgeOldKeyUsage(db);
+    log.info("system", "maintenance.purged", {
+      notes: purged.notes,
+      idempotency_keys: purged.keys,
+      events,
+      audit_events: auditEvents,
+      api_key_usage_buckets: usageBuckets,
+    });
     if (purged.notes > 0) log.info("audit", "note.purged_by_retention", { count: purged.notes });
-    return { ...purged, events };
+    return { ...purged, events, auditEvents, usageBuckets };
   });
 }
 

@@ -16,6 +16,8 @@ export type Role = "user" | "admin";
 export interface AccessClaims {
   sub: string;
   role: Role;
+  /** The session (refresh-token family) the token was issued in: audit events name it. */
+  sid?: string;
 }
 
 export async function issueAccessToken(
@@ -59,18 +61,19 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
       error instanceof JwtTokenExpired ? "The access token has expired." : "The access token is invalid.",
     );
   }
-  const { sub, role, exp } = payload;
+  const { sub, role, exp, sid } = payload;
   // A token without `exp` would never lapse, and `sub` must be a user id the database can
   // look up: anything else is a forgery or a foreign token, answered 401 like any other.
   if (
     typeof exp !== "number" ||
     typeof sub !== "string" ||
     !UUID_PATTERN.test(sub) ||
-    (role !== "user" && role !== "admin")
+    (role !== "user" && role !== "admin") ||
+    (sid !== undefined && (typeof sid !== "string" || !UUID_PATTERN.test(sid)))
   ) {
     throw unauthorized("The access token is invalid.");
   }
-  return { sub, role };
+  return { sub, role, ...(sid ? { sid } : {}) };
 }
 
 export interface IssuedSecret {

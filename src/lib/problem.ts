@@ -13,6 +13,7 @@ export const PROBLEMS = {
   "malformed-json": { status: 400, title: "Malformed JSON" },
   unauthorized: { status: 401, title: "Unauthorized" },
   forbidden: { status: 403, title: "Forbidden" },
+  "insufficient-scope": { status: 403, title: "Insufficient Scope" },
   "not-found": { status: 404, title: "Not Found" },
   "method-not-allowed": { status: 405, title: "Method Not Allowed" },
   "not-acceptable": { status: 406, title: "Not Acceptable" },

@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
+import { insertAuditEvent } from "../audit/audit-event.ts";
+import { isApiKeyScope, type KeyRequirement } from "../auth/scopes.ts";
 import {
   API_KEY_PREFIX,
   bearerFromWebSocketProtocols,
@@ -12,6 +14,7 @@ import { queryRows } from "../db/client.ts";
 import type { AppEnv, Caller } from "../env.ts";
 import { sha256 } from "../lib/crypto.ts";
 import { ApiError } from "../lib/problem.ts";
+import { checkKeyRequirement } from "./key-scope.ts";
 
 /** last_used_at is refreshed at most this often per key, so busy keys do not write per request. */
 const LAST_USED_GRANULARITY = "60 seconds";
@@ -21,38 +24,58 @@ const MAX_CREDENTIAL_LENGTH = 4096;
 interface ApiKeyRow extends Record<string, unknown> {
   key_id: string;
   user_id: string;
-  role: "user" | "admin";
   disabled: boolean;
   expired: boolean;
+  scopes: string[];
 }
 
 /**
- * Resolves an API key in one round trip: the lookup joins the owner (so a disabled
- * user's keys stop at once) and, in the same statement, stamps `last_used_at` when stale.
+ * Resolves an API key in one round trip: the lookup joins the owner (so a disabled user's
+ * keys stop at once) and accepts a rotated key's previous secret inside its overlap window.
+ * The same statement counts the request in the key's hourly bucket, stamps `last_used_at`
+ * and the address when stale or changed, and records an audit event when the address differs
+ * from the last use's (written with the change, so neither exists without the other).
  */
 async function callerFromApiKey(c: Context<AppEnv>, key: string): Promise<Caller> {
   const hash = await sha256(key);
+  const ip = c.var.client.ip;
+  const newAddress = insertAuditEvent(
+    { type: "api_key.new_address", credential: "api_key", credentialId: sql`usable.id`, ip },
+    sql`usable.user_id`,
+    sql`usable WHERE usable.last_used_ip IS DISTINCT FROM ${ip}`,
+  );
   const result = await queryRows<ApiKeyRow>(
     c.get("db"),
     sql`
     WITH found AS (
-      SELECT k.id, k.user_id, u.role, u.disabled_at IS NOT NULL AS disabled,
-             (k.expires_at IS NOT NULL AND k.expires_at <= now()) AS expired, k.last_used_at
+      SELECT k.id, k.user_id, k.scopes, u.disabled_at IS NOT NULL AS disabled,
+             (k.expires_at IS NOT NULL AND k.expires_at <= now()) AS expired, k.last_used_at, k.last_used_ip
       FROM api_keys k JOIN users u ON u.id = k.user_id
-      WHERE k.key_hash = ${hash} AND k.revoked_at IS NULL
+      WHERE (k.key_hash = ${hash} OR (k.previous_key_hash = ${hash} AND k.previous_valid_until > now()))
+        AND k.revoked_at IS NULL
+    ), usable AS (
+      SELECT * FROM found WHERE NOT disabled AND NOT expired
     ), touched AS (
-      UPDATE api_keys SET last_used_at = now()
-      WHERE id = (SELECT id FROM found WHERE NOT disabled AND NOT expired)
-        AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_GRANULARITY}::interval)
+      UPDATE api_keys SET last_used_at = now(), last_used_ip = ${ip}
+      WHERE id = (SELECT id FROM usable)
+        AND (last_used_at IS NULL OR last_used_at < now() - ${LAST_USED_GRANULARITY}::interval
+             OR last_used_ip IS DISTINCT FROM ${ip})
       RETURNING id
-    )
-    SELECT id AS key_id, user_id, role, disabled, expired FROM found`,
+    ), counted AS (
+      INSERT INTO api_key_usage (key_id, hour, requests)
+      SELECT id, date_trunc('hour', now()), 1 FROM usable
+      ON CONFLICT (key_id, hour) DO UPDATE SET requests = api_key_usage.requests + 1
+      RETURNING key_id
+    ), audit AS (${newAddress})
+    SELECT id AS key_id, user_id, scopes, disabled, expired FROM found`,
   );
   const row = result[0];
   if (!row) throw invalidCredentials("The API key is invalid or has been revoked.");
   if (row.expired) throw invalidCredentials("The API key has expired.");
   if (row.disabled) throw invalidCredentials("The account is disabled.");
-  return { userId: row.user_id, role: row.role, via: "api_key", apiKeyId: row.key_id };
+  // Admin powers never reach a key: whatever its owner's role, a key acts as a user.
+  const scopes = row.scopes.filter(isApiKeyScope);
+  return { userId: row.user_id, role: "user", via: "api_key", apiKeyId: row.key_id, scopes };
 }
 
 /** Reads `Authorization: Bearer <jwt | API key>` and resolves the caller, or throws a 401. */
@@ -80,10 +103,11 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
  */
 async function callerFromJwt(c: Context<AppEnv>, token: string): Promise<Caller> {
   const claims = await verifyAccessToken(token, requireSigningKeys(c.get("config")).accessToken);
-  if (claims.role !== "admin") return { userId: claims.sub, role: "user", via: "jwt" };
+  const session = claims.sid ? { sessionId: claims.sid } : {};
+  if (claims.role !== "admin") return { userId: claims.sub, role: "user", via: "jwt", ...session };
   const account = await currentAccount(c, claims.sub);
   if (!account || account.disabled) throw invalidCredentials("The account no longer exists or is disabled.");
-  return { userId: claims.sub, role: account.role, via: "jwt" };
+  return { userId: claims.sub, role: account.role, via: "jwt", ...session };
 }
 
 /** What the middleware of an `authed` or `adminOnly` route adds to its handler's environment. */
@@ -104,10 +128,15 @@ export type AuthedContext = Context<AppEnv & AuthedEnv>;
 const settingCaller = (middleware: MiddlewareHandler<AppEnv>) =>
   middleware as unknown as MiddlewareHandler<AuthedEnv>;
 
-/** Requires a valid caller; sets `c.var.caller`, which handlers of the route may rely on. */
-export function requireAuth(): MiddlewareHandler<AuthedEnv> {
+/**
+ * Requires a valid caller that meets the route's key requirement (key-scope.ts); sets
+ * `c.var.caller`, which handlers of the route may rely on.
+ */
+export function requireAuth(requirement?: KeyRequirement): MiddlewareHandler<AuthedEnv> {
   return settingCaller(async function requireAuthMiddleware(c, next) {
-    c.set("caller", await authenticate(c));
+    const caller = await authenticate(c);
+    checkKeyRequirement(caller, requirement);
+    c.set("caller", caller);
     await next();
   });
 }
@@ -121,10 +150,18 @@ async function currentAccount(c: Context<AppEnv>, userId: string) {
   return rows[0];
 }
 
-/** Requires an admin caller; authentication already confirmed an admin role against the database. */
+/**
+ * Requires an admin caller; authentication already confirmed an admin role against the
+ * database. Admin powers are never granted to an API key, so a key is refused here.
+ */
 export function requireAdmin(): MiddlewareHandler<AuthedEnv> {
   return settingCaller(async function requireAdminMiddleware(c, next) {
     const caller = await authenticate(c);
+    if (caller.via === "api_key") {
+      throw new ApiError("forbidden", {
+        detail: "Administration needs a login session; API keys never carry admin powers.",
+      });
+    }
     if (caller.role !== "admin") {
       throw new ApiError("forbidden", { detail: "This endpoint is for administrators." });
     }
@@ -134,24 +171,19 @@ export function requireAdmin(): MiddlewareHandler<AuthedEnv> {
 }
 
 /**
- * Minting credentials needs an interactive session (a JWT from /auth/login): a leaked
- * API key must not be able to mint more keys.
- */
-export function requireSession(caller: Caller): void {
-  if (caller.via !== "jwt") {
-    throw new ApiError("forbidden", { detail: "This action needs a login session token, not an API key." });
-  }
-}
-
-/**
  * Resolves the caller when an Authorization header is sent (and rejects a bad one); anonymous
  * otherwise. With `webSocketProtocol`, an upgrade may carry an access token (never an API key)
  * as the subprotocol `bearer.<jwt>` instead, since browsers cannot set headers on a WebSocket.
  */
-export function optionalAuth(options: { webSocketProtocol?: boolean } = {}): MiddlewareHandler<AppEnv> {
+export function optionalAuth(
+  options: { webSocketProtocol?: boolean; requirement?: KeyRequirement } = {},
+): MiddlewareHandler<AppEnv> {
   return async function optionalAuthMiddleware(c, next) {
-    if (c.req.header("Authorization")) c.set("caller", await authenticate(c));
-    else if (options.webSocketProtocol) {
+    if (c.req.header("Authorization")) {
+      const caller = await authenticate(c);
+      checkKeyRequirement(caller, options.requirement);
+      c.set("caller", caller);
+    } else if (options.webSocketProtocol) {
       const token = bearerFromWebSocketProtocols(c.req.header("Sec-WebSocket-Protocol"));
       if (token) c.set("caller", await callerFromJwt(c, token));
     }

@@ -1,11 +1,12 @@
 import type { Env, MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
+import { isApiKeyScope, type KeyRequirement } from "../auth/scopes.ts";
 import type { AppConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/problem.ts";
 import { type AuthedEnv, optionalAuth, requireAdmin, requireAuth } from "./auth.ts";
 import { limits } from "./limits.ts";
-import type { OpenDeclaration, RouteDeclaration, Security } from "./route-options.ts";
+import type { OpenDeclaration, RouteDeclaration, ScopableAccess, Security } from "./route-options.ts";
 
 /**
  * Access is declared once, on the route: spread one of these into `createRoute({...})`, or
@@ -15,6 +16,8 @@ import type { OpenDeclaration, RouteDeclaration, Security } from "./route-option
  * route cannot say "bearer" in the document and be public on the wire, or the other way.
  * Every identified caller is charged to its account's `account` budget, whatever address it
  * comes from. Handlers behind `authed`/`adminOnly` read `c.var.caller`, typed as present.
+ * What an API key needs is declared beside the access (`scope` in routeOptions) and checked
+ * by the same middleware, before any budget is charged.
  */
 const bearerOnly: Security = [{ bearerAuth: [] }];
 /** `{}` is the anonymous alternative: a token is read when sent, never required. */
@@ -22,11 +25,37 @@ const anonymousOrBearer: Security = [{}, { bearerAuth: [] }];
 
 const perAccount = limits("account");
 
-function access<E extends Env>(security: Security, check: MiddlewareHandler<E>): RouteDeclaration<E> {
+/** The requirement in the document, OAuth-style: `bearerAuth: ["notes:write"]` (OpenAPI 3.1 allows roles here). */
+function scoped(security: Security, requirement: KeyRequirement | undefined): Security {
+  if (!requirement || !isApiKeyScope(requirement)) return security;
+  return security.map((option) => ("bearerAuth" in option ? { bearerAuth: [requirement] } : option));
+}
+
+function access<E extends Env>(
+  security: Security,
+  check: (requirement: KeyRequirement | undefined) => MiddlewareHandler<E>,
+): ScopableAccess<E> {
+  const declare = (requirement: KeyRequirement | undefined): RouteDeclaration<E> => ({
+    security: scoped(security, requirement),
+    middleware: every(check(requirement), perAccount.middleware) as MiddlewareHandler<E>,
+    "x-rate-limits": perAccount.documented,
+    ...(requirement ? { "x-api-key-scope": requirement } : {}),
+  });
+  const bare = declare(undefined);
+  Object.defineProperty(bare, "requiring", { value: declare, enumerable: false });
+  return bare as ScopableAccess<E>;
+}
+
+/** An access whose key requirement is fixed (admins: keys are refused). */
+function fixedAccess<E extends Env>(
+  security: Security,
+  middleware: MiddlewareHandler<E>,
+): RouteDeclaration<E> {
   return {
     security,
-    middleware: every(check, perAccount.middleware) as MiddlewareHandler<E>,
+    middleware: every(middleware, perAccount.middleware) as MiddlewareHandler<E>,
     "x-rate-limits": perAccount.documented,
+    "x-api-key-scope": "session",
   };
 }
 
@@ -35,17 +64,25 @@ function access<E extends Env>(security: Security, check: MiddlewareHandler<E>):
  * `security` would mean "whatever the document's default is").
  */
 export const publicAccess: OpenDeclaration = { security: [], "x-rate-limits": [] };
-/** Needs a valid bearer token (JWT or API key). */
-export const authed = access<AuthedEnv>(bearerOnly, requireAuth());
-/** Needs a bearer token whose account is an admin (confirmed against the database). */
-export const adminOnly = access<AuthedEnv>(bearerOnly, requireAdmin());
-/** Anonymous callers welcome; a sent token must be valid and then identifies the caller. */
-export const optionallyAuthed = access(anonymousOrBearer, optionalAuth());
+/**
+ * Needs a valid bearer token (JWT or API key). Declare what a key needs with it:
+ * `routeOptions({ access: authed, scope: "notes:write" })`; bare, it refuses every key.
+ */
+export const authed = access<AuthedEnv>(bearerOnly, (requirement) => requireAuth(requirement));
+/** Needs a login session whose account is an admin (confirmed against the database); never a key. */
+export const adminOnly = fixedAccess<AuthedEnv>(bearerOnly, requireAdmin());
+/**
+ * Anonymous callers welcome; a sent token must be valid (and a key must hold the route's
+ * scope), and then identifies the caller.
+ */
+export const optionallyAuthed = access(anonymousOrBearer, (requirement) => optionalAuth({ requirement }));
 /**
  * `optionallyAuthed` for a WebSocket upgrade: browsers cannot set `Authorization` there, so an
  * access token may also ride as the subprotocol `bearer.<jwt>`.
  */
-export const optionallyAuthedWebSocket = access(anonymousOrBearer, optionalAuth({ webSocketProtocol: true }));
+export const optionallyAuthedWebSocket = access(anonymousOrBearer, (requirement) =>
+  optionalAuth({ webSocketProtocol: true, requirement }),
+);
 
 type ConfiguredAccess = "public" | "admin" | "off";
 
@@ -64,5 +101,5 @@ export function configuredAccess(pick: (config: AppConfig) => ConfiguredAccess) 
     if (chosen === "admin") return admin(c, next);
     await next();
   };
-  return access(anonymousOrBearer, middleware);
+  return fixedAccess(anonymousOrBearer, middleware);
 }

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { API_KEY_SCOPES } from "../../src/auth/scopes.ts";
 import type { CreatedApiKey, TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { api, apiJson } from "./api.ts";
 import { runSql } from "./db.ts";
@@ -45,9 +46,21 @@ export async function registerUser(email = uniqueEmail(), password = GOOD_PASSWO
   return { email, password, ip, tokens: (await response.json()) as TokenResponse };
 }
 
-/** A new API key of `user`, made with its session token; the secret `key` is in the answer. */
-export async function createApiKey(user: TestUser, name: string): Promise<CreatedApiKey> {
-  const response = await apiJson("/auth/api-keys", "POST", { name }, bearer(user.tokens.access_token));
+/**
+ * A new API key of `user`, made with its session token; the secret `key` is in the answer.
+ * Every scope unless `scopes` narrows it.
+ */
+export async function createApiKey(
+  user: TestUser,
+  name: string,
+  scopes: readonly string[] = API_KEY_SCOPES,
+): Promise<CreatedApiKey> {
+  const response = await apiJson(
+    "/auth/api-keys",
+    "POST",
+    { name, scopes },
+    bearer(user.tokens.access_token),
+  );
   if (response.status !== 201)
     throw new Error(`API key creation failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as CreatedApiKey;

@@ -83,7 +83,7 @@ describe("credentials while disabled", () => {
     const planted = await apiJson(
       "/auth/api-keys",
       "POST",
-      { name: "planted" },
+      { name: "planted", scopes: ["notes:read"] },
       bearer(user.tokens.access_token),
     );
     await expectProblem(planted, 401, "unauthorized");
@@ -185,7 +185,7 @@ describe("token hygiene", () => {
       await login(user.email, user.password),
       await apiJson("/auth/refresh", "POST", { refresh_token: user.tokens.refresh_token }),
       await getAs("/me", token),
-      await apiJson("/auth/api-keys", "POST", { name: "k" }, bearer(token)),
+      await apiJson("/auth/api-keys", "POST", { name: "k", scopes: ["notes:read"] }, bearer(token)),
       await getAs("/auth/api-keys", token),
       await getAs("/admin/users", root.access_token),
     ];

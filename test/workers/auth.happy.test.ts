@@ -77,7 +77,7 @@ describe("API keys", () => {
     const created = await apiJson(
       "/auth/api-keys",
       "POST",
-      { name: "ci deploy" },
+      { name: "ci deploy", scopes: ["notes:read"] },
       bearer(user.tokens.access_token),
     );
     expect(created.status).toBe(201);
@@ -100,7 +100,12 @@ describe("API keys", () => {
 
   it("a new key's Location points at its metadata, which GET answers until the key is revoked", async () => {
     const user = await registerUser();
-    const created = await apiJson("/auth/api-keys", "POST", { name: "ci" }, bearer(user.tokens.access_token));
+    const created = await apiJson(
+      "/auth/api-keys",
+      "POST",
+      { name: "ci", scopes: ["notes:read"] },
+      bearer(user.tokens.access_token),
+    );
     expect(created.status).toBe(201);
     const key = (await created.json()) as { id: string; key: string; name: string };
     const location = created.headers.get("location");
@@ -130,7 +135,7 @@ describe("API keys", () => {
     const created = await apiJson(
       "/auth/api-keys",
       "POST",
-      { name: "temp" },
+      { name: "temp", scopes: ["notes:read"] },
       bearer(user.tokens.access_token),
     );
     const key = (await created.json()) as CreatedApiKey;
@@ -153,7 +158,7 @@ describe("API keys", () => {
     const created = await apiJson(
       "/auth/api-keys",
       "POST",
-      { name: "short", expires_at: expires },
+      { name: "short", scopes: ["notes:read"], expires_at: expires },
       bearer(user.tokens.access_token),
     );
     expect(created.status).toBe(201);

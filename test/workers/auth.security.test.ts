@@ -101,7 +101,12 @@ describe("API keys and roles", () => {
   it("refuses to mint API keys with an API key", async () => {
     const user = await registerUser();
     const { key } = await createApiKey(user, "k");
-    const response = await apiJson("/auth/api-keys", "POST", { name: "k2" }, bearer(key));
+    const response = await apiJson(
+      "/auth/api-keys",
+      "POST",
+      { name: "k2", scopes: ["notes:read"] },
+      bearer(key),
+    );
     await expectProblem(response, 403, "forbidden");
   });
 
@@ -162,7 +167,11 @@ describe("secrets stay out of logs", () => {
     const registered = await post("/auth/register", { email, password, display_name: "Logs" });
     const tokens = (await registered.json()) as TokenResponse;
     await post("/auth/login", { email, password: "wrong-Password-1" });
-    const created = await post("/auth/api-keys", { name: "k" }, bearer(tokens.access_token));
+    const created = await post(
+      "/auth/api-keys",
+      { name: "k", scopes: ["notes:read"] },
+      bearer(tokens.access_token),
+    );
     const { key } = (await created.json()) as CreatedApiKey;
     await verbose("/me", { headers: bearer(key) });
     await post("/auth/refresh", { refresh_token: tokens.refresh_token });

@@ -51,7 +51,7 @@ describe("date-times from year 0001", () => {
     const key = await apiJson(
       "/auth/api-keys",
       "POST",
-      { name: "old", expires_at: "0001-01-01T00:00:00Z" },
+      { name: "old", scopes: ["notes:read"], expires_at: "0001-01-01T00:00:00Z" },
       auth,
     );
     for (const response of [poll, key]) {

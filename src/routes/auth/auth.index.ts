@@ -13,6 +13,7 @@ export const authRouter = createRouter()
   .openapi(routes.listApiKeysRoute, handlers.listApiKeys)
   .openapi(routes.getApiKeyRoute, handlers.getApiKey)
   .openapi(routes.revokeApiKeyRoute, handlers.revokeApiKey)
+  .openapi(routes.rotateApiKeyRoute, handlers.rotateApiKey)
   .openapi(routes.listUsersRoute, handlers.listUsers)
   .openapi(routes.disableUserRoute, handlers.disableUser)
   .openapi(routes.enableUserRoute, handlers.enableUser);

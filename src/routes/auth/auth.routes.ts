@@ -30,7 +30,9 @@ const forbidden = { 403: problemResponseSpec("Authenticated, but not allowed.") 
 const rateLimited = { 429: problemResponseSpec("Too many attempts; see `Retry-After`.") };
 /** Every auth response is `no-store` (see no-store.ts), so each route says so. */
 const uncachedPublic = routeOptions({ access: publicAccess, cache: "no-store" });
-const uncachedAuthed = routeOptions({ access: authed, cache: "no-store" });
+/** Any valid key may read its account's profile and key list; only a session mints keys. */
+const uncachedAnyKey = routeOptions({ access: authed, scope: "any", cache: "no-store" });
+const uncachedSessionOnly = routeOptions({ access: authed, scope: "session", cache: "no-store" });
 const uncachedAdmin = routeOptions({ access: adminOnly, cache: "no-store" });
 
 export const registerRoute = createRoute({
@@ -109,7 +111,7 @@ export const meRoute = createRoute({
   path: "/me",
   tags: ["Auth"],
   summary: "The caller's profile and role",
-  ...uncachedAuthed,
+  ...uncachedAnyKey,
   responses: {
     200: { description: "The caller.", content: jsonContent(UserSchema) },
     ...unauthorizedResponse,
@@ -123,7 +125,7 @@ export const createApiKeyRoute = createRoute({
   path: "/auth/api-keys",
   tags: ["API keys"],
   summary: "Create a personal API key (needs a login session, not another key)",
-  ...uncachedAuthed,
+  ...uncachedSessionOnly,
   request: { body: jsonBody(CreateApiKeyBodySchema) },
   responses: {
     201: {
@@ -143,7 +145,7 @@ export const listApiKeysRoute = createRoute({
   path: "/auth/api-keys",
   tags: ["API keys"],
   summary: "List the caller's active API keys",
-  ...uncachedAuthed,
+  ...uncachedAnyKey,
   responses: {
     200: {
       description: "Active keys (never the keys themselves).",
@@ -161,7 +163,7 @@ export const getApiKeyRoute = createRoute({
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
   summary: "One of the caller's active API keys",
-  ...uncachedAuthed,
+  ...uncachedAnyKey,
   request: { params: IdParamSchema },
   responses: {
     200: { description: "The key's metadata (never the key itself).", content: jsonContent(ApiKeySchema) },
@@ -177,11 +179,31 @@ export const revokeApiKeyRoute = createRoute({
   path: "/auth/api-keys/{id}",
   tags: ["API keys"],
   summary: "Revoke one of the caller's API keys",
-  ...uncachedAuthed,
+  ...uncachedAnyKey,
   request: { params: IdParamSchema },
   responses: {
     204: { description: "Revoked." },
     ...unauthorizedResponse,
+    ...notFoundResponse,
+    ...databaseErrorResponses,
+  },
+});
+
+export const rotateApiKeyRoute = createRoute({
+  operationId: "rotateApiKey",
+  method: "post",
+  path: "/auth/api-keys/{id}/rotate",
+  tags: ["API keys"],
+  summary: "Give a key a new secret (same id, name and scopes); the old one works 10 more minutes",
+  ...uncachedSessionOnly,
+  request: { params: IdParamSchema },
+  responses: {
+    200: {
+      description: "The key with its new secret, shown this once.",
+      content: jsonContent(CreatedApiKeySchema),
+    },
+    ...unauthorizedResponse,
+    ...forbidden,
     ...notFoundResponse,
     ...databaseErrorResponses,
   },
@@ -248,5 +270,6 @@ export type CreateApiKeyRoute = typeof createApiKeyRoute;
 export type ListApiKeysRoute = typeof listApiKeysRoute;
 export type GetApiKeyRoute = typeof getApiKeyRoute;
 export type RevokeApiKeyRoute = typeof revokeApiKeyRoute;
+export type RotateApiKeyRoute = typeof rotateApiKeyRoute;
 export type ListUsersRoute = typeof listUsersRoute;
 export type AdminUserActionRoute = typeof disableUserRoute;

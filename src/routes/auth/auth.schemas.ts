@@ -6,6 +6,7 @@ import {
   passwordMentionsEmail,
   passwordPolicyViolation,
 } from "../../auth/password-policy.ts";
+import { API_KEY_SCOPES } from "../../auth/scopes.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
 import { codePointLength, trimmedText } from "../../lib/schemas.ts";
 
@@ -126,14 +127,26 @@ export const RefreshBodySchema = z
   .strictObject({ refresh_token: z.string().min(1).max(256).openapi({ minLength: 1, maxLength: 256 }) })
   .openapi("RefreshRequest");
 
+const ScopeSchema = z.enum(API_KEY_SCOPES).openapi("ApiKeyScope");
+
 export const ApiKeySchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
     prefix: z.string().openapi({ example: "dh_a1B2c3D" }),
+    scopes: z.array(ScopeSchema),
     created_at: z.iso.datetime(),
     expires_at: z.iso.datetime().nullable(),
-    last_used_at: z.iso.datetime().nullable(),
+    last_used_at: z.iso.datetime().nullable().openapi({ description: "Refreshed at most once a minute." }),
+    last_used_ip: z
+      .string()
+      .nullable()
+      .openapi({ description: "The client address of the last use, as the logs record it." }),
+    rotated_at: z.iso.datetime().nullable(),
+    requests_last_day: z
+      .number()
+      .int()
+      .openapi({ description: "Requests made with the key in the current hour and the 23 before it." }),
   })
   .openapi("ApiKey");
 
@@ -146,6 +159,11 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 export const CreateApiKeyBodySchema = z
   .strictObject({
     name: DisplayNameSchema,
+    scopes: z
+      .array(ScopeSchema)
+      .min(1)
+      .max(API_KEY_SCOPES.length * 2)
+      .openapi({ description: "What the key may do; at least one. Admin powers never reach a key." }),
     expires_at: storableDateTime()
       .optional()
       .refine((value) => value === undefined || Date.parse(value) > Date.now(), {

@@ -1,4 +1,5 @@
 import { asc, eq, gt, sql } from "drizzle-orm";
+import { type AuditEvent, insertAuditEvent } from "../../audit/audit-event.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { users } from "../../db/schema.ts";
 import { pageOf } from "../../lib/pagination.ts";
@@ -80,7 +81,9 @@ export async function setUserDisabled(
   db: Database,
   id: string,
   disabled: boolean,
+  audit: Omit<AuditEvent, "type">,
 ): Promise<UserRecord | undefined> {
+  const event = { ...audit, type: disabled ? "user.disabled" : "user.enabled" } as const;
   const result = await queryRows(
     db,
     sql`
@@ -94,7 +97,7 @@ export async function setUserDisabled(
     ), keys AS (
       UPDATE api_keys SET revoked_at = now()
       WHERE ${disabled} AND user_id = (SELECT id FROM target) AND revoked_at IS NULL RETURNING id
-    )
+    ), audit AS (${insertAuditEvent(event, sql`target.id`, sql`target`)})
     SELECT target.*, (SELECT count(*) FROM tokens) AS tokens, (SELECT count(*) FROM keys) AS keys FROM target`,
   );
   const row = result[0];

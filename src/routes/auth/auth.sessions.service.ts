@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
+import { insertAuditEvent } from "../../audit/audit-event.ts";
 import { hashPassword } from "../../auth/passwords.ts";
 import { issueAccessToken, newRefreshToken } from "../../auth/tokens.ts";
 import { type AppConfig, requireSigningKeys } from "../../config.ts";
@@ -14,7 +15,9 @@ export type Session = Pick<TokenResponse, "access_token" | "refresh_token">;
 export interface PendingSession {
   hash: string;
   expiresAt: string;
-  open(user: UserRecord): Promise<Session>;
+  /** The family a new login starts; a rotation stays in its own and names it to `open`. */
+  familyId: string;
+  open(user: UserRecord, familyId?: string): Promise<Session>;
 }
 
 /**
@@ -27,12 +30,14 @@ export function sessionIssuer(config: AppConfig) {
     // Resolved before any write: without a signing key nothing is stored and no token is spent.
     const key = requireSigningKeys(config).accessToken;
     const refresh = await newRefreshToken();
+    const newFamily = uuidv7();
     return {
       hash: refresh.hash,
       expiresAt: new Date(Date.now() + config.refreshTokenTtlSeconds * 1000).toISOString(),
-      open: async (user) => ({
+      familyId: newFamily,
+      open: async (user, familyId = newFamily) => ({
         access_token: await issueAccessToken(
-          { sub: user.id, role: user.role },
+          { sub: user.id, role: user.role, sid: familyId },
           key,
           config.accessTokenTtlSeconds,
         ),
@@ -77,7 +82,7 @@ export async function registerUser(
       RETURNING id, email, display_name, role, disabled_at, created_at
     ), session AS (
       INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-      SELECT ${uuidv7()}, id, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt} FROM created
+      SELECT ${uuidv7()}, id, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt} FROM created
       RETURNING id
     )
     SELECT created.* FROM created, session`,
@@ -88,13 +93,29 @@ export async function registerUser(
   return { user, session: await pending.open(user) };
 }
 
-export async function startSession(db: Database, prepareSession: SessionIssuer, user: UserRecord) {
+/** Starts a session and records the login (naming the new session) in the same statement. */
+export async function startSession(
+  db: Database,
+  prepareSession: SessionIssuer,
+  user: UserRecord,
+  ip: string,
+) {
   const pending = await prepareSession();
+  const login = {
+    type: "login.succeeded",
+    credential: "session",
+    credentialId: pending.familyId,
+    ip,
+  } as const;
   await queryRows(
     db,
     sql`
-    INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
-    VALUES (${uuidv7()}, ${user.id}, ${uuidv7()}, ${pending.hash}, ${pending.expiresAt})`,
+    WITH session AS (
+      INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at)
+      VALUES (${uuidv7()}, ${user.id}, ${pending.familyId}, ${pending.hash}, ${pending.expiresAt})
+      RETURNING user_id
+    ), audit AS (${insertAuditEvent(login, sql`session.user_id`, sql`session`)})
+    SELECT 1`,
   );
   return pending.open(user);
 }
@@ -114,6 +135,7 @@ export async function rotateRefreshToken(
   db: Database,
   prepareSession: SessionIssuer,
   tokenHash: string,
+  ip: string,
 ): Promise<RefreshOutcome> {
   const next = await prepareSession();
   const rotated = await queryRows(
@@ -138,7 +160,7 @@ export async function rotateRefreshToken(
   if (row) {
     const user = userFromRow(row);
     if (row.issued !== 1) return { kind: "disabled", userId: user.id };
-    return { kind: "rotated", user, session: await next.open(user) };
+    return { kind: "rotated", user, session: await next.open(user, String(row.family_id)) };
   }
   const diagnosis = await queryRows<{
     user_id: string;
@@ -156,7 +178,11 @@ export async function rotateRefreshToken(
       UPDATE refresh_tokens SET revoked_at = now()
       WHERE family_id = (SELECT family_id FROM token WHERE used) AND revoked_at IS NULL
       RETURNING id
-    )
+    ), audit AS (${insertAuditEvent(
+      { ...sessionRevoked(sql`token.family_id`, ip), details: { reason: "refresh_token_reuse" } },
+      sql`token.user_id`,
+      sql`token WHERE used`,
+    )})
     SELECT token.*, (SELECT count(*) FROM revoked)::int AS revoked_count FROM token`,
   );
   const token = diagnosis[0];
@@ -174,15 +200,29 @@ export async function refreshTokenOwner(db: Database, tokenHash: string): Promis
   return rows[0]?.user_id;
 }
 
-/** Revokes the session (token family) the refresh token belongs to. */
-export async function revokeSession(db: Database, tokenHash: string): Promise<string | undefined> {
+const sessionRevoked = (familyId: SQL, ip: string) =>
+  ({ type: "session.revoked", credential: "session", credentialId: familyId, ip }) as const;
+
+/** Revokes the session (token family) the refresh token belongs to, with its audit event. */
+export async function revokeSession(
+  db: Database,
+  tokenHash: string,
+  ip: string,
+): Promise<string | undefined> {
   const result = await queryRows<{ user_id: string }>(
     db,
     sql`
-    UPDATE refresh_tokens SET revoked_at = now()
-    WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})
-      AND revoked_at IS NULL
-    RETURNING user_id`,
+    WITH revoked AS (
+      UPDATE refresh_tokens SET revoked_at = now()
+      WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = ${tokenHash})
+        AND revoked_at IS NULL
+      RETURNING user_id, family_id
+    ), audit AS (${insertAuditEvent(
+      { ...sessionRevoked(sql`revoked.family_id`, ip), details: { reason: "logout" } },
+      sql`revoked.user_id`,
+      sql`revoked`,
+    )})
+    SELECT user_id FROM revoked`,
   );
   return result[0]?.user_id;
 }

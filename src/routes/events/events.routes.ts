@@ -20,7 +20,7 @@ export const listEventsRoute = createRoute({
     "`has_more` is false, keep the last cursor and poll with it later. A cursor older than the retention " +
     "(30 days by default) answers 410 `cursor-expired`: resync (take `cursor=now`, re-read the resources, " +
     "then follow from that cursor). See docs/events.md.",
-  ...routeOptions({ access: authed, cache: "no-store" }),
+  ...routeOptions({ access: authed, scope: "events:read", cache: "no-store" }),
   request: { query: ListEventsQuerySchema },
   responses: {
     200: { description: "A page of events.", content: jsonContent(EventPageSchema) },

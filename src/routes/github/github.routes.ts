@@ -6,7 +6,7 @@ import {
   unavailableProblem,
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
-import { publicAccess } from "../../middleware/route-auth.ts";
+import { optionallyAuthed } from "../../middleware/route-auth.ts";
 import { routeOptions } from "../../middleware/route-options.ts";
 import {
   CleanRepoSchema,
@@ -39,8 +39,13 @@ const upstreamFailures = {
 /**
  * Open to anyone; each call actually made to GitHub (a miss or a revalidation, never a cache
  * hit) is charged to the client's `github` budget, then to the service-wide `github_upstream`.
+ * A token is read when sent: an API key without `github:read` is refused before any budget.
  */
-const cachedProxy = routeOptions({ access: publicAccess, limits: ["github", "github_upstream"] });
+const cachedProxy = routeOptions({
+  access: optionallyAuthed,
+  scope: "github:read",
+  limits: ["github", "github_upstream"],
+});
 const ok = <T extends z.ZodType>(description: string, schema: T) => ({
   200: { description, headers: cacheHeaders, content: { "application/json": { schema } } },
   ...notModifiedResponse,

@@ -48,7 +48,7 @@ export const createNoteRoute = createRoute({
   description:
     "Send `Idempotency-Key` to make retries safe: the same key and body within 24 h returns the created " +
     "note (with `Idempotent-Replayed: true`) instead of creating another; the same key with another body is 422.",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:write" }),
   request: {
     headers: z.object({
       "idempotency-key": z
@@ -81,7 +81,11 @@ export const listNotesRoute = createRoute({
   tags: ["Notes"],
   summary: "List, filter and search notes (keyset pagination)",
   // A search (`q`) has its own budget and at most a few of one account run at once.
-  ...routeOptions({ access: authed, limits: onlyWithQuery("q", "search", "search_slots") }),
+  ...routeOptions({
+    access: authed,
+    scope: "notes:read",
+    limits: onlyWithQuery("q", "search", "search_slots"),
+  }),
   request: { query: ListNotesQuerySchema },
   responses: {
     200: {
@@ -100,7 +104,7 @@ export const getNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Get a note (supports If-None-Match)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:read" }),
   request: { params: IdParamSchema, headers: z.object(ifNoneMatchHeader) },
   responses: {
     200: {
@@ -121,7 +125,7 @@ export const updateNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Change some fields of a note (supports If-Match)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:write" }),
   request: {
     params: IdParamSchema,
     headers: IfMatchHeaders,
@@ -145,7 +149,7 @@ export const deleteNoteRoute = createRoute({
   path: "/notes/{id}",
   tags: ["Notes"],
   summary: "Move a note to the trash, or delete it for good from the trash (?permanent=true)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:write" }),
   request: {
     params: IdParamSchema,
     headers: IfMatchHeaders,
@@ -167,7 +171,7 @@ export const restoreNoteRoute = createRoute({
   path: "/notes/{id}/restore",
   tags: ["Notes"],
   summary: "Restore a note from the trash",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:write" }),
   request: { params: IdParamSchema, headers: IfMatchHeaders },
   responses: {
     200: { description: "The restored note.", headers: etagHeader, content: jsonContent(NoteSchema) },
@@ -185,7 +189,7 @@ export const emptyTrashRoute = createRoute({
   path: "/trash",
   tags: ["Notes"],
   summary: "Delete every note in the caller's trash for good",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:write" }),
   responses: {
     200: {
       description: "How many notes were purged.",
@@ -202,7 +206,7 @@ export const listTagsRoute = createRoute({
   path: "/tags",
   tags: ["Notes"],
   summary: "The caller's tags with note counts (trash excluded)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "notes:read" }),
   responses: {
     200: { description: "Tags, most used first.", content: jsonContent(TagCountListSchema) },
     ...unauthorizedResponse,

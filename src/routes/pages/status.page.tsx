@@ -41,7 +41,7 @@ export function statusPage(c: Context<AppEnv>) {
       <form id="token-form" class="card" hidden>
         <h2>Admin token needed</h2>
         <p>Statistics are for admins here. The token stays in this tab only (sessionStorage).</p>
-        <label for="token">Bearer token (API key or access token)</label>
+        <label for="token">Bearer token (an admin's access token; API keys carry no admin powers)</label>
         <input id="token" name="token" type="password" autocomplete="off" required />
         <button type="submit">Show status</button>
         <p id="token-error" class="error" role="alert" />

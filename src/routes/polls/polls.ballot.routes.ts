@@ -36,7 +36,7 @@ export const getOwnBallotRoute = createRoute({
   tags: ["Polls"],
   summary: "The caller's own ballot: their answers, and whether they may still change them",
   description: whose,
-  ...routeOptions({ access: optionallyAuthed, cache: "no-store" }),
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:vote", cache: "no-store" }),
   request: ownBallotRequest,
   responses: {
     200: { description: "The ballot.", content: jsonContent(OwnBallotSchema) },
@@ -53,7 +53,7 @@ export const replaceOwnBallotRoute = createRoute({
   tags: ["Polls"],
   summary: "Change your vote: replace every answer of your ballot (same rules as casting)",
   description: `${whose} The counts move by exactly the difference, in one statement, and live subscribers are told.`,
-  ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:vote", limits: ["vote"] }),
   request: { ...ownBallotRequest, body: jsonBody(VoteSchema) },
   responses: {
     200: { description: "The ballot after the change.", content: jsonContent(OwnBallotSchema) },
@@ -72,7 +72,7 @@ export const withdrawOwnBallotRoute = createRoute({
   tags: ["Polls"],
   summary: "Withdraw your vote: your ballot no longer counts, and you may vote again",
   description: whose,
-  ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:vote", limits: ["vote"] }),
   request: ownBallotRequest,
   responses: {
     204: { description: "Withdrawn." },

@@ -28,7 +28,7 @@ export const createInviteRoute = createRoute({
   summary: "Invite one voter to an invite-only poll (owner); the token is shown once",
   description:
     "The invitation admits one ballot, without an account: the voter sends the token in the `Poll-Invite` header of `POST /polls/{id}/votes` (and of `/votes/mine`), or opens the poll page at `/p/{id}?invite=<token>`.",
-  ...routeOptions({ access: authed, cache: "no-store", limits: ["invite"] }),
+  ...routeOptions({ access: authed, scope: "polls:write", cache: "no-store", limits: ["invite"] }),
   request: { params: IdParamSchema, body: jsonBody(CreateInviteSchema) },
   responses: {
     201: { description: "The invitation, with its token.", content: jsonContent(CreatedInviteSchema) },
@@ -48,7 +48,7 @@ export const listInvitesRoute = createRoute({
   path: "/polls/{id}/invites",
   tags: ["Polls"],
   summary: "A poll's invitations (owner): used or not, when, revoked or not; never the tokens",
-  ...routeOptions({ access: authed, cache: "no-store" }),
+  ...routeOptions({ access: authed, scope: "polls:write", cache: "no-store" }),
   request: { params: IdParamSchema },
   responses: {
     200: { description: "Oldest first.", content: jsonContent(InviteListSchema) },
@@ -66,7 +66,7 @@ export const revokeInviteRoute = createRoute({
   tags: ["Polls"],
   summary:
     "Revoke an invitation (owner): it admits nothing again; a ballot already cast with it still counts",
-  ...routeOptions({ access: authed }),
+  ...routeOptions({ access: authed, scope: "polls:write" }),
   request: { params: InviteParamsSchema },
   responses: {
     204: { description: "Revoked (revoking again is a no-op)." },

@@ -39,7 +39,7 @@ export const createPollRoute = createRoute({
   path: "/polls",
   tags: ["Polls"],
   summary: "Create a poll with its questions and choices (one transaction)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "polls:write" }),
   request: { body: jsonBody(CreatePollSchema) },
   responses: {
     201: {
@@ -59,7 +59,7 @@ export const listPollsRoute = createRoute({
   path: "/polls",
   tags: ["Polls"],
   summary: "List polls, newest first, or by vote totals with statistics (keyset pagination)",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:read" }),
   request: { query: ListPollsQuerySchema },
   responses: {
     200: {
@@ -79,7 +79,7 @@ export const getPollRoute = createRoute({
   tags: ["Polls"],
   summary: "A poll with questions and choices, and whether the caller has voted",
   description: "For anonymous polls this issues the signed `dh_voter` cookie on the first visit.",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:read" }),
   request: voterRead,
   responses: {
     200: {
@@ -100,7 +100,7 @@ export const updatePollRoute = createRoute({
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Edit a poll (owner); questions only until the first vote",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "polls:write" }),
   request: { params: IdParamSchema, body: jsonBody(UpdatePollSchema) },
   responses: {
     200: { description: "The poll after the edit.", content: jsonContent(PollSchema) },
@@ -118,7 +118,7 @@ export const closePollRoute = createRoute({
   path: "/polls/{id}/close",
   tags: ["Polls"],
   summary: "Close a poll now (owner); closing a closed poll is a no-op",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "polls:write" }),
   request: { params: IdParamSchema },
   responses: {
     200: { description: "The closed poll.", content: jsonContent(PollSchema) },
@@ -135,7 +135,7 @@ export const deletePollRoute = createRoute({
   path: "/polls/{id}",
   tags: ["Polls"],
   summary: "Delete a poll (owner or admin; soft delete)",
-  ...authed,
+  ...routeOptions({ access: authed, scope: "polls:write" }),
   request: { params: IdParamSchema },
   responses: {
     204: { description: "Deleted." },
@@ -159,7 +159,7 @@ export const voteRoute = createRoute({
     "this site's own page. A browser request from another site (`Sec-Fetch-Site`, `Origin`) without a",
     "bearer token is refused (403).",
   ].join(" "),
-  ...routeOptions({ access: optionallyAuthed, limits: ["vote"] }),
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:vote", limits: ["vote"] }),
   request: {
     params: IdParamSchema,
     cookies: VoterCookieSchema,
@@ -195,7 +195,7 @@ export const resultsRoute = createRoute({
   path: "/polls/{id}/results",
   tags: ["Polls"],
   summary: "Results: per question voters, per choice votes and percent (JSON, or CSV with Accept: text/csv)",
-  ...optionallyAuthed,
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:read" }),
   request: voterRead,
   responses: {
     200: {
@@ -217,7 +217,7 @@ export const resultsCsvRoute = createRoute({
   path: "/polls/{id}/results.csv",
   tags: ["Polls"],
   summary: "Results as CSV (RFC 4180, UTF-8 with BOM)",
-  ...routeOptions({ access: optionallyAuthed, limits: ["export"] }),
+  ...routeOptions({ access: optionallyAuthed, scope: "polls:read", limits: ["export"] }),
   request: voterRead,
   responses: {
     200: {
@@ -254,7 +254,7 @@ export const liveResultsRoute = createRoute({
     "429 `too-many-live-sockets`), a poll `LIVE_SOCKETS_PER_POLL` (10,000) in all (else 503 `live-results-full`).",
     "A browser on another site (`Sec-Fetch-Site`, `Origin`) is refused (403) unless it sends a bearer token.",
   ].join(" "),
-  ...optionallyAuthedWebSocket,
+  ...routeOptions({ access: optionallyAuthedWebSocket, scope: "polls:read" }),
   request: { params: IdParamSchema, cookies: VoterCookieSchema },
   responses: {
     101: { description: "Switching Protocols: the socket is open and the snapshot follows." },

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { BEARER_SCHEME_DESCRIPTION, declareKeyRequirements } from "../../auth/scopes.openapi.ts";
 import type { AppEnv } from "../../env.ts";
 import { declareOverDocument } from "../../lib/openapi.ts";
 import { REQUEST_ID_HEADER } from "../../middleware/request-id.ts";
@@ -88,7 +89,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "A JWT access token from /auth/login, or a personal API key (dh_…).",
+    description: BEARER_SCHEME_DESCRIPTION,
   });
   registerWebhookPayloads(app.openAPIRegistry);
   let json: ArrayBuffer | undefined;
@@ -97,7 +98,9 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
       JSON.stringify(
         declareRequestId(
           declareRateLimits(
-            app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO, servers: SERVERS, tags: API_TAGS }),
+            declareKeyRequirements(
+              app.getOpenAPI31Document({ openapi: "3.1.0", info: INFO, servers: SERVERS, tags: API_TAGS }),
+            ),
           ),
         ),
       ),

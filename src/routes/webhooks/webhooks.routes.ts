@@ -22,7 +22,7 @@ import {
   WebhookSchema,
 } from "./webhooks.schemas.ts";
 
-const uncachedAuthed = routeOptions({ access: authed, cache: "no-store" });
+const uncachedAuthed = routeOptions({ access: authed, scope: "webhooks:write", cache: "no-store" });
 const tags = ["Webhooks"];
 
 export const createWebhookRoute = createRoute({
@@ -116,7 +116,7 @@ export const pingWebhookRoute = createRoute({
   path: "/webhooks/{id}/ping",
   tags,
   summary: "Send a signed `webhook.ping` to this endpoint (also when disabled)",
-  ...routeOptions({ access: authed, cache: "no-store", limits: ["webhook_ping"] }),
+  ...routeOptions({ access: authed, scope: "webhooks:write", cache: "no-store", limits: ["webhook_ping"] }),
   request: { params: IdParamSchema },
   responses: {
     202: {
