@@ -54,7 +54,9 @@ function urlFor({ path, limit }: Pick<Case, "path" | "limit">): string {
     ["username", "owner"].includes(name) ? uniqueLogin() : name === "repo" ? "repo" : crypto.randomUUID(),
   );
   const when = /^query (\w+)$/.exec(limit.when ?? "");
-  return when ? `${url}?${when[1]}=zq` : url;
+  if (when) return `${url}?${when[1]}=zq`;
+  // A required list of repositories (GET /github/stars): one repository of a fresh login.
+  return path === "/github/stars" ? `${url}?repos=${uniqueLogin()}/repo-0001` : url;
 }
 
 /**

@@ -9,18 +9,18 @@ import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.route
 import { CacheOutcome, collectRepos, fetchJson } from "./github.service.ts";
 import { cleanRepo, profileSummary, selectRepos } from "./github.shape.ts";
 
-interface Rendered {
+export interface Rendered {
   body: string;
   etag: string;
 }
 
-async function render(payload: unknown): Promise<Rendered> {
+export async function render(payload: unknown): Promise<Rendered> {
   const body = JSON.stringify(payload);
   return { body, etag: `"${(await sha256(body)).slice(0, 27)}"` };
 }
 
 /** Our own ETag over the exact body, plus the cache headers; 304 when the client has it. */
-async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOutcome) {
+export async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOutcome) {
   const { body, etag } = rendered;
   c.header("ETag", etag);
   c.header("Cache-Status", outcome.state);
