@@ -142,10 +142,10 @@ describe("organisation and repository-part routes", () => {
       tag: string;
     };
     expect(latest.tag).toBe("v1.9.0");
-    const readme = (await (await call(`/github/repos/${login}/repo-0001/readme`)).json()) as Record<
-      string,
-      string
-    >;
+    const readme = (await (await call(`/github/repos/${login}/repo-0001/readme`)).json()) as {
+      markdown: string;
+      html: string;
+    };
     expect(readme.markdown).toContain("# Hello World");
     expect(readme.html).toContain("<h1>Hello World</h1>");
     expect(readme.html).toContain(
@@ -182,10 +182,10 @@ describe("organisation and repository-part routes", () => {
   it("keeps hostile upstream data bounded, and the README's HTML free of markup from upstream", async () => {
     const login = uniqueLogin(2);
     await setUpstreamMode(login, { hostile: true, contributors: 250 });
-    const readme = (await (await call(`/github/repos/${login}/repo-0001/readme`)).json()) as Record<
-      string,
-      string
-    >;
+    const readme = (await (await call(`/github/repos/${login}/repo-0001/readme`)).json()) as {
+      markdown: string;
+      html: string;
+    };
     expect(readme.markdown).toContain("<script>");
     expectOnlyOwnMarkup(readme.html);
     expect(readme.html).not.toMatch(/href="(?!https:)/);
