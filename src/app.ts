@@ -10,6 +10,7 @@ import { rateLimits } from "./middleware/rate-limit.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
+import { cardsRouter } from "./routes/cards/cards.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { homeRouter } from "./routes/home/home.index.ts";
 import { notesRouter } from "./routes/notes/notes.index.ts";
@@ -43,6 +44,7 @@ export function createApp() {
   app.route("/", notesRouter);
   app.route("/", pollsRouter);
   app.route("/", githubRouter);
+  app.route("/", cardsRouter);
   app.route("/", pagesRouter);
   app.route("/", staticRouter);
 
