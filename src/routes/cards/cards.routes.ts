@@ -44,6 +44,9 @@ function asCards<T extends Record<string, { description: string; headers?: objec
   ) as { [K in keyof T]: T[K] & { content: object } };
 }
 
+/** Declared here so the card is in it (the document adds its headers: rate-limit/openapi.ts). */
+const rateLimited = { 429: { description: "A rate limit budget is spent; see `Retry-After`." } };
+
 const ok = (description: string) => ({
   200: { description, headers: cardHeaders, content: svg },
   ...notModifiedResponse,
@@ -65,7 +68,7 @@ const githubCard = <P extends typeof UserParamSchema | typeof RepoParamSchema>(
     request: { params, query: CardQuerySchema, headers: z.object(ifNoneMatchHeader) },
     responses: {
       ...ok(summary),
-      ...asCards({ ...notFoundResponse, ...upstreamFailures, ...commonErrorResponses }),
+      ...asCards({ ...notFoundResponse, ...upstreamFailures, ...rateLimited, ...commonErrorResponses }),
     },
   });
 
@@ -106,6 +109,7 @@ export const pollCardRoute = createRoute({
           "The poll's results are not public yet (results_visibility): the card says so and shows no tally.",
       },
       ...notFoundResponse,
+      ...rateLimited,
       ...unavailableResponse,
       ...commonErrorResponses,
     }),

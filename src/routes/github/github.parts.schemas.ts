@@ -120,6 +120,7 @@ export const StarsQuerySchema = z.object({
       description: `Comma-separated \`owner/name\` list, at most ${MAX_STARRED_REPOS} (duplicates count once).`,
       example: "octokit-fixture-org/hello-world",
       type: "string",
+      maxLength: MAX_STARRED_REPOS * 141,
     }),
 });
 
