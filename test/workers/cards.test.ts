@@ -193,7 +193,11 @@ describe("the GitHub profile page", () => {
   it("links the cards with copy-paste Markdown", async () => {
     const login = uniqueLogin(2);
     const html = await (await api(`/gh/${login}`)).text();
-    expect(html).toContain(`![GitHub stats of ${login}](https://devhub.test/cards/github/users/${login}/stats.svg)`);
-    expect(html).toContain(`<img src="/cards/github/users/${login}/languages.svg" alt="Most used languages of ${login}"`);
+    expect(html).toContain(
+      `![GitHub stats of ${login}](https://devhub.test/cards/github/users/${login}/stats.svg)`,
+    );
+    expect(html).toContain(
+      `<img src="/cards/github/users/${login}/languages.svg" alt="Most used languages of ${login}"`,
+    );
   });
 });
