@@ -85,7 +85,13 @@ async function requester(c: Case): Promise<(call: ReturnType<typeof apiWithEnv>)
   const send = (call: ReturnType<typeof apiWithEnv>, headers: Record<string, string>, body?: unknown) =>
     call(urlFor(c), {
       method,
-      headers: { "CF-Connecting-IP": ip, "Content-Type": "application/json", ...headers },
+      headers: {
+        "CF-Connecting-IP": ip,
+        "Content-Type": "application/json",
+        // Cards answer an image client with an error card; this walker reads the problem.
+        ...(c.path.startsWith("/cards/") ? { Accept: "application/problem+json" } : {}),
+        ...headers,
+      },
       ...(body !== undefined || operation.requestBody ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   switch (limit.per) {
