@@ -12,6 +12,7 @@ import { requestId } from "./middleware/request-id.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { auditRouter } from "./routes/audit/audit.index.ts";
 import { authRouter } from "./routes/auth/auth.index.ts";
+import { cardsRouter } from "./routes/cards/cards.index.ts";
 import { eventsRouter } from "./routes/events/events.index.ts";
 import { githubRouter } from "./routes/github/github.index.ts";
 import { homeRouter } from "./routes/home/home.index.ts";
@@ -50,6 +51,7 @@ export function createApp() {
   app.route("/", eventsRouter);
   app.route("/", webhooksRouter);
   app.route("/", githubRouter);
+  app.route("/", cardsRouter);
   app.route("/", pagesRouter);
 
   app.get("/openapi.json", openApiDocument(app));

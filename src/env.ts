@@ -78,6 +78,8 @@ export interface Variables {
    * the GitHub client calls it before each call it actually makes. Unset on other routes.
    */
   spendUpstream?: () => Promise<void>;
+  /** Upstream GitHub calls this request made (quota headers, /stats by route; github.quota.ts). */
+  upstreamCalls?: number;
   /** Set by GitHub routes so the metrics middleware can count cache hits. */
   cacheState: "hit" | "miss" | "stale" | "revalidated";
 }

@@ -10,17 +10,20 @@
  * - per-user fault modes, so parallel tests never disturb each other:
  *   POST /__control/users/<login> {"mode": "ok"|"error500"|"slow"|"hang"|"malformed"|
  *   "primary_limit"|"secondary_limit"|"custom_limit"|"stall_body"|"cut_body"|"huge_body"|"null_repo",
- *   "delayMs"?, "retryAfter"?, "repos"?, "headers"? (custom_limit), "bodyBytes"? (huge_body)};
+ *   "delayMs"?, "retryAfter"?, "repos"?, "headers"? (custom_limit), "bodyBytes"? (huge_body),
+ *   "hostile"? (hostile strings in every free-text field), "contributors"?, "releases"?, "readme"?};
  * - call accounting: GET /__stats/users/<login> → {requests, conditional, notModified, authorization}.
  *
- * Users: a login starting with `ghost` does not exist; `r<N>-…` owns N repositories;
- * anyone else owns 12. `octokit-fixture-org` also owns the recorded `hello-world`.
+ * Users and organisations: a login starting with `ghost` does not exist; `r<N>-…` owns N
+ * repositories; anyone else owns 12. `octokit-fixture-org` also owns the recorded `hello-world`.
+ * Each repository has contributors, releases, a README and languages (github-upstream.parts.ts).
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { contributor, HOSTILE_TEXT, languages, readme, release } from "./github-upstream.parts.ts";
 
 const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "github");
 
@@ -50,6 +53,12 @@ interface UserControl {
   repos?: number;
   headers?: Record<string, string>;
   bodyBytes?: number;
+  hostile?: boolean;
+  /** How many contributors and releases each repository has (default 5 and 3). */
+  contributors?: number;
+  releases?: number;
+  /** The README's Markdown, replacing the default one. */
+  readme?: string;
   /** Bumped to change every repository's `pushed_at`, so ETags change (content changed upstream). */
   revision: number;
 }
@@ -70,6 +79,21 @@ const fixture = (name: string) =>
   }>;
 
 const LANGUAGES = ["TypeScript", "Go", "Rust", "Python", null, "TypeScript", "C", "Go"];
+
+/** One page of a list as GitHub serves it: `per_page` (default 30, at most 100) and `link` rels. */
+function paged(url: URL, total: number, listUrl: string) {
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page") ?? 30)));
+  const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+  const lastPage = Math.max(1, Math.ceil(total / perPage));
+  const start = (page - 1) * perPage;
+  const indexes = Array.from({ length: Math.max(0, Math.min(perPage, total - start)) }, (_, i) => start + i);
+  const link = (p: number) => `<${listUrl}?per_page=${perPage}&page=${p}>`;
+  const rels: string[] = [];
+  if (page > 1) rels.push(`${link(page - 1)}; rel="prev"`);
+  if (page < lastPage) rels.push(`${link(page + 1)}; rel="next"`, `${link(lastPage)}; rel="last"`);
+  if (page > 1) rels.push(`${link(1)}; rel="first"`);
+  return { indexes, link: rels.join(", ") };
+}
 
 export interface GithubUpstream {
   url: string;
@@ -114,8 +138,8 @@ export async function startGithubUpstream(port = 0): Promise<GithubUpstream> {
     if (login === "octokit-fixture-org" && index === 0) return repoTemplate;
     const name = `repo-${String(index).padStart(4, "0")}`;
     const day = String((index % 28) + 1).padStart(2, "0");
-    const revision = controlFor(login).revision;
-    return {
+    const { revision, hostile } = controlFor(login);
+    const repo = {
       ...repoTemplate,
       id: 100_000 + index,
       name,
@@ -139,14 +163,21 @@ export async function startGithubUpstream(port = 0): Promise<GithubUpstream> {
       updated_at: `2024-02-${day}T10:00:00Z`,
       pushed_at: `2024-03-${day}T10:${String(revision % 60).padStart(2, "0")}:00Z`,
     };
+    return hostile
+      ? { ...repo, description: HOSTILE_TEXT, language: HOSTILE_TEXT.slice(0, 300), topics: [HOSTILE_TEXT] }
+      : repo;
   }
 
-  const account = (login: string, base: string) => ({
+  const account = (login: string, base: string, type = "User") => ({
     ...accountTemplate,
     login,
-    type: "User",
-    name: login === "octokit-fixture-org" ? "Octokit Fixtures" : `Test ${login}`,
-    bio: "Recorded-shape test account",
+    type,
+    name: controlFor(login).hostile
+      ? HOSTILE_TEXT
+      : login === "octokit-fixture-org"
+        ? "Octokit Fixtures"
+        : `Test ${login}`,
+    bio: controlFor(login).hostile ? HOSTILE_TEXT : "Recorded-shape test account",
     company: null,
     location: "Internet",
     blog: "",
@@ -224,7 +255,7 @@ export async function startGithubUpstream(port = 0): Promise<GithubUpstream> {
       });
       return;
     }
-    const login = parts[0] === "users" || parts[0] === "repos" ? parts[1] : undefined;
+    const login = parts[0] === "users" || parts[0] === "repos" || parts[0] === "orgs" ? parts[1] : undefined;
     if (!login) {
       send(res, 404, notFound);
       return;
@@ -297,32 +328,48 @@ export async function startGithubUpstream(port = 0): Promise<GithubUpstream> {
     }
     if (login.toLowerCase().startsWith("ghost")) return send(res, 404, notFound);
 
-    if (parts[0] === "users" && parts.length === 2)
-      return send(res, 200, account(login, base), {}, req, login);
-    if (parts[0] === "users" && parts[2] === "repos" && parts.length === 3) {
-      const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page") ?? 30)));
-      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
-      const total = repoCount(login);
-      const lastPage = Math.max(1, Math.ceil(total / perPage));
-      const start = (page - 1) * perPage;
-      const items = Array.from({ length: Math.max(0, Math.min(perPage, total - start)) }, (_, i) =>
-        repository(login, start + i, base),
+    if ((parts[0] === "users" || parts[0] === "orgs") && parts.length === 2)
+      return send(
+        res,
+        200,
+        account(login, base, parts[0] === "orgs" ? "Organization" : "User"),
+        {},
+        req,
+        login,
       );
-      const link = (p: number) => `<${base}/users/${login}/repos?per_page=${perPage}&page=${p}>`;
-      const rels: string[] = [];
-      if (page > 1) rels.push(`${link(page - 1)}; rel="prev"`);
-      if (page < lastPage) rels.push(`${link(page + 1)}; rel="next"`, `${link(lastPage)}; rel="last"`);
-      if (page > 1) rels.push(`${link(1)}; rel="first"`);
-      return send(res, 200, items, rels.length ? { link: rels.join(", ") } : {}, req, login);
+    if ((parts[0] === "users" || parts[0] === "orgs") && parts[2] === "repos" && parts.length === 3) {
+      const total = repoCount(login);
+      const page = paged(url, total, `${base}/${parts[0]}/${login}/repos`);
+      const items = page.indexes.map((index) => repository(login, index, base));
+      return send(res, 200, items, page.link ? { link: page.link } : {}, req, login);
     }
-    if (parts[0] === "repos" && parts.length === 3) {
+    if (parts[0] === "repos" && parts.length >= 3) {
       const name = parts[2] as string;
-      if (login === "octokit-fixture-org" && name === "hello-world")
-        return send(res, 200, repoTemplate, {}, req, login);
       const match = /^repo-(\d{4})$/.exec(name);
-      const index = match ? Number(match[1]) : -1;
+      const index =
+        login === "octokit-fixture-org" && name === "hello-world" ? 0 : match ? Number(match[1]) : -1;
       if (index < 0 || index >= repoCount(login)) return send(res, 404, notFound);
-      return send(res, 200, repository(login, index, base), {}, req, login);
+      const part = parts.slice(3).join("/");
+      const control = controlFor(login);
+      const hostile = control.hostile === true;
+      if (part === "") {
+        const body = name === "hello-world" ? repoTemplate : repository(login, index, base);
+        return send(res, 200, body, {}, req, login);
+      }
+      if (part === "contributors") {
+        const page = paged(url, control.contributors ?? 5, `${base}/repos/${login}/${name}/contributors`);
+        const items = page.indexes.map((i) => contributor(login, i, hostile));
+        return send(res, 200, items, page.link ? { link: page.link } : {}, req, login);
+      }
+      const releases = Array.from({ length: control.releases ?? 3 }, (_, i) =>
+        release(login, name, i, hostile),
+      );
+      if (part === "releases") return send(res, 200, releases, {}, req, login);
+      if (part === "releases/latest")
+        return releases[0] ? send(res, 200, releases[0], {}, req, login) : send(res, 404, notFound);
+      if (part === "readme")
+        return send(res, 200, readme(login, name, control.readme, hostile), {}, req, login);
+      if (part === "languages") return send(res, 200, languages(index, hostile), {}, req, login);
     }
     send(res, 404, notFound);
   }

@@ -82,16 +82,21 @@ export function clearMemoryCache(): void {
   memoryBytes = 0;
 }
 
-function freshFor(entry: CacheEntry, settings: GithubSettings): number {
-  return (entry.status === 404 ? NEGATIVE_TTL_SECONDS : settings.freshSeconds) * 1000;
+function freshFor(entry: CacheEntry, freshSeconds: number): number {
+  return (entry.status === 404 ? NEGATIVE_TTL_SECONDS : freshSeconds) * 1000;
 }
 
-async function store(ctx: CacheContext, path: string, entry: CacheEntry): Promise<void> {
+async function store(
+  ctx: CacheContext,
+  path: string,
+  entry: CacheEntry,
+  freshSeconds: number,
+): Promise<void> {
   remember(path, entry);
   const ttl =
     entry.status === 404
       ? NEGATIVE_TTL_SECONDS
-      : Math.max(KV_MIN_TTL, ctx.settings.freshSeconds + ctx.settings.staleSeconds);
+      : Math.max(KV_MIN_TTL, freshSeconds + ctx.settings.staleSeconds);
   await ctx.kv.put(cacheKey(path), JSON.stringify(entry), { expirationTtl: ttl }).catch(() => undefined);
 }
 
@@ -103,6 +108,7 @@ async function fetchAndStore(
   ctx: CacheContext,
   path: string,
   previous: CacheEntry | null,
+  freshSeconds: number,
 ): Promise<CachedResult> {
   const limits = await readRateLimitState(ctx.kv);
   const blocked = blockedForSeconds(limits);
@@ -118,7 +124,7 @@ async function fetchAndStore(
     ctx.waitUntil(recordQuota(ctx.kv, response.rate));
     if (response.status === 304 && previous) {
       const entry = { ...previous, fetchedAt: Date.now() };
-      await store(ctx, path, entry);
+      await store(ctx, path, entry, freshSeconds);
       return { entry, state: "revalidated" };
     }
     const entry: CacheEntry = {
@@ -128,7 +134,7 @@ async function fetchAndStore(
       link: response.link,
       fetchedAt: Date.now(),
     };
-    await store(ctx, path, entry);
+    await store(ctx, path, entry, freshSeconds);
     return { entry, state: "miss" };
   } catch (error) {
     if (error instanceof UpstreamError && error.kind === "rate_limited" && error.retryAfterSeconds) {
@@ -162,30 +168,32 @@ const shared = (ctx: CacheContext, key: string, work: () => Promise<CachedResult
  *   ("stale"); if GitHub fails or is rate-limited the entry simply stays (stale-if-error);
  * - nothing usable → fetched, stored and served ("miss"), or an UpstreamError.
  * `forceRevalidate` (a client's `Cache-Control: no-cache`) asks GitHub first and falls back
- * to the stale entry if GitHub fails.
+ * to the stale entry if GitHub fails. `freshSeconds` is the route's TTL for this kind of data
+ * (src/routes/github/github.ttl.ts); the stale window is the same for all.
  */
 export async function cachedGithubGet(
   ctx: CacheContext,
   path: string,
   forceRevalidate = false,
+  freshSeconds = ctx.settings.freshSeconds,
 ): Promise<CachedResult> {
   const local = recall(path);
-  if (local && !forceRevalidate && Date.now() - local.fetchedAt < freshFor(local, ctx.settings)) {
+  if (local && !forceRevalidate && Date.now() - local.fetchedAt < freshFor(local, freshSeconds)) {
     return { entry: local, state: "hit" };
   }
   const entry = await ctx.kv.get<CacheEntry>(cacheKey(path), "json").catch(() => null);
   if (entry) remember(path, entry);
   const age = entry ? Date.now() - entry.fetchedAt : Number.POSITIVE_INFINITY;
-  const fresh = entry !== null && age < freshFor(entry, ctx.settings);
+  const fresh = entry !== null && age < freshFor(entry, freshSeconds);
   const usable =
     entry !== null &&
-    age < freshFor(entry, ctx.settings) + (entry.status === 404 ? 0 : ctx.settings.staleSeconds * 1000);
+    age < freshFor(entry, freshSeconds) + (entry.status === 404 ? 0 : ctx.settings.staleSeconds * 1000);
 
   if (entry && fresh && !forceRevalidate) return { entry, state: "hit" };
 
   if (entry && usable && !forceRevalidate) {
     ctx.waitUntil(
-      shared(ctx, path, () => fetchAndStore(ctx, path, entry)).then(
+      shared(ctx, path, () => fetchAndStore(ctx, path, entry, freshSeconds)).then(
         (result) => ctx.onEvent?.("revalidated", { path, state: result.state }),
         (error) => ctx.onEvent?.("revalidate_failed", { path, error }),
       ),
@@ -194,7 +202,7 @@ export async function cachedGithubGet(
   }
 
   try {
-    return await shared(ctx, path, () => fetchAndStore(ctx, path, entry));
+    return await shared(ctx, path, () => fetchAndStore(ctx, path, entry, freshSeconds));
   } catch (error) {
     ctx.onEvent?.("upstream_error", { path, error });
     if (entry && usable) return { entry, state: "stale" };

@@ -30,6 +30,14 @@ export const responseHeaders = {
       description: "Seconds since the data was fetched from GitHub.",
       schema: { type: "integer" as const, minimum: 0 },
     },
+    "X-GitHub-Upstream-Calls": {
+      description: "Calls to GitHub this answer spent before it was sent (0 for a cache hit).",
+      schema: { type: "integer" as const, minimum: 0 },
+    },
+    "X-GitHub-Quota-Remaining": {
+      description: "What GitHub last reported left of the shared token's hourly quota (absent until it has).",
+      schema: { type: "integer" as const, minimum: 0 },
+    },
   },
 } as const;
 

@@ -23,6 +23,8 @@ const EXPOSE_HEADERS = [
   "Age",
   "RateLimit",
   "RateLimit-Policy",
+  "X-GitHub-Upstream-Calls",
+  "X-GitHub-Quota-Remaining",
 ];
 
 /** The request's origin when `CORS_ORIGINS` allows it (`*` allows every origin, not a missing one). */

@@ -52,6 +52,7 @@ export function metrics(): MiddlewareHandler<AppEnv> {
         errorType: failure.type,
         errorMessage: failure.message,
         cache: c.get("cacheState"),
+        upstream: c.get("upstreamCalls"),
         at: Date.now(),
       },
       { namespace: c.env.STATS, shards: config.statsShards, flushIntervalMs: config.statsFlushMs },

@@ -48,6 +48,10 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const headers = c.res.headers;
     for (const [name, value] of EVERY_RESPONSE) headers.set(name, value);
     if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
+    // Cards (src/routes/cards) are images for other sites' pages: same-origin CORP would block them.
+    if (headers.get("Content-Type")?.startsWith("image/svg+xml")) {
+      headers.set("Cross-Origin-Resource-Policy", "cross-origin");
+    }
     if (headers.get("Content-Type")?.toLowerCase().startsWith("text/html")) {
       for (const [name, value] of DOCUMENTS_ALSO) if (!headers.has(name)) headers.set(name, value);
     }

@@ -6,6 +6,8 @@ export interface Summary {
   errors: number;
   histogram: Histogram;
   max: number;
+  /** Calls made to GitHub (absent in slices stored before it was counted, and where none were). */
+  upstream?: number;
 }
 
 export interface LastError {
@@ -42,6 +44,8 @@ export interface Sample {
   errorType?: string;
   errorMessage?: string;
   cache?: CacheState;
+  /** Calls the request made to GitHub. */
+  upstream?: number;
   at: number;
 }
 
@@ -75,12 +79,14 @@ function addToSummary(summary: Summary, sample: Sample): void {
   if (isError(sample)) summary.errors += 1;
   addValue(summary.histogram, sample.durationMs);
   summary.max = Math.max(summary.max, sample.durationMs);
+  if (sample.upstream) summary.upstream = (summary.upstream ?? 0) + sample.upstream;
 }
 
 export function mergeSummary(target: Summary, source: Summary): void {
   target.count += source.count;
   target.errors += source.errors;
   target.max = Math.max(target.max, source.max);
+  if (source.upstream) target.upstream = (target.upstream ?? 0) + source.upstream;
   mergeInto(target.histogram, source.histogram);
 }
 

@@ -54,7 +54,9 @@ function urlFor({ path, limit }: Pick<Case, "path" | "limit">): string {
     ["username", "owner"].includes(name) ? uniqueLogin() : name === "repo" ? "repo" : crypto.randomUUID(),
   );
   const when = /^query (\w+)$/.exec(limit.when ?? "");
-  return when ? `${url}?${when[1]}=zq` : url;
+  if (when) return `${url}?${when[1]}=zq`;
+  // A required list of repositories (GET /github/stars): one repository of a fresh login.
+  return path === "/github/stars" ? `${url}?repos=${uniqueLogin()}/repo-0001` : url;
 }
 
 /**
@@ -83,7 +85,13 @@ async function requester(c: Case): Promise<(call: ReturnType<typeof apiWithEnv>)
   const send = (call: ReturnType<typeof apiWithEnv>, headers: Record<string, string>, body?: unknown) =>
     call(urlFor(c), {
       method,
-      headers: { "CF-Connecting-IP": ip, "Content-Type": "application/json", ...headers },
+      headers: {
+        "CF-Connecting-IP": ip,
+        "Content-Type": "application/json",
+        // Cards answer an image client with an error card; this walker reads the problem.
+        ...(c.path.startsWith("/cards/") ? { Accept: "application/problem+json" } : {}),
+        ...headers,
+      },
       ...(body !== undefined || operation.requestBody ? { body: JSON.stringify(body ?? {}) } : {}),
     });
   switch (limit.per) {

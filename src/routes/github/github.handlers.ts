@@ -6,21 +6,22 @@ import { ifNoneMatchHits } from "../../lib/etag.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { cacheContext, forceRevalidate, upstreamProblem } from "./github.request.ts";
 import type { RepoRoute, UserProfileRoute, UserReposRoute } from "./github.routes.ts";
+import type { RepoQuery } from "./github.schemas.ts";
 import { CacheOutcome, collectRepos, fetchJson } from "./github.service.ts";
 import { cleanRepo, profileSummary, selectRepos } from "./github.shape.ts";
 
-interface Rendered {
+export interface Rendered {
   body: string;
   etag: string;
 }
 
-async function render(payload: unknown): Promise<Rendered> {
+export async function render(payload: unknown): Promise<Rendered> {
   const body = JSON.stringify(payload);
   return { body, etag: `"${(await sha256(body)).slice(0, 27)}"` };
 }
 
 /** Our own ETag over the exact body, plus the cache headers; 304 when the client has it. */
-async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOutcome) {
+export async function respond(c: Context<AppEnv>, rendered: Rendered, outcome: CacheOutcome) {
   const { body, etag } = rendered;
   c.header("ETag", etag);
   c.header("Cache-Status", outcome.state);
@@ -40,18 +41,26 @@ export const userRepos: AppRouteHandler<UserReposRoute> = async (c) => {
   const collected = await collectRepos(ctx, login, outcome, forceRevalidate(c)).catch((error) =>
     upstreamProblem(error, `user ${username}`),
   );
-  const rendered = await memoised(`repos:${username}:${JSON.stringify(query)}`, collected.version, () => {
+  return respond(c, await renderRepoList({ username }, collected, query), outcome);
+};
+
+/** A user's or an organisation's repository list as sent, memoised while its pages are unchanged. */
+export function renderRepoList(
+  owner: { username: string } | { org: string },
+  collected: Awaited<ReturnType<typeof collectRepos>>,
+  query: RepoQuery,
+): Promise<Rendered> {
+  return memoised(`repos:${JSON.stringify(owner)}:${JSON.stringify(query)}`, collected.version, () => {
     const selected = selectRepos(collected.repos, query);
     return render({
-      username,
+      ...owner,
       total: selected.length,
       pages_fetched: collected.pages,
       truncated: collected.truncated,
       items: selected.slice(0, query.limit),
     });
   });
-  return respond(c, rendered, outcome);
-};
+}
 
 export const userProfile: AppRouteHandler<UserProfileRoute> = async (c) => {
   const { username } = c.req.valid("param");

@@ -17,9 +17,18 @@ export function cacheContext(c: Context<AppEnv>): CacheContext {
     deadlineAt: Date.now() + settings.deadlineMs,
     // The budgets the route declared per upstream call (github.routes.ts): the GitHub token's
     // hourly quota is shared by everybody. A route that declared none cannot reach GitHub.
-    spendUpstream: c.var.spendUpstream ?? undeclaredUpstream,
+    spendUpstream: countedSpend(c),
     waitUntil: (promise) => c.executionCtx.waitUntil(promise),
     onEvent: (event, detail) => c.var.log.warn("system", `github.${event}`, detail),
+  };
+}
+
+/** Spends the route's budgets, then counts the call for the quota headers and /stats (github.quota.ts). */
+function countedSpend(c: Context<AppEnv>) {
+  const spend = c.var.spendUpstream ?? undeclaredUpstream;
+  return async () => {
+    await spend();
+    c.set("upstreamCalls", (c.get("upstreamCalls") ?? 0) + 1);
   };
 }
 

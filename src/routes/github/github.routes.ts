@@ -17,19 +17,19 @@ import {
   UserParamSchema,
 } from "./github.schemas.ts";
 
-const cacheHeaders = {
+export const cacheHeaders = {
   ...responseHeaders.githubCache,
   ...responseHeaders.etag,
   ...responseHeaders.cacheControl,
 };
 /** Conditional reads, and `Cache-Control: no-cache` to have GitHub asked before answering. */
-const cacheRequestHeaders = z.object({
+export const cacheRequestHeaders = z.object({
   ...ifNoneMatchHeader,
   "cache-control": z.string().max(256).optional().openapi({
     description: "`no-cache` revalidates with GitHub before answering (else the cache may answer).",
   }),
 });
-const upstreamFailures = {
+export const upstreamFailures = {
   502: problemResponseSpec("GitHub failed (5xx or malformed answer) and nothing cached could stand in."),
   ...unavailableProblem(
     "GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After.",
@@ -41,12 +41,12 @@ const upstreamFailures = {
  * hit) is charged to the client's `github` budget, then to the service-wide `github_upstream`.
  * A token is read when sent: an API key without `github:read` is refused before any budget.
  */
-const cachedProxy = routeOptions({
+export const cachedProxy = routeOptions({
   access: optionallyAuthed,
   scope: "github:read",
   limits: ["github", "github_upstream"],
 });
-const ok = <T extends z.ZodType>(description: string, schema: T) => ({
+export const ok = <T extends z.ZodType>(description: string, schema: T) => ({
   200: { description, headers: cacheHeaders, content: { "application/json": { schema } } },
   ...notModifiedResponse,
 });

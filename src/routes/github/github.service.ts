@@ -34,15 +34,24 @@ function reposOf(entry: { body: string }): CleanRepo[] {
   });
 }
 
-/** One cached upstream request, counted into the response's cache outcome; a 404 throws. */
-async function fetchEntry(ctx: CacheContext, path: string, outcome: CacheOutcome, force: boolean) {
-  const { entry, state } = await cachedGithubGet(ctx, path, force);
+/**
+ * One cached upstream request, counted into the response's cache outcome; a 404 throws.
+ * `freshSeconds`: the route's TTL (github.ttl.ts), else GITHUB_CACHE_TTL_SECONDS.
+ */
+export async function fetchEntry(
+  ctx: CacheContext,
+  path: string,
+  outcome: CacheOutcome,
+  force: boolean,
+  freshSeconds?: number,
+) {
+  const { entry, state } = await cachedGithubGet(ctx, path, force, freshSeconds);
   outcome.add(state, entry.fetchedAt);
   if (entry.status === 404) throw new GithubNotFound(path);
   return entry;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** One upstream JSON object (a user, a repository); anything else is a malformed answer. */
@@ -51,21 +60,29 @@ export async function fetchJson(
   path: string,
   outcome: CacheOutcome,
   force: boolean,
+  freshSeconds?: number,
 ): Promise<Record<string, unknown>> {
-  const value: unknown = JSON.parse((await fetchEntry(ctx, path, outcome, force)).body);
+  const value: unknown = JSON.parse((await fetchEntry(ctx, path, outcome, force, freshSeconds)).body);
   if (!isObject(value)) throw new UpstreamError("malformed", "GitHub's answer was not a JSON object");
   return value;
 }
 
 /**
- * All of a user's repositories: page 1 at per_page=100, then each `rel="next"` until
- * GitHub has no more or the page cap is reached (then `truncated`).
+ * All of a user's (or, with `owner: "orgs"`, an organisation's) repositories: page 1 at
+ * per_page=100, then each `rel="next"` until GitHub has no more or the page cap is reached
+ * (then `truncated`).
  */
-export async function collectRepos(ctx: CacheContext, login: string, outcome: CacheOutcome, force: boolean) {
+export async function collectRepos(
+  ctx: CacheContext,
+  login: string,
+  outcome: CacheOutcome,
+  force: boolean,
+  owner: "users" | "orgs" = "users",
+) {
   const repos: CleanRepo[] = [];
   /** Identifies the exact page versions used, so derived responses can be memoised on it. */
   const versions: number[] = [];
-  let path: string | undefined = `/users/${login}/repos?per_page=100&page=1`;
+  let path: string | undefined = `/${owner}/${login}/repos?per_page=100&page=1`;
   let pages = 0;
   while (path && pages < ctx.settings.maxPages) {
     const entry = await fetchEntry(ctx, path, outcome, force);

@@ -6,6 +6,7 @@ import { cacheContext, upstreamProblem } from "../github/github.request.ts";
 import { type CleanRepo, GITHUB_LOGIN, type RepoQuery } from "../github/github.schemas.ts";
 import { CacheOutcome, collectRepos, fetchJson, GithubNotFound } from "../github/github.service.ts";
 import { profileSummary, selectRepos } from "../github/github.shape.ts";
+import { CardSnippets } from "./github.cards.tsx";
 import { freshnessText, githubUnavailablePage } from "./github.words.tsx";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { LookupForm } from "./lookup.pages.tsx";
@@ -230,6 +231,11 @@ export async function githubPage(c: Context<AppEnv>) {
           </table>
         </section>
       </section>
+      <CardSnippets
+        origin={new URL(c.req.url).origin}
+        login={profile.login || login}
+        name={profile.login || login}
+      />
     </div>,
   );
 }

@@ -20,7 +20,13 @@ export const API_TAGS = [
   },
   {
     name: "GitHub",
-    description: "A user's public GitHub repositories and profile, cleaned and cached in KV.",
+    description:
+      "Public GitHub data (users, organisations, repositories and their parts), cleaned and cached in KV.",
+  },
+  {
+    name: "Cards",
+    description:
+      "SVG cards to embed in a README or an issue: GitHub profile stats, top languages, a repository pin, poll results.",
   },
   { name: "Auth", description: "Accounts and sessions: register, log in, rotate and revoke refresh tokens." },
   {

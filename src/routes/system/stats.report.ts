@@ -81,6 +81,17 @@ const windowView = (summary: Summary, minutes: number | null) => ({
   latency_ms: latency(summary),
 });
 
+/** Who burns the shared GitHub token: routes that made upstream calls, the most first. */
+function upstreamByRoute(aggregate: StatsAggregate): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(aggregate.routes)
+      .flatMap(
+        ([route, summary]): Array<[string, number]> => (summary.upstream ? [[route, summary.upstream]] : []),
+      )
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  );
+}
+
 export function buildReport(inputs: ReportInputs) {
   const { aggregate, config } = inputs;
   const lastFive = windowSummary(aggregate, 5);
@@ -114,7 +125,12 @@ export function buildReport(inputs: ReportInputs) {
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([route, summary]) => [
           route,
-          { requests: summary.count, errors: summary.errors, latency_ms: latency(summary) },
+          {
+            requests: summary.count,
+            errors: summary.errors,
+            upstream_calls: summary.upstream ?? 0,
+            latency_ms: latency(summary),
+          },
         ]),
     ),
     windows: {
@@ -130,6 +146,7 @@ export function buildReport(inputs: ReportInputs) {
       github: { ...aggregate.cache, hit_ratio: cacheTotal ? round(cacheHits / cacheTotal) : null },
     },
     github: {
+      upstream_calls_by_route: upstreamByRoute(aggregate),
       rate_limit: {
         limit: inputs.github.limit,
         remaining: inputs.github.remaining,
@@ -222,6 +239,12 @@ export function toPrometheus(report: StatsReport, aggregate: StatsAggregate): st
     "counter",
     "GitHub cache outcomes.",
     Object.entries(aggregate.cache).map(([state, count]) => [{ state }, count ?? 0]),
+  );
+  metric(
+    "devhub_github_upstream_calls_total",
+    "counter",
+    "Calls made to GitHub, by the route that made them.",
+    routes.filter((r) => r.summary.upstream).map((r) => [r.labels, r.summary.upstream ?? 0]),
   );
   if (report.github.rate_limit.remaining !== null) {
     metric("devhub_github_rate_limit_remaining", "gauge", "GitHub quota left.", [

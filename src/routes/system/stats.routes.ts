@@ -42,7 +42,12 @@ export const StatsSchema = z
     latency_ms: Latency,
     routes: z.record(
       z.string(),
-      z.object({ requests: z.number().int(), errors: z.number().int(), latency_ms: Latency }),
+      z.object({
+        requests: z.number().int(),
+        errors: z.number().int(),
+        upstream_calls: z.number().int().openapi({ description: "Calls this route made to GitHub." }),
+        latency_ms: Latency,
+      }),
     ),
     windows: z.object({ "1m": Window, "5m": Window, "60m": Window, all: Window }),
     timeline: z
@@ -60,6 +65,9 @@ export const StatsSchema = z
     database: Health,
     cache: z.object({ kv: Health, github: z.record(z.string(), z.number().nullable()) }),
     github: z.object({
+      upstream_calls_by_route: z
+        .record(z.string(), z.number().int())
+        .openapi({ description: "Upstream GitHub calls per route since the start, the most first." }),
       rate_limit: z.object({
         limit: z.number().nullable(),
         remaining: z.number().nullable(),
