@@ -1,8 +1,10 @@
 import { createRouter } from "../../lib/openapi.ts";
 import * as handlers from "./notes.handlers.ts";
 import * as routes from "./notes.routes.ts";
+import * as versionHandlers from "./notes.versions.handlers.ts";
+import * as versionRoutes from "./notes.versions.routes.ts";
 
-/** Every notes route is `authed` (declared in notes.routes.ts). */
+/** Every notes route is `authed` (declared in notes.routes.ts and notes.versions.routes.ts). */
 export const notesRouter = createRouter()
   .openapi(routes.createNoteRoute, handlers.createNote)
   .openapi(routes.listNotesRoute, handlers.listNotesHandler)
@@ -11,4 +13,7 @@ export const notesRouter = createRouter()
   .openapi(routes.deleteNoteRoute, handlers.deleteNote)
   .openapi(routes.restoreNoteRoute, handlers.restoreNote)
   .openapi(routes.emptyTrashRoute, handlers.emptyTrash)
-  .openapi(routes.listTagsRoute, handlers.listTags);
+  .openapi(routes.listTagsRoute, handlers.listTags)
+  .openapi(versionRoutes.listNoteVersionsRoute, versionHandlers.listNoteVersions)
+  .openapi(versionRoutes.getNoteVersionRoute, versionHandlers.getNoteVersion)
+  .openapi(versionRoutes.restoreNoteVersionRoute, versionHandlers.restoreNoteVersion);

@@ -4,6 +4,7 @@ import { type ColumnRow, columnList } from "../../db/columns.ts";
 import { notes } from "../../db/schema.notes.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
+import { expiredVersions, withHistory } from "./notes.history.ts";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./notes.schemas.ts";
 
 const NOTE_KEYS = [
@@ -142,7 +143,7 @@ export interface NoteTarget {
  * The one row a conditional write may touch: the owner's note, in the state the write needs,
  * at the expected version. Any mismatch touches nothing; the caller then asks `noteState` why.
  */
-function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "trashed"): SQL {
+export function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "trashed"): SQL {
   const inState = state === "live" ? sql`n.deleted_at IS NULL` : sql`n.deleted_at IS NOT NULL`;
   const atVersion =
     versions === undefined
@@ -167,31 +168,68 @@ export async function updateNote(
   if (patch.tags !== undefined) assignments.push(sql`tags = ${textArray(patch.tags)}`);
   if (patch.pinned !== undefined) assignments.push(sql`pinned = ${patch.pinned}`);
   if (patch.archived !== undefined) assignments.push(sql`archived = ${patch.archived}`);
-  const [row] = await queryRows(
-    db,
-    sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)}
-        WHERE ${ownedNoteWhere(target, "live")} RETURNING ${NOTE_COLUMNS}`,
-  );
-  return row ? noteDto(row) : undefined;
+  const where = ownedNoteWhere(target, "live");
+  return withHistory(db, where, async (tx) => {
+    const [row] = await queryRows(
+      tx,
+      sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)} WHERE ${where} RETURNING ${NOTE_COLUMNS}`,
+    );
+    return row ? noteDto(row) : undefined;
+  });
 }
 
 /** Moves a live note to the trash; false when no row matched. */
 export async function trashNote(db: Database, target: NoteTarget): Promise<boolean> {
-  const rows = await queryRows(
-    db,
-    sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
-        WHERE ${ownedNoteWhere(target, "live")} RETURNING n.id`,
-  );
-  return rows.length > 0;
+  const where = ownedNoteWhere(target, "live");
+  const trashed = await withHistory(db, where, async (tx) => {
+    const rows = await queryRows(
+      tx,
+      sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
+          WHERE ${where} RETURNING n.id`,
+    );
+    return rows.length > 0 || undefined;
+  });
+  return trashed === true;
 }
 
 export async function restoreNote(db: Database, target: NoteTarget): Promise<Note | undefined> {
-  const [row] = await queryRows(
-    db,
-    sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
-        WHERE ${ownedNoteWhere(target, "trashed")} RETURNING ${NOTE_COLUMNS}`,
-  );
-  return row ? noteDto(row) : undefined;
+  const where = ownedNoteWhere(target, "trashed");
+  return withHistory(db, where, async (tx) => {
+    const [row] = await queryRows(
+      tx,
+      sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
+          WHERE ${where} RETURNING ${NOTE_COLUMNS}`,
+    );
+    return row ? noteDto(row) : undefined;
+  });
+}
+
+/**
+ * Makes version `n`'s title, content and tags the note's again, as a new version (pinned and
+ * archived stay as they are: they organise the note, they are not its text). Undefined when
+ * the note did not match `target` or version `n` is not kept.
+ */
+export async function restoreVersion(db: Database, target: NoteTarget, n: number): Promise<Note | undefined> {
+  const where = ownedNoteWhere(target, "live");
+  return withHistory(db, where, async (tx) => {
+    const [row] = await queryRows(
+      tx,
+      sql`UPDATE notes AS n SET title = v.title, content = v.content, tags = v.tags,
+            updated_at = now(), version = n.version + 1
+          FROM note_versions v
+          WHERE ${where} AND v.note_id = n.id AND v.version = ${n}
+          RETURNING ${NOTE_COLUMNS}`,
+    );
+    if (!row) throw new VersionNotKept(n);
+    return noteDto(row);
+  });
+}
+
+/** Thrown inside the write's transaction so the version kept for it is rolled back too. */
+export class VersionNotKept extends Error {
+  constructor(readonly version: number) {
+    super(`Version ${version} is not kept.`);
+  }
 }
 
 /** Deletes a trashed note for good; false when no row matched. */
@@ -222,16 +260,17 @@ export async function tagCounts(db: Database, userId: string) {
   return rows;
 }
 
-/** The cron's work: trash older than 30 days and idempotency keys older than 24 hours. */
+/** The cron's work: trash older than 30 days, idempotency keys older than 24 hours, versions past retention. */
 export async function purgeExpired(db: Database) {
-  const [row] = await queryRows<{ notes: number; keys: number }>(
+  const [row] = await queryRows<{ notes: number; keys: number; versions: number }>(
     db,
     sql`WITH notes_gone AS (
           DELETE FROM notes WHERE deleted_at < now() - interval '30 days' RETURNING id
         ), keys_gone AS (
           DELETE FROM note_idempotency_keys WHERE created_at < now() - interval '24 hours' RETURNING key
-        )
-        SELECT (SELECT count(*) FROM notes_gone)::int AS notes, (SELECT count(*) FROM keys_gone)::int AS keys`,
+        ), versions_gone AS (${expiredVersions})
+        SELECT (SELECT count(*) FROM notes_gone)::int AS notes, (SELECT count(*) FROM keys_gone)::int AS keys,
+               (SELECT count(*) FROM versions_gone)::int AS versions`,
   );
-  return row ?? { notes: 0, keys: 0 };
+  return row ?? { notes: 0, keys: 0, versions: 0 };
 }
