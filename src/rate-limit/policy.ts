@@ -24,7 +24,7 @@ export const RATE_LIMIT_POLICY = {
   search: { store: "binding", binding: "RL_SEARCH", namespaceId: "1203", limit: 30, windowSeconds: 60, per: "account", charged: "request" },
   /** Upstream GitHub calls a client causes (cache misses, revalidations), per address. */
   github: { store: "binding", binding: "RL_GITHUB", namespaceId: "1204", limit: 30, windowSeconds: 60, per: "address", charged: "upstream" },
-  /** CSV exports, per account (per address when anonymous). */
+  /** Exports (poll results as CSV, the notes export), per account (per address when anonymous). */
   export: { store: "binding", binding: "RL_EXPORT", namespaceId: "1205", limit: 10, windowSeconds: 60, per: "account or address", charged: "request" },
   /** Votes, per address. */
   vote: { store: "binding", binding: "RL_VOTE", namespaceId: "1206", limit: 30, windowSeconds: 60, per: "address", charged: "request" },
@@ -54,6 +54,13 @@ export const RATE_LIMIT_POLICY = {
   refresh_ip: { store: "bucket", limit: 60, windowSeconds: 60, per: "address", charged: "request" },
   /** Refreshes, per account the refresh token belongs to. */
   refresh_account: { store: "bucket", limit: 30, windowSeconds: 60, per: "refresh token's account", charged: "request" },
+  /**
+   * Reads of shared notes (`GET /s/{token}`), per address: the token is the credential, so this
+   * bounds guessing (hopeless at 256 bits) and scraping. A bucket, so no new binding is needed.
+   */
+  share_read: { store: "bucket", limit: 60, windowSeconds: 60, per: "address", charged: "request" },
+  /** Note imports (`POST /notes/import`), per account: each writes up to 1,000 notes. */
+  note_import: { store: "bucket", limit: 20, windowSeconds: 3600, per: "account", charged: "request" },
   /**
    * Searches of one account running at once; each lease lasts the search's statement budget
    * plus 5 s, so a crashed isolate cannot keep a slot. `windowSeconds` is not used.
