@@ -4,11 +4,9 @@ import { IdParamSchema, uuidSchema } from "../../lib/schemas.ts";
 
 export const CreateShareSchema = z
   .strictObject({
-    expires_at: storableDateTime()
-      .optional()
-      .openapi({
-        description: "When the link stops working (in the future); omit for a link that lasts until revoked.",
-      }),
+    expires_at: storableDateTime().optional().openapi({
+      description: "When the link stops working (in the future); omit for a link that lasts until revoked.",
+    }),
   })
   .openapi("CreateNoteShare");
 
@@ -27,12 +25,10 @@ export const NoteShareSchema = z
 
 export const CreatedNoteShareSchema = NoteShareSchema.extend({
   token: z.string().openapi({ description: "The secret token: shown only in this answer, stored hashed." }),
-  url: z
-    .string()
-    .openapi({
-      description: "The public link: `/s/{token}` on this host.",
-      example: "https://devhub.example/s/dhs_…",
-    }),
+  url: z.string().openapi({
+    description: "The public link: `/s/{token}` on this host.",
+    example: "https://devhub.example/s/dhs_…",
+  }),
 }).openapi("CreatedNoteShare");
 
 export const NoteShareListSchema = z.object({ items: z.array(NoteShareSchema) }).openapi("NoteShareList");
