@@ -39,7 +39,7 @@ export function noteDto(row: ColumnRow<typeof notes, (typeof NOTE_KEYS)[number]>
   };
 }
 
-const textArray = (values: string[]) =>
+export const textArray = (values: string[]) =>
   values.length === 0
     ? sql`'{}'::text[]`
     : sql`ARRAY[${sql.join(
