@@ -160,7 +160,7 @@ export async function readZip(archive: Uint8Array, limits: ZipLimits): Promise<R
 
 /** Inflates raw deflate data, giving up (undefined) past `budget` bytes or on corrupt input. */
 async function inflate(data: Uint8Array, budget: number): Promise<Uint8Array | undefined> {
-  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -24,7 +24,7 @@ export const RATE_LIMIT_POLICY = {
   search: { store: "binding", binding: "RL_SEARCH", namespaceId: "1203", limit: 30, windowSeconds: 60, per: "account", charged: "request" },
   /** Upstream GitHub calls a client causes (cache misses, revalidations), per address. */
   github: { store: "binding", binding: "RL_GITHUB", namespaceId: "1204", limit: 30, windowSeconds: 60, per: "address", charged: "upstream" },
-  /** Exports (poll results as CSV, the notes export), per account (per address when anonymous). */
+  /** CSV exports, per account (per address when anonymous). */
   export: { store: "binding", binding: "RL_EXPORT", namespaceId: "1205", limit: 10, windowSeconds: 60, per: "account or address", charged: "request" },
   /** Votes, per address. */
   vote: { store: "binding", binding: "RL_VOTE", namespaceId: "1206", limit: 30, windowSeconds: 60, per: "address", charged: "request" },
@@ -59,6 +59,8 @@ export const RATE_LIMIT_POLICY = {
    * bounds guessing (hopeless at 256 bits) and scraping. A bucket, so no new binding is needed.
    */
   share_read: { store: "bucket", limit: 60, windowSeconds: 60, per: "address", charged: "request" },
+  /** Notes exports (`GET /notes/export`), per account: each reads every note of the account. */
+  note_export: { store: "bucket", limit: 10, windowSeconds: 60, per: "account", charged: "request" },
   /** Note imports (`POST /notes/import`), per account: each writes up to 1,000 notes. */
   note_import: { store: "bucket", limit: 20, windowSeconds: 3600, per: "account", charged: "request" },
   /**

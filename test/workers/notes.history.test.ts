@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { VERSIONS_KEPT_PER_NOTE } from "../../src/routes/notes/notes.history.ts";
+import { VERSIONS_KEPT_PER_NOTE } from "../../src/routes/notes/notes.retention.ts";
 import type { Note } from "../../src/routes/notes/notes.schemas.ts";
 import type { NoteVersion, NoteVersionSummary } from "../../src/routes/notes/notes.versions.schemas.ts";
 import { runScheduledMaintenance } from "../../src/scheduled.ts";

@@ -9,12 +9,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { type KeysetPage, pageOf } from "../../lib/pagination.ts";
 import { toIsoString } from "../../lib/time.ts";
+import { VERSION_MAX_AGE_DAYS, VERSIONS_KEPT_PER_NOTE } from "./notes.retention.ts";
 import type { NoteVersion, NoteVersionSummary } from "./notes.versions.schemas.ts";
-
-/** How many earlier versions of one note are kept (count bound). */
-export const VERSIONS_KEPT_PER_NOTE = 50;
-/** How long a replaced version is kept (age bound), in days. */
-export const VERSION_MAX_AGE_DAYS = 90;
 
 /**
  * Runs `write` after keeping the note's current state as a version, all in one transaction.

@@ -23,7 +23,7 @@ export const exportNotesRoute = createRoute({
   path: "/notes/export",
   tags: ["Notes"],
   summary: "Export every note (trash included): JSON, or Markdown files with front matter in a ZIP",
-  ...routeOptions({ access: authed, cache: "no-store", limits: ["export"] }),
+  ...routeOptions({ access: authed, cache: "no-store", limits: ["note_export"] }),
   request: { query: ExportQuerySchema },
   responses: {
     200: {
