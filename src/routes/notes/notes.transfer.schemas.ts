@@ -1,18 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { NoteSchema } from "./notes.schemas.ts";
 
-export const ExportedNoteSchema = z
-  .object({
-    id: z.uuid(),
-    title: z.string(),
-    content: z.string(),
-    tags: z.array(z.string()),
-    pinned: z.boolean(),
-    archived: z.boolean(),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
-    deleted_at: z.iso.datetime().nullable(),
-  })
-  .openapi("ExportedNote");
+/** A note as exported: everything the API shows but its version (an import starts at 1). */
+export const ExportedNoteSchema = NoteSchema.omit({ version: true }).openapi("ExportedNote");
 
 export const NotesExportSchema = z
   .object({

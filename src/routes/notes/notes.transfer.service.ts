@@ -4,8 +4,7 @@ import type { QuotaSettings } from "../../db/quota.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { ApiError } from "../../lib/problem.ts";
-import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
-import { textArray } from "./notes.service.ts";
+import { NOTE_COLUMNS, noteDto, textArray } from "./notes.service.ts";
 import type { ImportItem } from "./notes.transfer.format.ts";
 import type { ExportedNote } from "./notes.transfer.schemas.ts";
 
@@ -13,20 +12,12 @@ import type { ExportedNote } from "./notes.transfer.schemas.ts";
 export async function exportNotes(db: Database, userId: string): Promise<ExportedNote[]> {
   const rows = await queryRows(
     db,
-    sql`SELECT id, title, content, tags, pinned, archived, created_at, updated_at, deleted_at
-        FROM notes WHERE user_id = ${userId} ORDER BY created_at, id`,
+    sql`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.user_id = ${userId} ORDER BY n.created_at, n.id`,
   );
-  return rows.map((row) => ({
-    id: String(row.id),
-    title: String(row.title),
-    content: String(row.content),
-    tags: (row.tags as string[]) ?? [],
-    pinned: Boolean(row.pinned),
-    archived: Boolean(row.archived),
-    created_at: toIsoString(row.created_at),
-    updated_at: toIsoString(row.updated_at),
-    deleted_at: toIsoOrNull(row.deleted_at),
-  }));
+  return rows.map((row) => {
+    const { version: _version, ...note } = noteDto(row);
+    return note;
+  });
 }
 
 /**
