@@ -32,8 +32,9 @@ async function asCronJob<T>(
 }
 
 /**
- * The daily cron: purges notes trashed over 30 days ago, expired idempotency keys, events and
- * audit events past their retention, and API key usage buckets older than the day they count.
+ * The daily cron: purges notes trashed over 30 days ago, expired idempotency keys, note
+ * versions, events and audit events past their retention, and API key usage buckets older
+ * than the day they count.
  */
 export function runScheduledMaintenance(env: Bindings, cron: string) {
   return asCronJob(env, cron, async (db, log) => {
@@ -44,6 +45,7 @@ export function runScheduledMaintenance(env: Bindings, cron: string) {
     log.info("system", "maintenance.purged", {
       notes: purged.notes,
       idempotency_keys: purged.keys,
+      note_versions: purged.versions,
       events,
       audit_events: auditEvents,
       api_key_usage_buckets: usageBuckets,

@@ -59,6 +59,15 @@ export const RATE_LIMIT_POLICY = {
   /** Refreshes, per account the refresh token belongs to. */
   refresh_account: { store: "bucket", limit: 30, windowSeconds: 60, per: "refresh token's account", charged: "request" },
   /**
+   * Reads of shared notes (`GET /s/{token}`), per address: the token is the credential, so this
+   * bounds guessing (hopeless at 256 bits) and scraping. A bucket, so no new binding is needed.
+   */
+  share_read: { store: "bucket", limit: 60, windowSeconds: 60, per: "address", charged: "request" },
+  /** Notes exports (`GET /notes/export`), per account: each reads every note of the account. */
+  note_export: { store: "bucket", limit: 10, windowSeconds: 60, per: "account", charged: "request" },
+  /** Note imports (`POST /notes/import`), per account: each writes up to 1,000 notes. */
+  note_import: { store: "bucket", limit: 20, windowSeconds: 3600, per: "account", charged: "request" },
+  /**
    * Searches of one account running at once; each lease lasts the search's statement budget
    * plus 5 s, so a crashed isolate cannot keep a slot. `windowSeconds` is not used.
    */

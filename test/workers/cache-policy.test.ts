@@ -114,7 +114,10 @@ const FLOWS = {
     },
     "an API key right after it is revoked": async (call) => {
       const session = bearer((await registerUser()).tokens.access_token);
-      const created = await call("/auth/api-keys", json("POST", { name: "k", scopes: ["notes:read"] }, session));
+      const created = await call(
+        "/auth/api-keys",
+        json("POST", { name: "k", scopes: ["notes:read"] }, session),
+      );
       const key = (await created.json()) as CreatedApiKey;
       expect((await call("/me", { headers: bearer(key.key) })).status).toBe(200);
       expect((await call(`/auth/api-keys/${key.id}`, { method: "DELETE", headers: session })).status).toBe(

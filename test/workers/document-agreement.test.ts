@@ -127,8 +127,13 @@ describe("every operation honours its parameters' declared forms", () => {
         if (operation.requestBody || path.includes("trigger-error")) continue;
         const parameters = operation.parameters ?? [];
         const uuidParams = parameters.filter((p) => p.in === "path" && p.schema.format === "uuid");
+        const integerParams = parameters.filter((p) => p.in === "path" && p.schema.type === "integer");
         const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
-          uuidParams.some((p) => p.name === name) ? "0190c9a1-2b3c-0d5e-cf60-0a1b2c3d4e5f" : "octocat",
+          uuidParams.some((p) => p.name === name)
+            ? "0190c9a1-2b3c-0d5e-cf60-0a1b2c3d4e5f"
+            : integerParams.some((p) => p.name === name)
+              ? "1"
+              : "octocat",
         );
         const send = (query: string) => api(`${url}${query}`, { method: method.toUpperCase(), headers });
         if (uuidParams.length > 0) {

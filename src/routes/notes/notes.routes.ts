@@ -4,7 +4,7 @@ import {
   databaseErrorResponses,
   jsonContent,
   notFoundResponse,
-  problemResponseSpec,
+  ProblemSchema,
   unauthorizedResponse,
 } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
@@ -22,17 +22,24 @@ import {
   UpdateNoteSchema,
 } from "./notes.schemas.ts";
 
-const etagHeader = {
+export const etagHeader = {
   ETag: { description: 'The note\'s version, e.g. `"v3"`.', schema: { type: "string" as const } },
 };
-const preconditionFailed = {
+const StaleNoteProblemSchema = ProblemSchema.extend({
+  current_version: z.number().int().openapi({ description: "The note's version now." }),
+  current: NoteSchema.openapi({ description: "The note as it is now: merge into it and retry." }),
+}).openapi("StaleNoteProblem");
+
+export const preconditionFailed = {
   412: {
-    ...problemResponseSpec("`If-Match` names an older version; reload and retry."),
+    description:
+      "`If-Match` names an older version. The problem carries the note as it is now (`current`, `current_version`) to merge into; retry with the `ETag` sent.",
     headers: etagHeader,
+    content: { "application/problem+json": { schema: StaleNoteProblemSchema } },
   },
 };
 
-const IfMatchHeaders = z.object({
+export const IfMatchHeaders = z.object({
   "if-match": z.string().max(200).optional().openapi({
     description:
       'Only act if the note is at one of these versions (`"v3"`, or a list `"v3", "v4"`; `*` for any). Compared strongly: a weak tag (`W/"v3"`) never matches.',

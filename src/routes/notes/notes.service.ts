@@ -5,6 +5,7 @@ import { notes } from "../../db/schema.notes.ts";
 import { recordEvent, recordEvents } from "../../events/record-event.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
+import { expiredVersions, withHistory } from "./notes.history.ts";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./notes.schemas.ts";
 
 const NOTE_KEYS = [
@@ -39,7 +40,7 @@ export function noteDto(row: ColumnRow<typeof notes, (typeof NOTE_KEYS)[number]>
   };
 }
 
-const textArray = (values: string[]) =>
+export const textArray = (values: string[]) =>
   values.length === 0
     ? sql`'{}'::text[]`
     : sql`ARRAY[${sql.join(
@@ -176,7 +177,7 @@ export interface NoteTarget {
  * The one row a conditional write may touch: the owner's note, in the state the write needs,
  * at the expected version. Any mismatch touches nothing; the caller then asks `noteState` why.
  */
-function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "trashed"): SQL {
+export function ownedNoteWhere({ userId, id, versions }: NoteTarget, state: "live" | "trashed"): SQL {
   const inState = state === "live" ? sql`n.deleted_at IS NULL` : sql`n.deleted_at IS NOT NULL`;
   const atVersion =
     versions === undefined
@@ -201,39 +202,78 @@ export async function updateNote(
   if (patch.tags !== undefined) assignments.push(sql`tags = ${textArray(patch.tags)}`);
   if (patch.pinned !== undefined) assignments.push(sql`pinned = ${patch.pinned}`);
   if (patch.archived !== undefined) assignments.push(sql`archived = ${patch.archived}`);
-  const [row] = await queryRows(
-    tx,
-    sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)}
-        WHERE ${ownedNoteWhere(target, "live")} RETURNING ${NOTE_COLUMNS}`,
-  );
-  if (!row) return undefined;
-  const updated = noteDto(row);
-  await recordNoteEvent(tx, target.userId, "note.updated", updated);
-  return updated;
+  const where = ownedNoteWhere(target, "live");
+  return withHistory(tx, where, async (inner) => {
+    const [row] = await queryRows(
+      inner,
+      sql`UPDATE notes AS n SET ${sql.join(assignments, sql`, `)} WHERE ${where} RETURNING ${NOTE_COLUMNS}`,
+    );
+    if (!row) return undefined;
+    const updated = noteDto(row);
+    await recordNoteEvent(inner, target.userId, "note.updated", updated);
+    return updated;
+  });
 }
 
 /** Moves a live note to the trash; false when no row matched. */
 export async function trashNote(tx: Database, target: NoteTarget): Promise<boolean> {
-  const [row] = await queryRows<{ id: string; version: number }>(
-    tx,
-    sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
-        WHERE ${ownedNoteWhere(target, "live")} RETURNING n.id, n.version`,
-  );
-  if (!row) return false;
-  await recordNoteEvent(tx, target.userId, "note.trashed", row);
-  return true;
+  const where = ownedNoteWhere(target, "live");
+  const trashed = await withHistory(tx, where, async (inner) => {
+    const [row] = await queryRows<{ id: string; version: number }>(
+      inner,
+      sql`UPDATE notes AS n SET deleted_at = now(), updated_at = now(), version = n.version + 1
+          WHERE ${where} RETURNING n.id, n.version`,
+    );
+    if (!row) return undefined;
+    await recordNoteEvent(inner, target.userId, "note.trashed", row);
+    return true;
+  });
+  return trashed === true;
 }
 
 export async function restoreNote(tx: Database, target: NoteTarget): Promise<Note | undefined> {
-  const [row] = await queryRows(
-    tx,
-    sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
-        WHERE ${ownedNoteWhere(target, "trashed")} RETURNING ${NOTE_COLUMNS}`,
-  );
-  if (!row) return undefined;
-  const restored = noteDto(row);
-  await recordNoteEvent(tx, target.userId, "note.restored", restored);
-  return restored;
+  const where = ownedNoteWhere(target, "trashed");
+  return withHistory(tx, where, async (inner) => {
+    const [row] = await queryRows(
+      inner,
+      sql`UPDATE notes AS n SET deleted_at = NULL, updated_at = now(), version = n.version + 1
+          WHERE ${where} RETURNING ${NOTE_COLUMNS}`,
+    );
+    if (!row) return undefined;
+    const restored = noteDto(row);
+    await recordNoteEvent(inner, target.userId, "note.restored", restored);
+    return restored;
+  });
+}
+
+/**
+ * Makes version `n`'s title, content and tags the note's again, as a new version (pinned and
+ * archived stay as they are: they organise the note, they are not its text). Undefined when
+ * the note did not match `target` or version `n` is not kept. Recorded as `note.updated`.
+ */
+export async function restoreVersion(db: Database, target: NoteTarget, n: number): Promise<Note | undefined> {
+  const where = ownedNoteWhere(target, "live");
+  return withHistory(db, where, async (tx) => {
+    const [row] = await queryRows(
+      tx,
+      sql`UPDATE notes AS n SET title = v.title, content = v.content, tags = v.tags,
+            updated_at = now(), version = n.version + 1
+          FROM note_versions v
+          WHERE ${where} AND v.note_id = n.id AND v.version = ${n}
+          RETURNING ${NOTE_COLUMNS}`,
+    );
+    if (!row) throw new VersionNotKept(n);
+    const restored = noteDto(row);
+    await recordNoteEvent(tx, target.userId, "note.updated", restored);
+    return restored;
+  });
+}
+
+/** Thrown inside the write's transaction so the version kept for it is rolled back too. */
+export class VersionNotKept extends Error {
+  constructor(readonly version: number) {
+    super(`Version ${version} is not kept.`);
+  }
 }
 
 /** Deletes a trashed note for good; false when no row matched. */
@@ -268,7 +308,7 @@ export async function tagCounts(db: Database, userId: string) {
 
 /**
  * The cron's work: trash older than 30 days (each purge recorded as `note.purged`, in the same
- * transaction) and idempotency keys older than 24 hours.
+ * transaction), idempotency keys older than 24 hours and versions past retention.
  */
 export async function purgeExpired(db: Database) {
   return db.transaction(async (tx) => {
@@ -277,12 +317,13 @@ export async function purgeExpired(db: Database) {
       sql`DELETE FROM notes WHERE deleted_at < now() - interval '30 days' RETURNING id, user_id`,
     );
     await recordPurges(tx, purged);
-    const [keys] = await queryRows<{ keys: number }>(
+    const [row] = await queryRows<{ keys: number; versions: number }>(
       tx,
-      sql`WITH gone AS (
+      sql`WITH keys_gone AS (
             DELETE FROM note_idempotency_keys WHERE created_at < now() - interval '24 hours' RETURNING key
-          ) SELECT count(*)::int AS keys FROM gone`,
+          ), versions_gone AS (${expiredVersions})
+          SELECT (SELECT count(*) FROM keys_gone)::int AS keys, (SELECT count(*) FROM versions_gone)::int AS versions`,
     );
-    return { notes: purged.length, keys: keys?.keys ?? 0 };
+    return { notes: purged.length, keys: row?.keys ?? 0, versions: row?.versions ?? 0 };
   });
 }

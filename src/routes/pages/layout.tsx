@@ -41,6 +41,10 @@ export interface PageOptions {
   /** Same-origin script files under /pages, loaded in order with the response's nonce. */
   scripts?: string[];
   styles?: string[];
+  /** Default `same-origin`; a page whose URL is a secret (a share link) sends `no-referrer`. */
+  referrerPolicy?: "same-origin" | "no-referrer";
+  /** Keeps search engines from indexing or following the page (`X-Robots-Tag` and meta). */
+  noindex?: boolean;
 }
 
 /** Renders a full page with its own CSP and no shared caching (pages can carry voter state). */
@@ -48,7 +52,8 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child
   const nonce = base64url(randomBytes(16));
   c.header("Content-Security-Policy", pageCsp(nonce, c.req.url));
   c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "same-origin");
+  c.header("Referrer-Policy", options.referrerPolicy ?? "same-origin");
+  if (options.noindex) c.header("X-Robots-Tag", "noindex, nofollow");
   c.status(status as 200);
   return c.html(
     html`<!doctype html>${(
@@ -57,6 +62,7 @@ export function renderPage(c: Context<AppEnv>, options: PageOptions, body: Child
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="color-scheme" content="light dark" />
+          {options.noindex ? <meta name="robots" content="noindex, nofollow" /> : null}
           <title>{`${options.title} · devhub`}</title>
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           {(options.styles ?? []).map((href) => (
