@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import type { Bindings } from "./env.ts";
-import { consumeWebhookQueue, type DeliveryMessage } from "./events/webhook-queue.ts";
+import type { DeliveryMessage } from "./events/webhook-queue.ts";
+import { consumeWebhookQueue } from "./queue.ts";
 import { runOutboxSweep, runScheduledMaintenance, SWEEP_CRON } from "./scheduled.ts";
 
 export { RateLimiterObject } from "./rate-limit/rate-limiter-object.ts";

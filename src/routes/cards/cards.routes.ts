@@ -4,8 +4,7 @@ import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../l
 import { IdParamSchema } from "../../lib/schemas.ts";
 import { publicAccess } from "../../middleware/route-auth.ts";
 import { routeOptions } from "../../middleware/route-options.ts";
-import { cachedProxy, upstreamFailures } from "../github/github.routes.ts";
-import { RepoParamSchema, UserParamSchema } from "../github/github.schemas.ts";
+import { RepoParamSchema, UserParamSchema, upstreamFailures } from "../github/github.schemas.ts";
 import { THEMES } from "./cards.svg.ts";
 
 const SvgSchema = z.string().openapi("SvgCard", {
@@ -60,7 +59,9 @@ const githubCard = <P extends typeof UserParamSchema | typeof RepoParamSchema>(
 ) =>
   createRoute({
     operationId,
-    ...cachedProxy,
+    // Public: an embedded image is fetched without credentials (by GitHub's image proxy or a
+    // browser), so no token is read; each call made to GitHub is charged as for the JSON routes.
+    ...routeOptions({ access: publicAccess, limits: ["github", "github_upstream"] }),
     method: "get",
     path,
     tags: ["Cards"],

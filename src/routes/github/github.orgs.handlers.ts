@@ -1,8 +1,8 @@
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { render, renderRepoList, respond } from "./github.handlers.ts";
 import type { OrgReposRoute, OrgRoute } from "./github.orgs.routes.ts";
 import { cleanOrg } from "./github.parts.shape.ts";
 import { cacheContext, forceRevalidate, upstreamProblem } from "./github.request.ts";
+import { render, renderRepoList, respond } from "./github.respond.ts";
 import { CacheOutcome, collectRepos, fetchJson } from "./github.service.ts";
 import { GITHUB_TTL_SECONDS } from "./github.ttl.ts";
 

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { commonErrorResponses, notFoundResponse } from "../../lib/openapi.ts";
 import { OrgParamSchema, OrgRepoListSchema, OrgReposQuerySchema, OrgSchema } from "./github.parts.schemas.ts";
-import { cachedProxy, cacheRequestHeaders, ok, upstreamFailures } from "./github.routes.ts";
+import { cachedProxy, cacheRequestHeaders, ok } from "./github.routes.ts";
+import { upstreamFailures } from "./github.schemas.ts";
 
 export const orgRoute = createRoute({
   operationId: "getGithubOrg",

@@ -4,10 +4,10 @@ import { parsedOnce } from "../../github-client/derived-cache.ts";
 import { UpstreamError } from "../../github-client/upstream.ts";
 import { renderMarkdown } from "../../lib/markdown.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { render, respond } from "./github.handlers.ts";
 import { cleanContributor, cleanRelease, readmeText } from "./github.parts.shape.ts";
 import type * as routes from "./github.repos.routes.ts";
 import { cacheContext, forceRevalidate, upstreamProblem } from "./github.request.ts";
+import { render, respond } from "./github.respond.ts";
 import { CacheOutcome, fetchEntry, GithubNotFound, isObject } from "./github.service.ts";
 import { GITHUB_TTL_SECONDS } from "./github.ttl.ts";
 

@@ -8,8 +8,8 @@ import {
   StarsQuerySchema,
   StarsSchema,
 } from "./github.parts.schemas.ts";
-import { cachedProxy, cacheRequestHeaders, ok, upstreamFailures } from "./github.routes.ts";
-import { RepoParamSchema } from "./github.schemas.ts";
+import { cachedProxy, cacheRequestHeaders, ok } from "./github.routes.ts";
+import { RepoParamSchema, upstreamFailures } from "./github.schemas.ts";
 
 /** The parts of one repository: each one upstream request, cached with its own TTL (github.ttl.ts). */
 const repoPart = <T extends Parameters<typeof ok>[1]>(

@@ -1,10 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import {
-  commonErrorResponses,
-  notFoundResponse,
-  problemResponseSpec,
-  unavailableProblem,
-} from "../../lib/openapi.ts";
+import { commonErrorResponses, notFoundResponse } from "../../lib/openapi.ts";
 import { ifNoneMatchHeader, notModifiedResponse, responseHeaders } from "../../lib/openapi-headers.ts";
 import { optionallyAuthed } from "../../middleware/route-auth.ts";
 import { routeOptions } from "../../middleware/route-options.ts";
@@ -15,6 +10,7 @@ import {
   RepoListSchema,
   RepoParamSchema,
   UserParamSchema,
+  upstreamFailures,
 } from "./github.schemas.ts";
 
 export const cacheHeaders = {
@@ -29,13 +25,6 @@ export const cacheRequestHeaders = z.object({
     description: "`no-cache` revalidates with GitHub before answering (else the cache may answer).",
   }),
 });
-export const upstreamFailures = {
-  502: problemResponseSpec("GitHub failed (5xx or malformed answer) and nothing cached could stand in."),
-  ...unavailableProblem(
-    "GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After.",
-  ),
-  504: problemResponseSpec("GitHub did not answer in time and nothing cached could stand in."),
-};
 /**
  * Open to anyone; each call actually made to GitHub (a miss or a revalidation, never a cache
  * hit) is charged to the client's `github` budget, then to the service-wide `github_upstream`.

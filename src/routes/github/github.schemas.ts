@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { problemResponseSpec, unavailableProblem } from "../../lib/openapi.ts";
 import { booleanQuery, boundedText, limitQuery } from "../../lib/schemas.ts";
 
 /** GitHub's login rule: 1–39 alphanumerics or single hyphens, no hyphen at either end. */
@@ -91,3 +92,12 @@ export type CleanRepo = z.infer<typeof CleanRepoSchema>;
 export type RepoList = z.infer<typeof RepoListSchema>;
 export type GithubProfile = z.infer<typeof ProfileSchema>;
 export type RepoQuery = z.infer<typeof RepoListQuerySchema>;
+
+/** The failures every GitHub-backed operation declares (its JSON routes and the cards alike). */
+export const upstreamFailures = {
+  502: problemResponseSpec("GitHub failed (5xx or malformed answer) and nothing cached could stand in."),
+  ...unavailableProblem(
+    "GitHub's rate limit, or this service's share of it (`github_upstream`), is exhausted and nothing cached could stand in; see Retry-After.",
+  ),
+  504: problemResponseSpec("GitHub did not answer in time and nothing cached could stand in."),
+};

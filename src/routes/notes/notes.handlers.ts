@@ -1,7 +1,7 @@
 import { requireSigningKeys } from "../../config.ts";
 import { requireNoteRoom, withQuotaLock } from "../../db/quota.ts";
 import { sha256 } from "../../lib/crypto.ts";
-import { ifNoneMatchHits, versionEtag, versionsFromIfMatch } from "../../lib/etag.ts";
+import { ifNoneMatchHits, versionEtag } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
@@ -11,48 +11,7 @@ import type * as routes from "./notes.routes.ts";
 import type { ListNotesQuery, Note } from "./notes.schemas.ts";
 import { guardedSearch } from "./notes.search-guard.ts";
 import * as service from "./notes.service.ts";
-
-export const notFound = (id: string) => new ApiError("not-found", { detail: `Note ${id} does not exist.` });
-
-/** The caller's note `id`, guarded by the request's `If-Match`. */
-export function noteTarget(c: AuthedContext, id: string, ifMatch: string | undefined): service.NoteTarget {
-  return { userId: c.var.caller.userId, id, versions: versionsFromIfMatch(ifMatch) };
-}
-
-type Requirement = "live" | "trashed";
-
-/**
- * A conditional write touched no row; one extra read (only on this error path) tells the
- * client why: missing (404, also for other users' notes), wrong state (409) or stale (412).
- */
-export async function explainMiss(
-  c: AuthedContext,
-  { userId, id, versions: expected }: service.NoteTarget,
-  requirement: Requirement,
-): Promise<never> {
-  const current = await service.getNote(c.var.db, userId, id);
-  if (!current) throw notFound(id);
-  if (expected !== undefined && !expected.includes(current.version)) throw staleVersion(current);
-  throw new ApiError("conflict", {
-    detail:
-      requirement === "live"
-        ? "The note is in the trash; restore it first."
-        : "The note is not in the trash.",
-  });
-}
-
-/**
- * The 412 of a stale `If-Match`: it carries the note as it is now and its version, so the
- * client can merge its change into it (fetching its base from `GET /notes/{id}/versions/{n}`)
- * and retry with the new ETag, without another round trip.
- */
-function staleVersion(current: Note): ApiError {
-  return new ApiError("precondition-failed", {
-    detail: `The note is at version ${current.version}; If-Match did not match. Merge your change into \`current\` and retry with its ETag.`,
-    headers: { ETag: versionEtag(current.version) },
-    extensions: { current_version: current.version, current },
-  });
-}
+import { explainMiss, noteTarget, notFound } from "./notes.target.ts";
 
 function audit(c: AuthedContext, msg: string, noteId: string | string[]) {
   c.var.log.info("audit", msg, { user_id: c.var.caller.userId, note_id: noteId });

@@ -2,9 +2,9 @@ import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
 import { preferred } from "../../middleware/negotiate.ts";
 import { sharedNotePage } from "../pages/shared-note.page.tsx";
-import { notFound } from "./notes.handlers.ts";
 import type * as routes from "./notes.shares.routes.ts";
 import * as shares from "./notes.shares.service.ts";
+import { notFound } from "./notes.target.ts";
 
 export const createNoteShare: AppRouteHandler<routes.CreateNoteShareRoute> = async (c) => {
   const { id } = c.req.valid("param");

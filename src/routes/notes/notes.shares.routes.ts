@@ -20,6 +20,10 @@ import {
   ShareTokenParamSchema,
 } from "./notes.shares.schemas.ts";
 
+const SharedNotePageSchema = z
+  .string()
+  .openapi("SharedNotePage", { description: "The shared note as a page, for a browser." });
+
 export const createNoteShareRoute = createRoute({
   operationId: "createNoteShare",
   method: "post",
@@ -97,7 +101,7 @@ export const readSharedNoteRoute = createRoute({
     200: {
       description: "The note's title, content and tags.",
       headers: { ...sharedPageHeaders, ...responseHeaders.cacheControl },
-      content: { ...jsonContent(SharedNoteSchema), "text/html": { schema: z.string() } },
+      content: { ...jsonContent(SharedNoteSchema), "text/html": { schema: SharedNotePageSchema } },
     },
     ...notFoundResponse,
     ...databaseErrorResponses,

@@ -15,7 +15,17 @@ import {
   NotesImportSchema,
 } from "./notes.transfer.schemas.ts";
 
-const zipSchema = z.string().openapi({ format: "binary" });
+const NotesArchiveSchema = z
+  .string()
+  .openapi("NotesArchive", { format: "binary", description: "A ZIP of Markdown files with front matter." });
+/** The request body limit (`MAX_BODY_BYTES`, 1 MiB by default) bounds an uploaded archive. */
+const NotesArchiveUploadSchema = z
+  .string()
+  .max(1024 * 1024)
+  .openapi("NotesArchiveUpload", {
+    format: "binary",
+    description: "A ZIP as `GET /notes/export?format=markdown` writes it.",
+  });
 
 export const exportNotesRoute = createRoute({
   operationId: "exportNotes",
@@ -29,7 +39,7 @@ export const exportNotesRoute = createRoute({
     200: {
       description: "The export, as an attachment.",
       headers: responseHeaders.contentDisposition,
-      content: { ...jsonContent(NotesExportSchema), "application/zip": { schema: zipSchema } },
+      content: { ...jsonContent(NotesExportSchema), "application/zip": { schema: NotesArchiveSchema } },
     },
     ...unauthorizedResponse,
     ...databaseErrorResponses,
@@ -49,7 +59,7 @@ export const importNotesRoute = createRoute({
   request: {
     body: {
       required: false,
-      content: { ...jsonContent(NotesImportSchema), "application/zip": { schema: zipSchema } },
+      content: { ...jsonContent(NotesImportSchema), "application/zip": { schema: NotesArchiveUploadSchema } },
     },
   },
   responses: {

@@ -4,9 +4,9 @@ import { versionEtag } from "../../lib/etag.ts";
 import { paginate } from "../../lib/pagination.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
-import { explainMiss, noteTarget, notFound } from "./notes.handlers.ts";
 import { getVersion, listVersions } from "./notes.history.ts";
 import * as service from "./notes.service.ts";
+import { explainMiss, noteTarget, notFound } from "./notes.target.ts";
 import type * as routes from "./notes.versions.routes.ts";
 
 const versionNotKept = (id: string, n: number) =>

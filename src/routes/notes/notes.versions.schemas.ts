@@ -32,7 +32,11 @@ export const NoteVersionListSchema = z
 export const ListVersionsQuerySchema = z.object({ limit: limitQuery(), cursor: cursorQuery() });
 
 export const VersionParamSchema = IdParamSchema.extend({
-  n: integerQuery(1, 2_147_483_647).openapi({ param: { name: "n", in: "path" }, example: 3 }),
+  n: integerQuery(1, 2_147_483_647).openapi({
+    param: { name: "n", in: "path" },
+    format: "int32",
+    example: 3,
+  }),
 });
 
 export type NoteVersionSummary = z.infer<typeof NoteVersionSummarySchema>;

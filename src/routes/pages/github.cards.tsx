@@ -10,7 +10,7 @@ export function CardSnippets({ origin, login, name }: { origin: string; login: s
     { label: `Most used languages of ${login}`, path: `/cards/github/users/${login}/languages.svg` },
   ];
   return (
-    <section class="card" aria-labelledby="h-cards">
+    <section class="card readme-cards" aria-labelledby="h-cards">
       <h2 id="h-cards">Cards for {name}'s README</h2>
       <p class="muted">Copy a line into any Markdown file; the image follows GitHub's light or dark theme.</p>
       {cards.map((card) => (
