@@ -7,13 +7,18 @@ window.addEventListener("DOMContentLoaded", () => {
   localStorage.removeItem("authorized");
   const root = document.getElementById("swagger-ui");
   // Accessibility repairs Swagger UI's markup needs, applied as it (re-)renders:
-  // - its servers <select> and request-body <textarea> carry no label;
+  // - its servers and parameter <select>s and request-body <textarea> carry no label;
   // - deep links put an <a href> inside each operation's toggle <button> (a control inside a
   //   control, tabbed to twice): without href it is plain text, and the button still opens it;
   // - code samples scroll sideways but cannot be reached by keyboard.
   function repair() {
     for (const select of root.querySelectorAll(".servers select:not([aria-label])"))
       select.setAttribute("aria-label", "Server the requests go to");
+    // A parameter whose values are listed (an enum) gets a <select> with no label either.
+    for (const select of root.querySelectorAll(".parameters-col_description select:not([aria-label])")) {
+      const name = select.closest("tr")?.dataset.paramName;
+      select.setAttribute("aria-label", name ? `Value of ${name}` : "Parameter value");
+    }
     for (const textarea of root.querySelectorAll("textarea:not([aria-label])"))
       textarea.setAttribute("aria-label", "Request body");
     for (const link of root.querySelectorAll(".opblock-summary-control a[href]"))
