@@ -6,6 +6,7 @@ import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
 import { runSql } from "../helpers/db.ts";
+import { subscribeLive } from "../helpers/live.ts";
 import { countsAndRecounts } from "../helpers/poll-counts.ts";
 import { anonymousBrowser, ownBallotAs, ownerWithPoll, resultsOf, voteAs } from "../helpers/polls.ts";
 
@@ -172,6 +173,18 @@ describe("ranked-choice questions: instant runoff", () => {
 });
 
 describe("ranked-choice ballots", () => {
+  it("sends live subscribers the new rounds after a vote", async () => {
+    const { owner, poll } = await ownerWithPoll(rankedPoll());
+    await castAll(poll, [[1, ["A"]]]);
+    const live = await subscribeLive(poll.id);
+    await live.waitFor((message) => message.type === "results");
+    await castAll(poll, [[1, ["B", "A"]]]);
+    const updated = await live.waitFor((message) => message.results?.total_voters === 2);
+    expect(updated.results?.questions[0]?.ranked?.outcome).toBe("tie");
+    expect(updated.results).toEqual(await resultsOf(poll, owner));
+    live.socket.close();
+  });
+
   it("keeps the voter's order, and the ranking counters equal a recount through changes and withdrawals", async () => {
     const { owner, poll } = await ownerWithPoll(rankedPoll({ voters: "authenticated" }));
     const question = poll.questions[0] as Poll["questions"][number];
