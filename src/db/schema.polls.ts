@@ -59,7 +59,8 @@ export const pollQuestions = pgTable(
       .references(() => polls.id, { onDelete: "cascade" }),
     position: integer("position").notNull(),
     prompt: text("prompt").notNull(),
-    kind: text("kind", { enum: ["single", "multiple"] }).notNull(),
+    /** `ranked`: a ballot orders some or all choices (instant-runoff results). */
+    kind: text("kind", { enum: ["single", "multiple", "ranked"] }).notNull(),
     maxSelections: integer("max_selections").notNull(),
   },
   // Not unique: replacing a poll's questions deletes and inserts in one statement.
@@ -140,6 +141,8 @@ export const pollAnswers = pgTable(
     pollId: uuid("poll_id").notNull(),
     questionId: uuid("question_id").notNull(),
     choiceId: uuid("choice_id").notNull(),
+    /** Ranked questions: the choice's place in the voter's order (1 = first preference); else null. */
+    rank: smallint("rank"),
   },
   (table) => [
     primaryKey({ columns: [table.ballotId, table.choiceId] }),
@@ -193,4 +196,23 @@ export const pollChoiceCountShards = pgTable(
     votes: bigint("votes", { mode: "number" }).notNull().default(0),
   },
   (table) => [primaryKey({ columns: [table.choiceId, table.shard] })],
+);
+
+/**
+ * Ranked questions: how many ballots rank the choices in exactly this order (choice ids, first
+ * preference first), kept by `cast_ballot` and `change_ballot` (migrations/0014_ranked_choice.sql)
+ * in the casting statement. The instant-runoff count reads these rows, one per distinct ranking
+ * and shard, never the ballots. Sharded like the counters above: a popular ranking is a hot row.
+ */
+export const pollRankingCountShards = pgTable(
+  "poll_ranking_count_shards",
+  {
+    questionId: uuid("question_id")
+      .notNull()
+      .references(() => pollQuestions.id, { onDelete: "cascade" }),
+    ranking: uuid("ranking").array().notNull(),
+    shard: countShard("shard"),
+    ballots: bigint("ballots", { mode: "number" }).notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.questionId, table.ranking, table.shard] })],
 );

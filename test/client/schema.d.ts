@@ -1954,8 +1954,11 @@ export interface components {
                 id: string;
                 position: number;
                 prompt: string;
-                /** @enum {string} */
-                kind: "single" | "multiple";
+                /**
+                 * @description `single`: one choice. `multiple`: up to `max_selections` choices. `ranked`: the voter orders some or all choices (`choice_ids` first preference first); results add the instant-runoff rounds.
+                 * @enum {string}
+                 */
+                kind: "single" | "multiple" | "ranked";
                 max_selections: number;
                 choices: {
                     /** Format: uuid */
@@ -1996,13 +1999,14 @@ export interface components {
             questions: {
                 prompt: string;
                 /**
+                 * @description `single`: one choice. `multiple`: up to `max_selections` choices. `ranked`: the voter orders some or all choices (`choice_ids` first preference first); results add the instant-runoff rounds.
                  * @default single
                  * @enum {string}
                  */
-                kind?: "single" | "multiple";
+                kind?: "single" | "multiple" | "ranked";
                 /**
                  * Format: int32
-                 * @description For `multiple`: how many choices a voter may pick (default: all). Must be 1 for `single`.
+                 * @description For `multiple`: how many choices a voter may pick; for `ranked`: how many they may rank (default: all). Must be 1 for `single`.
                  */
                 max_selections?: number;
                 choices: {
@@ -2052,7 +2056,7 @@ export interface components {
             /** @description Vote statistics listings only: the CSV export (totals and percentages). */
             results_csv?: string;
         };
-        /** @description CSV (RFC 4180, UTF-8 with BOM): one row per choice. */
+        /** @description CSV (RFC 4180, UTF-8 with BOM): one row per choice. With a ranked question, two more columns (`round`, `outcome`) and, for that question, one row per choice per instant-runoff round plus its exhausted ballots. */
         PollResultsCsv: string;
         PollResults: {
             /** Format: uuid */
@@ -2065,9 +2069,13 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 prompt: string;
-                /** @enum {string} */
-                kind: "single" | "multiple";
+                /**
+                 * @description `single`: one choice. `multiple`: up to `max_selections` choices. `ranked`: the voter orders some or all choices (`choice_ids` first preference first); results add the instant-runoff rounds.
+                 * @enum {string}
+                 */
+                kind: "single" | "multiple" | "ranked";
                 voters: number;
+                /** @description For a `ranked` question: first preferences (`percent` sums to 100). */
                 choices: {
                     /** Format: uuid */
                     id: string;
@@ -2075,6 +2083,43 @@ export interface components {
                     votes: number;
                     percent: number;
                 }[];
+                ranked?: components["schemas"]["RankedResult"];
+            }[];
+        };
+        /** @description Ranked questions only. */
+        RankedResult: {
+            /** @enum {string} */
+            outcome: "winner" | "tie" | "no_ballots";
+            /**
+             * Format: uuid
+             * @description The choice holding more than half the continuing ballots (or the last one left).
+             */
+            winner: string | null;
+            /** @description When every choice still in the count has the same number of votes: those choices. */
+            tied: string[];
+            rounds: {
+                /** @description 1 for the first preferences. */
+                round: number;
+                /** @description Ballots whose highest-ranked choice still in the count is one of `counts`. */
+                continuing_ballots: number;
+                /** @description Ballots none of whose ranked choices is still in the count (all exhausted by this round, not only newly). */
+                exhausted_ballots: number;
+                /** @description The choices still in the count, in the question's order. */
+                counts: {
+                    /** Format: uuid */
+                    choice_id: string;
+                    votes: number;
+                }[];
+                /**
+                 * Format: uuid
+                 * @description Dropped after this round (null on the last round).
+                 */
+                eliminated: string | null;
+                /**
+                 * @description How a tie for fewest votes was settled: by the counts of the earlier rounds, or by the choices' order. Null when nothing needed settling.
+                 * @enum {string|null}
+                 */
+                tie_break: "earlier_rounds" | "position" | null;
             }[];
         };
         UpdatePoll: {
@@ -2091,13 +2136,14 @@ export interface components {
             questions?: {
                 prompt: string;
                 /**
+                 * @description `single`: one choice. `multiple`: up to `max_selections` choices. `ranked`: the voter orders some or all choices (`choice_ids` first preference first); results add the instant-runoff rounds.
                  * @default single
                  * @enum {string}
                  */
-                kind?: "single" | "multiple";
+                kind?: "single" | "multiple" | "ranked";
                 /**
                  * Format: int32
-                 * @description For `multiple`: how many choices a voter may pick (default: all). Must be 1 for `single`.
+                 * @description For `multiple`: how many choices a voter may pick; for `ranked`: how many they may rank (default: all). Must be 1 for `single`.
                  */
                 max_selections?: number;
                 choices: {
@@ -2115,6 +2161,7 @@ export interface components {
             answers: {
                 /** Format: uuid */
                 question_id: string;
+                /** @description For a `ranked` question: in the voter's order, first preference first. */
                 choice_ids: string[];
             }[];
         };
@@ -2132,7 +2179,7 @@ export interface components {
             changed_at: string | null;
             /** @description The poll is open and allows vote changes: `PUT` and `DELETE` on this ballot will be accepted. */
             can_change: boolean;
-            /** @description One entry per question in the poll's order; choices in the question's order. */
+            /** @description One entry per question in the poll's order; choices in the question's order (a `ranked` question's in the voter's order). */
             answers: {
                 /** Format: uuid */
                 question_id: string;

@@ -12,7 +12,8 @@ export const OwnBallotSchema = z
         "The poll is open and allows vote changes: `PUT` and `DELETE` on this ballot will be accepted.",
     }),
     answers: z.array(z.object({ question_id: z.uuid(), choice_ids: z.array(z.uuid()) })).openapi({
-      description: "One entry per question in the poll's order; choices in the question's order.",
+      description:
+        "One entry per question in the poll's order; choices in the question's order (a `ranked` question's in the voter's order).",
     }),
   })
   .openapi("OwnBallot");

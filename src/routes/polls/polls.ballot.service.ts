@@ -71,7 +71,7 @@ export async function readOwnBallot(
                p.allow_vote_changes AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > now()) AS can_change,
                (SELECT json_agg(answer ORDER BY answer.position) FROM (
                   SELECT q.id AS question_id, q.position,
-                         json_agg(a.choice_id ORDER BY c.position) AS choice_ids
+                         json_agg(a.choice_id ORDER BY a.rank, c.position) AS choice_ids
                   FROM poll_answers a JOIN poll_questions q ON q.id = a.question_id
                   JOIN poll_choices c ON c.id = a.choice_id
                   WHERE a.ballot_id = b.id GROUP BY q.id, q.position

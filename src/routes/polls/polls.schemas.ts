@@ -9,6 +9,7 @@ import {
   trimmedText,
   uuidSchema,
 } from "../../lib/schemas.ts";
+import { RankedResultSchema } from "./polls.irv.schemas.ts";
 
 const allowVoteChanges = z.boolean().openapi({
   description:
@@ -19,15 +20,21 @@ const futureDate = storableDateTime().refine((value) => Date.parse(value) > Date
   message: "Must be in the future.",
 });
 
+const questionKind = z.enum(["single", "multiple", "ranked"]).openapi({
+  description:
+    "`single`: one choice. `multiple`: up to `max_selections` choices. `ranked`: the voter orders some or all " +
+    "choices (`choice_ids` first preference first); results add the instant-runoff rounds.",
+});
+
 const ChoiceInputSchema = z.strictObject({ label: trimmedText(200) });
 
 export const QuestionInputSchema = z
   .strictObject({
     prompt: trimmedText(500),
-    kind: z.enum(["single", "multiple"]).default("single"),
+    kind: questionKind.default("single"),
     max_selections: int32(1, 20).optional().openapi({
       description:
-        "For `multiple`: how many choices a voter may pick (default: all). Must be 1 for `single`.",
+        "For `multiple`: how many choices a voter may pick; for `ranked`: how many they may rank (default: all). Must be 1 for `single`.",
     }),
     choices: z
       .array(ChoiceInputSchema)
@@ -118,7 +125,10 @@ export const VoteSchema = z
           choice_ids: z
             .array(answerId())
             .min(1, { message: "Pick at least one choice." })
-            .max(20, { message: "At most 20 choices." }),
+            .max(20, { message: "At most 20 choices." })
+            .openapi({
+              description: "For a `ranked` question: in the voter's order, first preference first.",
+            }),
         }),
       )
       .min(1, { message: "Answer every question." })
@@ -155,7 +165,7 @@ const QuestionSchema = z.object({
   id: z.uuid(),
   position: z.number().int(),
   prompt: z.string(),
-  kind: z.enum(["single", "multiple"]),
+  kind: questionKind,
   max_selections: z.number().int(),
   choices: z.array(ChoiceSchema),
 });
@@ -223,20 +233,23 @@ export const ResultsSchema = z
       z.object({
         id: z.uuid(),
         prompt: z.string(),
-        kind: z.enum(["single", "multiple"]),
+        kind: questionKind,
         voters: z.number().int(),
-        choices: z.array(
-          z.object({ id: z.uuid(), label: z.string(), votes: z.number().int(), percent: z.number() }),
-        ),
+        choices: z
+          .array(z.object({ id: z.uuid(), label: z.string(), votes: z.number().int(), percent: z.number() }))
+          .openapi({ description: "For a `ranked` question: first preferences (`percent` sums to 100)." }),
+        ranked: RankedResultSchema.optional().openapi({ description: "Ranked questions only." }),
       }),
     ),
   })
   .openapi("PollResults");
 
 /** The CSV export: RFC 4180, UTF-8 with a BOM, a header row, then one row per choice. */
-export const ResultsCsvSchema = z
-  .string()
-  .openapi("PollResultsCsv", { description: "CSV (RFC 4180, UTF-8 with BOM): one row per choice." });
+export const ResultsCsvSchema = z.string().openapi("PollResultsCsv", {
+  description:
+    "CSV (RFC 4180, UTF-8 with BOM): one row per choice. With a ranked question, two more columns (`round`, " +
+    "`outcome`) and, for that question, one row per choice per instant-runoff round plus its exhausted ballots.",
+});
 
 /**
  * The `dh_voter` cookie the server sets (`<id>.<signature>`, 66 characters). It is ours, not

@@ -4,6 +4,7 @@ import { type ColumnRow, columnList } from "../../db/columns.ts";
 import { polls } from "../../db/schema.polls.ts";
 import { pageOf } from "../../lib/pagination.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
+import type { RankingCount } from "./polls.irv.ts";
 import type { ListPollsQuery, Poll, PollSummary } from "./polls.schemas.ts";
 
 type PollQuestion = Poll["questions"][number];
@@ -12,6 +13,8 @@ type PollChoice = PollQuestion["choices"][number];
 /** A question as read from the database: the response's fields, plus its tallies when counted. */
 export type CountedQuestion = Omit<PollQuestion, "choices"> & {
   voters?: number;
+  /** Ranked questions, when counted: ballots per distinct ranking. */
+  rankings?: RankingCount[] | null;
   choices: Array<PollChoice & { votes?: number }>;
 };
 
@@ -64,6 +67,16 @@ export function pollSummary(
 }
 
 /**
+ * A ranked question's ballots per distinct ranking, from the shard rows cast_ballot maintains
+ * (migrations/0014_ranked_choice.sql): one row per ranking and shard, never the ballots.
+ */
+const RANKINGS_SQL = sql`CASE WHEN q.kind = 'ranked' THEN (
+  SELECT json_agg(json_build_object('ranking', r.ranking, 'ballots', r.ballots)) FROM (
+    SELECT s.ranking, sum(s.ballots)::bigint AS ballots FROM poll_ranking_count_shards s
+    WHERE s.question_id = q.id GROUP BY s.ranking HAVING sum(s.ballots) > 0
+  ) r) END`;
+
+/**
  * A poll with its questions and choices (and per-choice vote counts when asked), plus
  * whether any of the caller's voter keys (or their live invitation) has a ballot: one round trip.
  */
@@ -79,7 +92,8 @@ export async function getPoll(
     ? {
         choice: sql`, (SELECT coalesce(sum(s.votes), 0) FROM poll_choice_count_shards s WHERE s.choice_id = c.id)::int AS votes`,
         question: sql`,
-        (SELECT coalesce(sum(s.voters), 0) FROM poll_question_count_shards s WHERE s.question_id = q.id)::int AS voters`,
+        (SELECT coalesce(sum(s.voters), 0) FROM poll_question_count_shards s WHERE s.question_id = q.id)::int AS voters,
+        ${RANKINGS_SQL} AS rankings`,
       }
     : { choice: sql``, question: sql`` };
   const [row] = await queryRows(
