@@ -7,11 +7,12 @@ import { z } from "@hono/zod-openapi";
 
 export const CreatedBySchema = z
   .object({
-    credential: z.enum(["session", "api_key", "none"]).openapi({
+    kind: z.enum(["session", "api_key", "none"]).openapi({
       description: "`session` (signed in), `api_key`, or `none` (an anonymous voter: no credential).",
     }),
-    credential_id: z.uuid().nullable().openapi({
-      description: "The session's id or the API key's id, as `GET /me/audit` names them; null for `none`.",
+    id: z.uuid().nullable().openapi({
+      description:
+        "The session's id or the API key's id, as `GET /me/audit` names them (`credential`); null for `none`.",
     }),
   })
   .nullable()
@@ -28,7 +29,7 @@ export function createdByDto(row: {
 }): CreatedBy {
   if (row.created_by_credential == null) return null;
   return {
-    credential: row.created_by_credential as NonNullable<CreatedBy>["credential"],
-    credential_id: row.created_by_credential_id == null ? null : String(row.created_by_credential_id),
+    kind: row.created_by_credential as NonNullable<CreatedBy>["kind"],
+    id: row.created_by_credential_id == null ? null : String(row.created_by_credential_id),
   };
 }

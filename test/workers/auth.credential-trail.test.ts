@@ -12,8 +12,9 @@ import { noteClient } from "../helpers/notes.ts";
 import { anonymousBrowser, answersFor, createPoll, twoQuestions } from "../helpers/polls.ts";
 
 /**
- * Notes, polls and ballots record the credential that created them (the audit trail's
- * vocabulary: `session` + the session's id, `api_key` + the key's id), shown to the owner.
+ * Notes, polls and ballots record the credential that created them, in the audit trail's
+ * shape (`{kind: "session", id}` with the session's id, `{kind: "api_key", id}` with the
+ * key's), shown to the owner.
  */
 
 /** The session id a JWT carries (`sid`), as the audit trail names the session. */
@@ -23,8 +24,8 @@ function sessionOf(user: TestUser): string {
   return sid;
 }
 
-const bySession = (user: TestUser): CreatedBy => ({ credential: "session", credential_id: sessionOf(user) });
-const byKey = (id: string): CreatedBy => ({ credential: "api_key", credential_id: id });
+const bySession = (user: TestUser): CreatedBy => ({ kind: "session", id: sessionOf(user) });
+const byKey = (id: string): CreatedBy => ({ kind: "api_key", id });
 
 async function readJson<T>(response: Response, status = 200): Promise<T> {
   expect(response.status, await response.clone().text()).toBe(status);
@@ -166,7 +167,7 @@ describe("ballots record the credential that cast them", () => {
     const browser = await anonymousBrowser(poll.id);
     expect((await browser.vote(answersFor(poll))).status).toBe(201);
     const ballot = await readJson<OwnBallot>(await browser.mine("GET"));
-    expect(ballot.created_by).toEqual({ credential: "none", credential_id: null });
+    expect(ballot.created_by).toEqual({ kind: "none", id: null });
   });
 
   it("a ballot inserted without the statement's settings reads as unknown (null)", async () => {

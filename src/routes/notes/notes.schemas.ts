@@ -81,7 +81,7 @@ export const NoteSchema = z
       updated_at: "2026-11-23T10:00:00.000Z",
       deleted_at: null,
       version: 1,
-      created_by: { credential: "api_key", credential_id: "019a2b3c-0000-7000-8000-0c1d2e3f4a5b" },
+      created_by: { kind: "api_key", id: "019a2b3c-0000-7000-8000-0c1d2e3f4a5b" },
     },
   });
 
