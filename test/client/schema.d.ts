@@ -1760,7 +1760,11 @@ export interface components {
          *       "created_at": "2026-11-23T10:00:00.000Z",
          *       "updated_at": "2026-11-23T10:00:00.000Z",
          *       "deleted_at": null,
-         *       "version": 1
+         *       "version": 1,
+         *       "created_by": {
+         *         "kind": "api_key",
+         *         "id": "019a2b3c-0000-7000-8000-0c1d2e3f4a5b"
+         *       }
          *     }
          */
         Note: {
@@ -1778,7 +1782,21 @@ export interface components {
             /** Format: date-time */
             deleted_at: string | null;
             version: number;
+            created_by: components["schemas"]["CreatedBy"];
         };
+        /** @description The credential that created this; null: unknown, created before this was recorded. */
+        CreatedBy: {
+            /**
+             * @description `session` (signed in), `api_key`, or `none` (an anonymous voter: no credential).
+             * @enum {string}
+             */
+            kind: "session" | "api_key" | "none";
+            /**
+             * Format: uuid
+             * @description The session's id or the API key's id, as `GET /me/audit` names them (`credential`); null for `none`.
+             */
+            id: string | null;
+        } | null;
         CreateNote: {
             /** @example Release checklist */
             title: string;
@@ -1930,6 +1948,7 @@ export interface components {
              * @description Shown to the poll's owner and to admins only.
              */
             owner_id?: string;
+            created_by?: components["schemas"]["CreatedBy"] & unknown;
             title: string;
             description: string;
             /** @enum {string} */
@@ -2022,6 +2041,7 @@ export interface components {
              * @description Shown to the poll's owner and to admins only.
              */
             owner_id?: string;
+            created_by?: components["schemas"]["CreatedBy"] & unknown;
             title: string;
             description: string;
             /** @enum {string} */
@@ -2132,6 +2152,7 @@ export interface components {
             changed_at: string | null;
             /** @description The poll is open and allows vote changes: `PUT` and `DELETE` on this ballot will be accepted. */
             can_change: boolean;
+            created_by: components["schemas"]["CreatedBy"] & unknown;
             /** @description One entry per question in the poll's order; choices in the question's order. */
             answers: {
                 /** Format: uuid */
