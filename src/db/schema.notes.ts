@@ -13,6 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./schema.accounts.ts";
+import { createdByColumns } from "./schema.created-by.ts";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -46,6 +47,7 @@ export const notes = pgTable(
     importKey: text("import_key"),
     /** Bumped on every change; the ETag is derived from it. */
     version: integer("version").notNull().default(1),
+    ...createdByColumns(),
     /** Title outweighs content in ranking; kept by Postgres so it can never drift. */
     search: tsvector("search")
       .notNull()

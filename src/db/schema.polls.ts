@@ -15,6 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./schema.accounts.ts";
+import { createdByColumns, createdByColumnsFromSettings } from "./schema.created-by.ts";
 
 // Generic in the name so the column keeps it as a literal type (src/db/columns.ts relies on it).
 const ms = <Name extends string>(name: Name) =>
@@ -43,6 +44,7 @@ export const polls = pgTable(
     createdAt: ms("created_at").notNull().defaultNow(),
     updatedAt: ms("updated_at").notNull().defaultNow(),
     deletedAt: ms("deleted_at"),
+    ...createdByColumns(),
   },
   (table) => [
     index("polls_created_idx").on(table.createdAt, table.id).where(sql`deleted_at IS NULL`),
@@ -125,6 +127,7 @@ export const pollBallots = pgTable(
     createdAt: ms("created_at").notNull().defaultNow(),
     /** When the voter last replaced their answers (null: as cast). */
     changedAt: ms("changed_at"),
+    ...createdByColumnsFromSettings(),
   },
   (table) => [
     uniqueIndex("poll_ballots_voter_key").on(table.pollId, table.voterKey),

@@ -17,13 +17,18 @@ describe("event log: written with the change", () => {
     await expect(
       withDatabase((db) =>
         db.transaction(async (tx) => {
-          await createNote(tx, userId, {
-            title: "never",
-            content: "",
-            tags: [],
-            pinned: false,
-            archived: false,
-          });
+          await createNote(
+            tx,
+            userId,
+            {
+              title: "never",
+              content: "",
+              tags: [],
+              pinned: false,
+              archived: false,
+            },
+            { credential: "session", credentialId: null },
+          );
           throw new Error("roll back");
         }),
       ),

@@ -1,3 +1,4 @@
+import { credentialOf } from "../../audit/audit-event.ts";
 import { requireSigningKeys } from "../../config.ts";
 import { requireNoteRoom, withQuotaLock } from "../../db/quota.ts";
 import { sha256 } from "../../lib/crypto.ts";
@@ -27,7 +28,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
   if (!key) {
     note = await withQuotaLock(c.var.db, userId, async (tx) => {
       await requireNoteRoom(tx, userId, quotas, body);
-      return service.createNote(tx, userId, body);
+      return service.createNote(tx, userId, body, credentialOf(c.var.caller));
     });
   } else {
     const requestHash = await sha256(JSON.stringify(body));
@@ -35,7 +36,7 @@ export const createNote: AppRouteHandler<routes.CreateNoteRoute> = async (c) => 
       // A retry of a create that succeeded is a replay, not a second note: no room needed.
       if (!(await service.idempotencyKeyHeld(tx, userId, key)))
         await requireNoteRoom(tx, userId, quotas, body);
-      return service.createNoteIdempotently(tx, userId, body, key, requestHash);
+      return service.createNoteIdempotently(tx, userId, body, key, requestHash, credentialOf(c.var.caller));
     });
     if (result.outcome === "in_flight") {
       throw new ApiError("conflict", {

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CreatedBySchema } from "../../audit/created-by.schema.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
 import {
   booleanQuery,
@@ -66,6 +67,7 @@ export const NoteSchema = z
     updated_at: z.iso.datetime(),
     deleted_at: z.iso.datetime().nullable(),
     version: z.number().int(),
+    created_by: CreatedBySchema,
   })
   .openapi("Note", {
     example: {
@@ -79,6 +81,7 @@ export const NoteSchema = z
       updated_at: "2026-11-23T10:00:00.000Z",
       deleted_at: null,
       version: 1,
+      created_by: { kind: "api_key", id: "019a2b3c-0000-7000-8000-0c1d2e3f4a5b" },
     },
   });
 

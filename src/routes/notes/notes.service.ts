@@ -1,4 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { ActingCredential } from "../../audit/audit-event.ts";
+import { createdByDto } from "../../audit/created-by.schema.ts";
+import { createdByValues } from "../../audit/created-by.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { type ColumnRow, columnList } from "../../db/columns.ts";
 import { notes } from "../../db/schema.notes.ts";
@@ -19,6 +22,8 @@ const NOTE_KEYS = [
   "updatedAt",
   "deletedAt",
   "version",
+  "createdByCredential",
+  "createdByCredentialId",
 ] as const;
 
 /** The columns every note response is built from, aliased `n`. */
@@ -37,6 +42,7 @@ export function noteDto(row: ColumnRow<typeof notes, (typeof NOTE_KEYS)[number]>
     updated_at: toIsoString(row.updated_at),
     deleted_at: toIsoOrNull(row.deleted_at),
     version: Number(row.version),
+    created_by: createdByDto(row),
   };
 }
 
@@ -75,11 +81,17 @@ function recordPurges(tx: Database, purged: { id: string; user_id: string }[]) {
   );
 }
 
-export async function createNote(tx: Database, userId: string, note: CreateNoteInput): Promise<Note> {
+export async function createNote(
+  tx: Database,
+  userId: string,
+  note: CreateNoteInput,
+  createdBy: ActingCredential,
+): Promise<Note> {
   const [row] = await queryRows(
     tx,
-    sql`INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
-        VALUES (${uuidv7()}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived})
+    sql`INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived, created_by_credential, created_by_credential_id)
+        VALUES (${uuidv7()}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived},
+                ${createdByValues(createdBy)})
         RETURNING ${NOTE_COLUMNS}`,
   );
   const created = noteDto(row as Record<string, unknown>);
@@ -103,6 +115,7 @@ export async function createNoteIdempotently(
   note: CreateNoteInput,
   key: string,
   requestHash: string,
+  createdBy: ActingCredential,
 ): Promise<IdempotentCreate> {
   const id = uuidv7();
   const rows = await queryRows(
@@ -115,8 +128,9 @@ export async function createNoteIdempotently(
             WHERE k.created_at < now() - interval '24 hours'
           RETURNING note_id
         ), created AS (
-          INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived)
-          SELECT ${id}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived}
+          INSERT INTO notes AS n (id, user_id, title, content, tags, pinned, archived, created_by_credential, created_by_credential_id)
+          SELECT ${id}, ${userId}, ${note.title}, ${note.content}, ${textArray(note.tags)}, ${note.pinned}, ${note.archived},
+                 ${createdByValues(createdBy)}
           FROM claim
           RETURNING ${NOTE_COLUMNS}
         ), prior AS (

@@ -1,3 +1,4 @@
+import { credentialOf } from "../../audit/audit-event.ts";
 import { withQuotaLock } from "../../db/quota.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { AppRouteHandler } from "../../lib/types.ts";
@@ -94,7 +95,7 @@ export const importNotesHandler: AppRouteHandler<routes.ImportNotesRoute> = asyn
     report.push({ index, ...(file ? { file } : {}), outcome: "created" });
   }
   const written = await withQuotaLock(c.var.db, userId, (tx) =>
-    importNotes(tx, userId, c.var.config.quotas, valid),
+    importNotes(tx, userId, c.var.config.quotas, valid, credentialOf(c.var.caller)),
   );
   for (const outcome of report) {
     const done = written.get(outcome.index);

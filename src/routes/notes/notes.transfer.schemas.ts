@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { NoteSchema } from "./notes.schemas.ts";
 
 /** A note as exported: everything the API shows but its version (an import starts at 1). */
-export const ExportedNoteSchema = NoteSchema.omit({ version: true }).openapi("ExportedNote");
+export const ExportedNoteSchema = NoteSchema.omit({ version: true, created_by: true }).openapi(
+  "ExportedNote",
+);
 
 export const NotesExportSchema = z
   .object({

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { ActingCredential } from "../../audit/audit-event.ts";
+import { createdByValues } from "../../audit/created-by.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import type { QuotaSettings } from "../../db/quota.ts";
 import { recordEvents } from "../../events/record-event.ts";
@@ -16,7 +18,8 @@ export async function exportNotes(db: Database, userId: string): Promise<Exporte
     sql`SELECT ${NOTE_COLUMNS} FROM notes n WHERE n.user_id = ${userId} ORDER BY n.created_at, n.id`,
   );
   return rows.map((row) => {
-    const { version: _version, ...note } = noteDto(row);
+    // Which credential created a note is this account's business, not the export file's.
+    const { version: _version, created_by: _createdBy, ...note } = noteDto(row);
     return note;
   });
 }
@@ -47,7 +50,14 @@ const INSERT_CHUNK = 500;
  * an item whose key (or id) the account already holds is skipped, so importing twice changes
  * nothing. Past the quota the whole import is refused (409) and nothing is written.
  */
-export async function importNotes(tx: Database, userId: string, quotas: QuotaSettings, items: KeyedItem[]) {
+/** Imported notes record the importing credential as their creator (not the exported one's). */
+export async function importNotes(
+  tx: Database,
+  userId: string,
+  quotas: QuotaSettings,
+  items: KeyedItem[],
+  createdBy: ActingCredential,
+) {
   const result: ImportResult = new Map();
   if (items.length === 0) return result;
   const held = new Map<string, string>();
@@ -83,10 +93,11 @@ export async function importNotes(tx: Database, userId: string, quotas: QuotaSet
       return sql`(${id}::uuid, ${userId}::uuid, ${item.title}, ${item.content}, ${textArray(item.tags)},
         ${item.pinned}, ${item.archived}, coalesce(${created}::timestamptz, now()),
         coalesce(${item.updated_at ?? null}::timestamptz, ${created}::timestamptz, now()),
-        ${item.deleted_at}::timestamptz, ${key})`;
+        ${item.deleted_at}::timestamptz, ${key}, ${createdByValues(createdBy)})`;
     });
     await tx.execute(
-      sql`INSERT INTO notes (id, user_id, title, content, tags, pinned, archived, created_at, updated_at, deleted_at, import_key)
+      sql`INSERT INTO notes (id, user_id, title, content, tags, pinned, archived, created_at, updated_at, deleted_at, import_key,
+                          created_by_credential, created_by_credential_id)
           VALUES ${sql.join(values, sql`, `)}`,
     );
     for (const { index, id } of chunk) result.set(index, { outcome: "created", noteId: id });

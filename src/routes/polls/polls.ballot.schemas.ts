@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CreatedBySchema } from "../../audit/created-by.schema.ts";
 
 /** The caller's own ballot (`GET /polls/{id}/votes/mine`): what they answered, and whether it may still change. */
 export const OwnBallotSchema = z
@@ -10,6 +11,10 @@ export const OwnBallotSchema = z
     can_change: z.boolean().openapi({
       description:
         "The poll is open and allows vote changes: `PUT` and `DELETE` on this ballot will be accepted.",
+    }),
+    created_by: CreatedBySchema.openapi({
+      description:
+        "The credential that cast this ballot: `session`, `api_key` (with its id), or `none` (an anonymous voter); null: unknown, cast before this was recorded.",
     }),
     answers: z.array(z.object({ question_id: z.uuid(), choice_ids: z.array(z.uuid()) })).openapi({
       description:

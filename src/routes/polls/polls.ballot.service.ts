@@ -3,6 +3,7 @@
  * statement each (`change_ballot`, migrations/0010_poll_ballot_changes.sql), like casting.
  */
 import { sql } from "drizzle-orm";
+import { createdByDto } from "../../audit/created-by.schema.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { toIsoOrNull, toIsoString } from "../../lib/time.ts";
 import type { OwnBallot } from "./polls.ballot.schemas.ts";
@@ -65,9 +66,11 @@ export async function readOwnBallot(
     changed_at: Date | string | null;
     can_change: boolean;
     answers: OwnBallot["answers"] | null;
+    created_by_credential: string | null;
+    created_by_credential_id: string | null;
   }>(
     db,
-    sql`SELECT b.id AS ballot_id, b.created_at, b.changed_at,
+    sql`SELECT b.id AS ballot_id, b.created_at, b.changed_at, b.created_by_credential, b.created_by_credential_id,
                p.allow_vote_changes AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > now()) AS can_change,
                (SELECT json_agg(answer ORDER BY answer.position) FROM (
                   SELECT q.id AS question_id, q.position,
@@ -90,6 +93,7 @@ export async function readOwnBallot(
     cast_at: toIsoString(row.created_at),
     changed_at: toIsoOrNull(row.changed_at),
     can_change: Boolean(row.can_change),
+    created_by: createdByDto(row),
     answers: (row.answers ?? []).map(({ question_id, choice_ids }) => ({ question_id, choice_ids })),
   };
 }

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { ActingCredential } from "../../audit/audit-event.ts";
+import { createdByValues } from "../../audit/created-by.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { recordEvent } from "../../events/record-event.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -59,7 +61,12 @@ function recordPollEvent(
 }
 
 /** The poll, its questions and its choices in one statement: one round trip, atomic. */
-export async function createPoll(db: Database, ownerId: string, input: CreatePollInput): Promise<string> {
+export async function createPoll(
+  db: Database,
+  ownerId: string,
+  input: CreatePollInput,
+  createdBy: ActingCredential,
+): Promise<string> {
   const id = uuidv7();
   const { insertQuestions, insertChoices } = structureArrays(
     id,
@@ -70,9 +77,10 @@ export async function createPoll(db: Database, ownerId: string, input: CreatePol
     db,
     sql`WITH poll AS (
           INSERT INTO polls (id, owner_id, title, description, voters, results_visibility, max_votes_per_ip,
-                             allow_vote_changes, closes_at)
+                             allow_vote_changes, closes_at, created_by_credential, created_by_credential_id)
           VALUES (${id}, ${ownerId}, ${input.title}, ${input.description}, ${input.voters}, ${input.results_visibility},
-                  ${input.max_votes_per_ip}, ${input.allow_vote_changes}, ${input.closes_at ?? null}::timestamptz)
+                  ${input.max_votes_per_ip}, ${input.allow_vote_changes}, ${input.closes_at ?? null}::timestamptz,
+                  ${createdByValues(createdBy)})
           RETURNING id
         ), questions AS (${insertQuestions}), choices AS (${insertChoices})
         SELECT (SELECT count(*) FROM poll) AS polls`,

@@ -1,3 +1,4 @@
+import { credentialOf } from "../../audit/audit-event.ts";
 import { bearerRequired } from "../../auth/tokens.ts";
 import { requireSigningKeys } from "../../config.ts";
 import { requirePollRoom, withQuotaLock } from "../../db/quota.ts";
@@ -19,7 +20,7 @@ export const createPoll: AppRouteHandler<routes.CreatePollRoute> = async (c) => 
   const caller = c.var.caller;
   const id = await withQuotaLock(c.var.db, caller.userId, async (tx) => {
     await requirePollRoom(tx, caller.userId, c.var.config.quotas);
-    return editService.createPoll(tx, caller.userId, input);
+    return editService.createPoll(tx, caller.userId, input, credentialOf(caller));
   });
   const { poll } = await loadPoll(c, id);
   c.var.log.info("event", "poll.created", { poll_id: id, user_id: caller.userId });

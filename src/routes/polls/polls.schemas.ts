@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CreatedBySchema } from "../../audit/created-by.schema.ts";
 import { storableDateTime } from "../../lib/datetime.ts";
 import {
   booleanQuery,
@@ -174,6 +175,10 @@ export const PollSchema = z
   .object({
     id: z.uuid(),
     owner_id: z.uuid().optional().openapi({ description: "Shown to the poll's owner and to admins only." }),
+    created_by: CreatedBySchema.optional().openapi({
+      description:
+        "The credential that created the poll (null: unknown, created before this was recorded). Shown to the poll's owner and to admins only.",
+    }),
     title: z.string(),
     description: z.string(),
     voters: z.enum(["authenticated", "anonymous", "invited"]),

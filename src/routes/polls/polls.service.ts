@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { type CreatedBy, createdByDto } from "../../audit/created-by.schema.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { type ColumnRow, columnList } from "../../db/columns.ts";
 import { polls } from "../../db/schema.polls.ts";
@@ -19,8 +20,9 @@ export type CountedQuestion = Omit<PollQuestion, "choices"> & {
 };
 
 /** What getPoll reads: the poll as the API shows it, with the tallies results are built from. */
-export type PollRead = Omit<Poll, "questions" | "owner_id"> & {
+export type PollRead = Omit<Poll, "questions" | "owner_id" | "created_by"> & {
   owner_id: string;
+  created_by: CreatedBy;
   total_voters: number;
   questions: CountedQuestion[];
 };
@@ -42,13 +44,15 @@ const POLL_KEYS = [
   "closedAt",
   "createdAt",
   "updatedAt",
+  "createdByCredential",
+  "createdByCredentialId",
 ] as const;
 export const POLL_COLUMNS = sql`${columnList(polls, "p", POLL_KEYS)}, ${STATUS_SQL} AS status`;
 
-/** A row selected with POLL_COLUMNS, as the API lists it (to whom `owner_id` concerns: ownerFor). */
+/** A row selected with POLL_COLUMNS, as the API lists it (to whom `owner_id` and `created_by` concern: ownerFor). */
 export function pollSummary(
   row: ColumnRow<typeof polls, (typeof POLL_KEYS)[number], "status">,
-): PollSummary & { owner_id: string } {
+): PollSummary & { owner_id: string; created_by: CreatedBy } {
   return {
     id: String(row.id),
     owner_id: String(row.owner_id),
@@ -63,6 +67,7 @@ export function pollSummary(
     closed_at: toIsoOrNull(row.closed_at),
     created_at: toIsoString(row.created_at),
     updated_at: toIsoString(row.updated_at),
+    created_by: createdByDto(row),
   };
 }
 

@@ -36,11 +36,15 @@ export function ownerOrAdmin(poll: Pick<Poll, "owner_id">, caller: Caller | unde
 }
 
 /**
- * `owner_id` for the owner and admins only: an account id is a UUIDv7, so showing it to
- * everyone would publish when each poll's author signed up, and link their polls together.
+ * `owner_id` and `created_by` for the owner and admins only: an account id is a UUIDv7, so
+ * showing it to everyone would publish when each poll's author signed up, and link their
+ * polls together; which credential (session or key id) made the poll is the owner's business.
  */
-export function ownerFor<T extends Pick<Poll, "owner_id">>(poll: T, caller: Caller | undefined): T {
+export function ownerFor<T extends Pick<Poll, "owner_id" | "created_by">>(
+  poll: T,
+  caller: Caller | undefined,
+): T {
   if (ownerOrAdmin(poll, caller)) return poll;
-  const { owner_id: _owner, ...rest } = poll;
+  const { owner_id: _owner, created_by: _createdBy, ...rest } = poll;
   return rest as T;
 }

@@ -1,4 +1,6 @@
 import { sql } from "drizzle-orm";
+import type { ActingCredential } from "../../audit/audit-event.ts";
+import { ballotCredentialCte } from "../../audit/created-by.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { VoteInput } from "./polls.schemas.ts";
@@ -26,7 +28,11 @@ export interface BallotOutcome {
   }>;
 }
 
-/** One statement: see migrations/0010_poll_ballot_changes.sql (cast_ballot) for the checks and their order. */
+/**
+ * One statement: see migrations/0010_poll_ballot_changes.sql (cast_ballot) for the checks and
+ * their order. The ballot's `created_by_credential*` columns default to settings the CTE sets
+ * first (ballotCredentialCte), so the function records the credential without taking it.
+ */
 export async function castBallot(
   db: Database,
   input: {
@@ -36,15 +42,18 @@ export async function castBallot(
     inviteHash: string | null;
     ipHash: string;
     answers: VoteInput["answers"];
+    createdBy: ActingCredential;
   },
 ): Promise<BallotOutcome> {
   const questions = input.answers.flatMap((answer) => answer.choice_ids.map(() => answer.question_id));
   const choices = input.answers.flatMap((answer) => answer.choice_ids);
   const [row] = await queryRows<{ result: BallotOutcome }>(
     db,
-    sql`SELECT cast_ballot(${input.pollId}::uuid, ${uuidv7()}::uuid, ${input.userId ?? null}::uuid,
+    sql`WITH ${ballotCredentialCte(input.createdBy)}
+        SELECT cast_ballot(${input.pollId}::uuid, ${uuidv7()}::uuid, ${input.userId ?? null}::uuid,
                            ${input.cookieVoterId}::text, ${input.inviteHash}::text, ${input.ipHash}::text,
-                           ${sql.param(questions)}::uuid[], ${sql.param(choices)}::uuid[]) AS result`,
+                           ${sql.param(questions)}::uuid[], ${sql.param(choices)}::uuid[]) AS result
+        FROM ballot_credential`,
   );
   return row?.result ?? { status: "not_found" };
 }

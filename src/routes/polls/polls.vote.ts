@@ -3,6 +3,7 @@
  * problem. Shared by the JSON vote route and the poll page's plain form post.
  */
 import type { Context } from "hono";
+import { createdByOf } from "../../audit/created-by.ts";
 import { bearerRequired } from "../../auth/tokens.ts";
 import type { AppEnv } from "../../env.ts";
 import { recordResultsChanged } from "../../events/poll-results-event.ts";
@@ -124,6 +125,7 @@ export async function castVote(
     inviteHash: await requestInviteHash(c),
     ipHash: await clientAddressHash(c, id, c.var.client.key),
     answers,
+    createdBy: createdByOf(caller),
   });
   if (outcome.voters === "anonymous" && cookie.state !== "valid") {
     await issueVoterCookie(c, cookieVoterId ?? newVoterId());
