@@ -5,6 +5,7 @@
  * invite-only poll asks for its invite link instead of showing a form nobody can use.
  */
 import { describe, expect, it } from "vitest";
+import { REDACTED, redactText } from "../../src/lib/redact.ts";
 import { api } from "../helpers/api.ts";
 import { registerUser } from "../helpers/auth.ts";
 import { anonymousBrowser, answersFor, createPoll, twoQuestions } from "../helpers/polls.ts";
@@ -74,5 +75,14 @@ describe("poll page: invite-only polls", () => {
     expect(html).toContain("open the invite link its owner sent you to vote here");
     expect(html).toMatch(/<form[^>]*id="vote"[^>]*hidden[^>]*data-needs-invite/);
     expect(html).not.toContain("Voting here needs an account");
+  });
+});
+
+describe("invite tokens in a link", () => {
+  it("are redacted from anything logged, the query string of a page address included", () => {
+    const token = `dhi_${"Ab-_9".repeat(8)}xyz`;
+    const logged = redactText(`GET /p/${crypto.randomUUID()}?invite=${token} 200`);
+    expect(logged).not.toContain(token);
+    expect(logged).toContain(`?invite=${REDACTED}`);
   });
 });
