@@ -30,6 +30,7 @@
   // The voter's own ballot and invitation (poll-ballot.js); `api` sends the invitation too.
   const ballot = window.devhub.pollBallot({ id, form: $("vote"), say });
   const api = ballot.request;
+  const invites = window.devhub.pollInvites({ id });
 
   function render(data) {
     const wrap = el("div", { class: "results" });
@@ -204,6 +205,7 @@
     const { status, body } = await api(`/polls/${id}`);
     // The API shows owner_id to the poll's owner and to admins only: they get the CSV link.
     $("csv").hidden = !(me && status === 200 && body.owner_id);
+    invites.show(Boolean(me && status === 200 && body.owner_id === me.id));
     if (status === 200 && body.has_voted) {
       if (message.classList.contains("empty")) say("You have voted in this poll.");
       // Its answers checked, and change/withdraw offered where the poll allows.

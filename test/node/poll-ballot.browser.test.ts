@@ -24,6 +24,7 @@ let stack: LocalStack | undefined;
 let browser: Browser | undefined;
 let base = "";
 const SLOW = 20_000;
+const PASSWORD = "tangerine-Otter-42-skyline";
 const DRINKS = [
   { prompt: "Tea or coffee?", choices: [{ label: "Tea" }, { label: "Coffee" }, { label: "Water" }] },
 ];
@@ -42,15 +43,12 @@ async function postJson(path: string, body: unknown, token?: string) {
 
 /** A poll made through the API by a fresh account; `invite()` issues one invitation token. */
 async function pollByApi(body: Record<string, unknown>) {
-  const owner = await postJson("/auth/register", {
-    email: `owner-${crypto.randomUUID().slice(0, 8)}@devhub.test`,
-    password: "tangerine-Otter-42-skyline",
-    display_name: "O",
-  });
+  const email = `owner-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
+  const owner = await postJson("/auth/register", { email, password: PASSWORD, display_name: "O" });
   const token = owner.access_token as string;
   const poll = (await postJson("/polls", body, token)) as { id: string };
   const invite = async () => (await postJson(`/polls/${poll.id}/invites`, {}, token)).token as string;
-  return { id: poll.id, invite };
+  return { id: poll.id, email, invite };
 }
 
 const messageOf = (page: Page) => page.locator("#message").textContent();
@@ -180,7 +178,41 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     await second.close();
   }, 90_000);
 
-  it("axe finds nothing serious on the voted and the invite-only page, at 375 and 1440 px, light and dark", async () => {
+  it("the owner of an invite-only poll creates an invite link on the page, and a visitor votes through it", async () => {
+    const poll = await pollByApi({ title: "Owner invites", voters: "invited", questions: DRINKS });
+    const owner = await openPage();
+    await owner.page.goto(`${base}/p/${poll.id}`);
+    expect(await owner.page.locator("#invites").isVisible()).toBe(false);
+    await owner.page.getByLabel("Email").fill(poll.email);
+    await owner.page.getByLabel("Password").fill(PASSWORD);
+    await button(owner.page, "Sign in").click();
+    await expect.poll(() => owner.page.locator("#invites").isVisible(), { timeout: SLOW }).toBe(true);
+    await owner.page.getByLabel("Who it is for (optional, for your own list)").fill("Ada");
+    await button(owner.page, "Create an invite link").click();
+    await expect
+      .poll(() => owner.page.locator("#invite-message").textContent(), { timeout: SLOW })
+      .toBe("Invite link created for Ada. It is shown this once: copy it now.");
+    const link = await owner.page.getByLabel("New invite link").inputValue();
+    expect(link).toMatch(new RegExp(`^${base}/p/${poll.id}#invite=dhi_[A-Za-z0-9_-]{43}$`));
+    await owner.page.screenshot({
+      path: join(RESULTS_DIR, "poll-ballot-owner-invites-1280.png"),
+      fullPage: true,
+    });
+
+    const voter = await openPage();
+    await voter.page.goto(link);
+    // A visitor is not the owner: no invite section.
+    expect(await voter.page.locator("#invites").isVisible()).toBe(false);
+    await voter.page.getByLabel("Water", { exact: true }).check();
+    await button(voter.page, "Vote").click();
+    await expect.poll(() => messageOf(voter.page), { timeout: SLOW }).toBe("Your vote was recorded.");
+    await expect.poll(() => meterValue(owner.page, "Water"), { timeout: SLOW }).toBe("100");
+    expect([...owner.problems, ...voter.problems]).toEqual([]);
+    await owner.close();
+    await voter.close();
+  }, 90_000);
+
+  it("axe finds nothing serious on the voted page and the owner's invite-only page, at 375 and 1440 px, light and dark", async () => {
     const anonymous = await pollByApi({ title: "Axe drinks", voters: "anonymous", questions: DRINKS });
     const invited = await pollByApi({ title: "Axe invited", voters: "invited", questions: DRINKS });
     const findings: Record<string, unknown> = {};
@@ -193,14 +225,20 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
           await button(page, "Vote").click();
         }
         await button(page, "Change my vote").waitFor({ timeout: SLOW });
-        await page.goto(`${base}/p/${invited.id}`);
-        await page.locator("#account:not([hidden])").waitFor();
         for (const [name, path] of [
           ["ballot-voted", `/p/${anonymous.id}`],
-          ["ballot-invite-needed", `/p/${invited.id}`],
+          ["ballot-invite-owner", `/p/${invited.id}`],
         ] as const) {
           await page.goto(`${base}${path}`);
           await page.locator("#account:not([hidden])").waitFor();
+          if (path.endsWith(invited.id)) {
+            // The owner's view: the invitation note (no invitation in this tab) and a fresh link.
+            await page.getByLabel("Email").fill(invited.email);
+            await page.getByLabel("Password").fill(PASSWORD);
+            await button(page, "Sign in").click();
+            await button(page, "Create an invite link").click();
+            await page.locator("#invite-link-row:not([hidden])").waitFor({ timeout: SLOW });
+          }
           await page.waitForTimeout(300);
           const label = `${path} ${width}px ${colorScheme}`;
           const violations = await seriousViolations(page);

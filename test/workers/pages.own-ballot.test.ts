@@ -75,6 +75,15 @@ describe("poll page: invite-only polls", () => {
     expect(html).toContain("open the invite link its owner sent you to vote here");
     expect(html).toMatch(/<form[^>]*id="vote"[^>]*hidden[^>]*data-needs-invite/);
     expect(html).not.toContain("Voting here needs an account");
+    // The owner's invite section is there for the script to show, hidden from everyone else.
+    expect(html).toMatch(/<section class="card" id="invites"[^>]*hidden/);
+    expect(html).toContain("the poll's owner signs in here to invite voters");
+  });
+
+  it("has no invite section on polls that are not invite-only", async () => {
+    const html = await page(`/p/${(await pollWith({})).id}`);
+    expect(html).not.toContain('id="invites"');
+    expect(html).not.toContain('id="vote-needs-invite"');
   });
 });
 

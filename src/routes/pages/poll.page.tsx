@@ -10,6 +10,7 @@ import { AccountForms } from "./account.forms.tsx";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { LocalTime } from "./local-time.tsx";
 import { pickedChoices } from "./poll.form-vote.ts";
+import { PollInviteLinks } from "./poll.invites.tsx";
 import { cookieBallotChoices } from "./poll.own-ballot.ts";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
 import { PollShareLink } from "./poll.share.tsx";
@@ -65,7 +66,10 @@ export async function pollPage(c: Context<AppEnv>) {
   const mine = await cookieBallotChoices(c, poll, cookie);
   return renderPage(
     c,
-    { title: poll.title, scripts: ["/pages/common.js", "/pages/poll-ballot.js", "/pages/poll.js"] },
+    {
+      title: poll.title,
+      scripts: ["/pages/common.js", "/pages/poll-ballot.js", "/pages/poll-invites.js", "/pages/poll.js"],
+    },
     <div
       id="poll"
       data-poll-id={poll.id}
@@ -146,12 +150,12 @@ export async function pollPage(c: Context<AppEnv>) {
               <p class="actions">
                 <button type="submit" id="submit-vote" disabled={poll.has_voted}>
                   Vote
-                </button>{" "}
+                </button>
                 {/* Shown by the script once votes/mine says the ballot may still change. */}
                 <button type="submit" id="change-vote" hidden>
                   Change my vote
-                </button>{" "}
-                <button type="button" id="withdraw-vote" hidden>
+                </button>
+                <button type="button" id="withdraw-vote" class="secondary" hidden>
                   Withdraw my vote
                 </button>
               </p>
@@ -187,11 +191,14 @@ export async function pollPage(c: Context<AppEnv>) {
         </section>
       </div>
       <PollShareLink url={new URL(`/p/${poll.id}`, c.req.url).href} />
+      {needsInvite ? <PollInviteLinks /> : null}
       <AccountForms
         intro={
           needsAccount
             ? "This poll takes votes from signed-in accounts."
-            : "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
+            : needsInvite
+              ? "Optional: the poll's owner signs in here to invite voters and get the CSV."
+              : "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
         }
       />
     </div>,
