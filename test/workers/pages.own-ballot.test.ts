@@ -77,7 +77,7 @@ describe("poll page: invite-only polls", () => {
     expect(html).not.toContain("Voting here needs an account");
     // The owner's invite section is there for the script to show, hidden from everyone else.
     expect(html).toMatch(/<section class="card" id="invites"[^>]*hidden/);
-    expect(html).toContain("the poll's owner signs in here to invite voters");
+    expect(html).toContain("owner signs in here to invite voters");
   });
 
   it("has no invite section on polls that are not invite-only", async () => {
