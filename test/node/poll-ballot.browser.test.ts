@@ -51,6 +51,13 @@ async function pollByApi(body: Record<string, unknown>) {
   return { id: poll.id, email, invite };
 }
 
+/** Signs in through the page's account section (the poll owner's account). */
+async function signInOnPage(page: Page, email: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
 const messageOf = (page: Page) => page.locator("#message").textContent();
 const checked = (page: Page, label: string) => page.getByLabel(label, { exact: true }).isChecked();
 const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
@@ -183,9 +190,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     const owner = await openPage();
     await owner.page.goto(`${base}/p/${poll.id}`);
     expect(await owner.page.locator("#invites").isVisible()).toBe(false);
-    await owner.page.getByLabel("Email").fill(poll.email);
-    await owner.page.getByLabel("Password").fill(PASSWORD);
-    await button(owner.page, "Sign in").click();
+    await signInOnPage(owner.page, poll.email);
     await expect.poll(() => owner.page.locator("#invites").isVisible(), { timeout: SLOW }).toBe(true);
     await owner.page.getByLabel("Who it is for (optional, for your own list)").fill("Ada");
     await button(owner.page, "Create an invite link").click();
@@ -233,9 +238,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
           await page.locator("#account:not([hidden])").waitFor();
           if (path.endsWith(invited.id)) {
             // The owner's view: the invitation note (no invitation in this tab) and a fresh link.
-            await page.getByLabel("Email").fill(invited.email);
-            await page.getByLabel("Password").fill(PASSWORD);
-            await button(page, "Sign in").click();
+            await signInOnPage(page, invited.email);
             await button(page, "Create an invite link").click();
             await page.locator("#invite-link-row:not([hidden])").waitFor({ timeout: SLOW });
           }
