@@ -16,7 +16,8 @@ window.devhub.pollBallot = ({ id, form, say }) => {
     const fromQuery = new URLSearchParams(location.search).get("invite");
     const found = fromHash || fromQuery;
     if (found) {
-      sessionStorage.setItem(KEY, found);
+      // Only something shaped like an invitation goes into a header (`dhi_` + base64url).
+      if (/^dhi_[A-Za-z0-9_-]{1,100}$/.test(found)) sessionStorage.setItem(KEY, found);
       const url = new URL(location.href);
       url.searchParams.delete("invite");
       if (fromHash) url.hash = "";
@@ -78,7 +79,13 @@ window.devhub.pollBallot = ({ id, form, say }) => {
     } else if (status === 200) {
       say("Your vote was changed.");
       show(body);
-    } else
+    } else if (/invite-required$/.test(body?.type ?? ""))
+      // The API's detail speaks of headers: a person needs to know what to do instead.
+      say(
+        "This invitation was not accepted (revoked, or the link is incomplete): ask the poll's owner for a new link.",
+        true,
+      );
+    else
       say(
         problemText(status, body, changing ? "The change did not go through" : "The vote did not go through"),
         true,

@@ -180,9 +180,21 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     await first.page.reload();
     await expect.poll(() => checked(first.page, "Tea"), { timeout: SLOW }).toBe(true);
     await expect.poll(() => button(first.page, "Change my vote").isVisible(), { timeout: SLOW }).toBe(true);
-    expect([...first.problems, ...second.problems]).toEqual([]);
+
+    // A link whose token the poll does not know (mistyped, revoked) is refused in words too.
+    const unknown = await openPage();
+    await unknown.page.goto(`${base}/p/${poll.id}#invite=dhi_${"A".repeat(43)}`);
+    await unknown.page.getByLabel("Water", { exact: true }).check();
+    await button(unknown.page, "Vote").click();
+    await expect
+      .poll(() => messageOf(unknown.page), { timeout: SLOW })
+      .toBe(
+        "This invitation was not accepted (revoked, or the link is incomplete): ask the poll's owner for a new link.",
+      );
+    expect([...first.problems, ...second.problems, ...unknown.problems]).toEqual([]);
     await first.close();
     await second.close();
+    await unknown.close();
   }, 90_000);
 
   it("the owner of an invite-only poll creates an invite link on the page, and a visitor votes through it", async () => {
