@@ -7,7 +7,7 @@
 // something changes that (own vote, sign-in, the closing time); polling also pauses while the
 // tab is hidden.
 (() => {
-  const { api, el, token, notice, problemText, sending } = window.devhub;
+  const { el, token, notice } = window.devhub;
   const root = document.getElementById("poll");
   const id = root.dataset.pollId;
   const $ = (name) => document.getElementById(name);
@@ -27,6 +27,10 @@
   let closingCheck;
 
   const say = (text, isError = false) => notice(message, text, isError);
+  // The voter's own ballot and invitation (poll-ballot.js); `api` sends the invitation too.
+  const ballot = window.devhub.pollBallot({ id, form: $("vote"), say });
+  const api = ballot.request;
+  const invites = window.devhub.pollInvites({ id });
 
   function render(data) {
     const wrap = el("div", { class: "results" });
@@ -201,9 +205,11 @@
     const { status, body } = await api(`/polls/${id}`);
     // The API shows owner_id to the poll's owner and to admins only: they get the CSV link.
     $("csv").hidden = !(me && status === 200 && body.owner_id);
+    invites.show(Boolean(me && status === 200 && body.owner_id === me.id));
     if (status === 200 && body.has_voted) {
       if (message.classList.contains("empty")) say("You have voted in this poll.");
-      if (form) for (const control of form.elements) control.disabled = true;
+      // Its answers checked, and change/withdraw offered where the poll allows.
+      if (!(await ballot.load()) && form) for (const control of form.elements) control.disabled = true;
     }
     if (status === 404) gone();
   }
@@ -239,16 +245,13 @@
     }));
     if (answers.some((answer) => answer.choice_ids.length === 0))
       return say("Please answer every question.", true);
-    const { status, body } = await sending($("submit-vote"), () =>
-      api(`/polls/${id}/votes`, { method: "POST", json: { answers } }),
-    );
-    if (status === 201) {
-      say("Your vote was recorded.");
-      for (const control of form.elements) control.disabled = true;
-    } else say(problemText(status, body, "The vote did not go through"), true);
+    const counted = await ballot.submit(answers);
     await loadResults();
     // Results hidden until this viewer voted may now be streamed to it.
-    if (status === 201 && !live) subscribe();
+    if (counted && !live) subscribe();
+  });
+  $("withdraw-vote")?.addEventListener("click", async () => {
+    if (await ballot.withdraw()) await loadResults();
   });
 
   account

@@ -10,6 +10,8 @@ import { AccountForms } from "./account.forms.tsx";
 import { notFoundPage, renderPage } from "./layout.tsx";
 import { LocalTime } from "./local-time.tsx";
 import { pickedChoices } from "./poll.form-vote.ts";
+import { PollInviteLinks } from "./poll.invites.tsx";
+import { cookieBallotChoices } from "./poll.own-ballot.ts";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
 import { PollShareLink } from "./poll.share.tsx";
 
@@ -28,6 +30,12 @@ const FORM_OUTCOMES: Record<string, string> = {
   "invalid-voter-cookie": "Your voter cookie was not valid; a new one has been set. Please vote again.",
   "rate-limited": "Too many votes from this network just now; please wait a minute and vote again.",
 };
+
+const VOTER_WORDS = {
+  anonymous: "one vote per browser",
+  authenticated: "signed-in voters only",
+  invited: "by invitation only",
+} as const;
 
 /**
  * GET /p/:id — the poll for people. Rendered as this browser's voter cookie sees it (a bearer
@@ -49,12 +57,19 @@ export async function pollPage(c: Context<AppEnv>) {
     FORM_OUTCOMES[c.req.query("outcome") ?? ""] ??
     (poll.has_voted ? "You have voted in this poll." : undefined);
   const open = poll.status === "open";
-  const needsAccount = poll.voters !== "anonymous";
+  const needsAccount = poll.voters === "authenticated";
+  // An invitation travels in the link's fragment and stays in the tab: the script shows the form.
+  const needsInvite = poll.voters === "invited";
   // Answers a failed plain-form vote sent back: only ids of this poll's choices are used.
   const picked = pickedChoices(c.req.query("picked"));
+  // What this browser voted, checked again on a return visit.
+  const mine = await cookieBallotChoices(c, poll, cookie);
   return renderPage(
     c,
-    { title: poll.title, scripts: ["/pages/common.js", "/pages/poll.js"] },
+    {
+      title: poll.title,
+      scripts: ["/pages/common.js", "/pages/poll-ballot.js", "/pages/poll-invites.js", "/pages/poll.js"],
+    },
     <div
       id="poll"
       data-poll-id={poll.id}
@@ -62,6 +77,7 @@ export async function pollPage(c: Context<AppEnv>) {
       data-visibility={poll.results_visibility}
       data-status={poll.status}
       data-closes-at={poll.closes_at ?? undefined}
+      data-allow-vote-changes={String(poll.allow_vote_changes)}
     >
       <div class="heading">
         <h1>{poll.title}</h1>
@@ -76,7 +92,7 @@ export async function pollPage(c: Context<AppEnv>) {
           {" · started "}
           <LocalTime iso={poll.created_at} />
           {" · "}
-          {poll.voters === "anonymous" ? "one vote per browser" : "signed-in voters only"}
+          {VOTER_WORDS[poll.voters]}
         </p>
       </div>
       {poll.description ? <p class="description">{poll.description}</p> : null}
@@ -92,14 +108,21 @@ export async function pollPage(c: Context<AppEnv>) {
               seconds.<span class="no-js"> (Signing in on this page needs JavaScript.)</span>
             </p>
           ) : null}
+          {open && needsInvite ? (
+            <p id="vote-needs-invite">
+              This poll is by invitation: open the invite link its owner sent you to vote here.
+              <span class="no-js"> (Voting by invitation needs JavaScript.)</span>
+            </p>
+          ) : null}
           {open ? (
             <form
               id="vote"
               method="post"
               action={`/polls/${poll.id}/ballot`}
               class="stack"
-              hidden={needsAccount}
+              hidden={needsAccount || needsInvite}
               data-needs-account={needsAccount ? "" : undefined}
+              data-needs-invite={needsInvite ? "" : undefined}
             >
               {poll.questions.map((question) => (
                 <fieldset data-question={question.id} data-kind={question.kind}>
@@ -116,7 +139,7 @@ export async function pollPage(c: Context<AppEnv>) {
                         name={`q.${question.id}`}
                         value={choice.id}
                         required={question.kind === "single"}
-                        checked={picked.has(choice.id)}
+                        checked={picked.has(choice.id) || mine.has(choice.id)}
                         disabled={poll.has_voted}
                       />{" "}
                       {choice.label}
@@ -124,9 +147,23 @@ export async function pollPage(c: Context<AppEnv>) {
                   ))}
                 </fieldset>
               ))}
-              <button type="submit" id="submit-vote" disabled={poll.has_voted}>
-                Vote
-              </button>
+              <p class="actions">
+                <button type="submit" id="submit-vote" disabled={poll.has_voted}>
+                  Vote
+                </button>
+                {/* Shown by the script once votes/mine says the ballot may still change. */}
+                <button type="submit" id="change-vote" hidden>
+                  Change my vote
+                </button>
+                <button type="button" id="withdraw-vote" class="secondary" hidden>
+                  Withdraw my vote
+                </button>
+              </p>
+              {poll.allow_vote_changes ? null : (
+                <p id="vote-final" class="muted">
+                  Votes in this poll are final: they cannot be changed or withdrawn once cast.
+                </p>
+              )}
             </form>
           ) : (
             <p>This poll is closed.</p>
@@ -154,11 +191,14 @@ export async function pollPage(c: Context<AppEnv>) {
         </section>
       </div>
       <PollShareLink url={new URL(`/p/${poll.id}`, c.req.url).href} />
+      {needsInvite ? <PollInviteLinks /> : null}
       <AccountForms
         intro={
           needsAccount
             ? "This poll takes votes from signed-in accounts."
-            : "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
+            : needsInvite
+              ? "Optional: the poll's owner signs in here to invite voters and get the CSV."
+              : "Optional: sign in to vote with your account (and, as the owner, to get the CSV)."
         }
       />
     </div>,
