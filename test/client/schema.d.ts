@@ -1717,6 +1717,11 @@ export interface components {
             /** Format: date-time */
             deleted_at: string | null;
         };
+        /**
+         * Format: binary
+         * @description A ZIP of Markdown files with front matter.
+         */
+        NotesArchive: string;
         NoteImportReport: {
             created: number;
             /** @description Already imported (or the account's own note): left as is. */
@@ -1748,6 +1753,11 @@ export interface components {
             notes: unknown[];
         };
         /**
+         * Format: binary
+         * @description A ZIP as `GET /notes/export?format=markdown` writes it.
+         */
+        NotesArchiveUpload: string;
+        /**
          * @example {
          *       "id": "019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b",
          *       "title": "Release checklist",
@@ -1760,7 +1770,11 @@ export interface components {
          *       "created_at": "2026-11-23T10:00:00.000Z",
          *       "updated_at": "2026-11-23T10:00:00.000Z",
          *       "deleted_at": null,
-         *       "version": 1
+         *       "version": 1,
+         *       "created_by": {
+         *         "kind": "api_key",
+         *         "id": "019a2b3c-0000-7000-8000-0c1d2e3f4a5b"
+         *       }
          *     }
          */
         Note: {
@@ -1778,7 +1792,21 @@ export interface components {
             /** Format: date-time */
             deleted_at: string | null;
             version: number;
+            created_by: components["schemas"]["CreatedBy"];
         };
+        /** @description The credential that created this; null: unknown, created before this was recorded. */
+        CreatedBy: {
+            /**
+             * @description `session` (signed in), `api_key`, or `none` (an anonymous voter: no credential).
+             * @enum {string}
+             */
+            kind: "session" | "api_key" | "none";
+            /**
+             * Format: uuid
+             * @description The session's id or the API key's id, as `GET /me/audit` names them (`credential`); null for `none`.
+             */
+            id: string | null;
+        } | null;
         CreateNote: {
             /** @example Release checklist */
             title: string;
@@ -1922,6 +1950,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description The shared note as a page, for a browser. */
+        SharedNotePage: string;
         Poll: {
             /** Format: uuid */
             id: string;
@@ -1930,6 +1960,7 @@ export interface components {
              * @description Shown to the poll's owner and to admins only.
              */
             owner_id?: string;
+            created_by?: components["schemas"]["CreatedBy"] & unknown;
             title: string;
             description: string;
             /** @enum {string} */
@@ -2026,6 +2057,7 @@ export interface components {
              * @description Shown to the poll's owner and to admins only.
              */
             owner_id?: string;
+            created_by?: components["schemas"]["CreatedBy"] & unknown;
             title: string;
             description: string;
             /** @enum {string} */
@@ -2179,6 +2211,7 @@ export interface components {
             changed_at: string | null;
             /** @description The poll is open and allows vote changes: `PUT` and `DELETE` on this ballot will be accepted. */
             can_change: boolean;
+            created_by: components["schemas"]["CreatedBy"] & unknown;
             /** @description One entry per question in the poll's order; choices in the question's order (a `ranked` question's in the voter's order). */
             answers: {
                 /** Format: uuid */
@@ -5233,7 +5266,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotesExport"];
-                    "application/zip": string;
+                    "application/zip": components["schemas"]["NotesArchive"];
                 };
             };
             /** @description Malformed request (e.g. invalid JSON). */
@@ -5365,7 +5398,7 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["NotesImport"];
-                "application/zip": string;
+                "application/zip": components["schemas"]["NotesArchiveUpload"];
             };
         };
         responses: {
@@ -7814,7 +7847,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SharedNote"];
-                    "text/html": string;
+                    "text/html": components["schemas"]["SharedNotePage"];
                 };
             };
             /** @description Malformed request (e.g. invalid JSON). */
@@ -13807,26 +13840,6 @@ export interface operations {
                     "image/svg+xml": components["schemas"]["SvgCard"];
                 };
             };
-            /** @description Missing, invalid or expired credentials. */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `insufficient-scope`: the API key lacks `github:read` (named in `required_scope`). */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description The resource does not exist. */
             404: {
                 headers: {
@@ -14011,26 +14024,6 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "image/svg+xml": components["schemas"]["SvgCard"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials. */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `insufficient-scope`: the API key lacks `github:read` (named in `required_scope`). */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The resource does not exist. */
@@ -14218,26 +14211,6 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "image/svg+xml": components["schemas"]["SvgCard"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials. */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `insufficient-scope`: the API key lacks `github:read` (named in `required_scope`). */
-            403: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The resource does not exist. */
