@@ -25,8 +25,54 @@ const TEST_RATE_LIMITS = {
 };
 
 /**
- * Two projects share one database provisioned by test/global-setup.ts:
- * - workers: tests run inside workerd (miniflare) against the real bindings;
+ * Workers tests: inside workerd (Miniflare) against the real bindings. `isolate: false` shares
+ * one workerd between the files: one per file (vitest's default) cost ~4 s of startup per file
+ * on a 2-core machine, about half the run. The files never relied on fresh storage: they seed
+ * their own accounts, polls and keys with random ids, as the house style asks.
+ */
+function workersProject(name: string, files: { include: string[]; exclude?: string[] }, isolate: boolean) {
+  return defineProject({
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
+          ratelimits: TEST_RATE_LIMITS,
+          bindings: {
+            RATE_LIMIT_POLICY: roomyPolicy(ROOMY),
+            ENVIRONMENT: "test",
+            // On a CI runner the worker reports environment "ci".
+            CI: process.env.CI ?? "",
+            // Quiet by default; tests that assert on log lines raise the level themselves.
+            LOG_LEVEL: "error",
+            // Flush every request's sample at once, so tests never wait out the 1 s interval.
+            STATS_FLUSH_MS: "0",
+            JWT_SECRET: TEST_JWT_SECRET,
+            GITHUB_API_URL: inject("githubApiUrl"),
+            GITHUB_TOKEN: TEST_GITHUB_TOKEN,
+            GITHUB_TIMEOUT_MS: "1000",
+            // Test endpoints point at the local receiver (test/global-setup.ts, inject("webhookReceiverUrl")) over http.
+            WEBHOOK_ALLOW_LOOPBACK: "true",
+            // The Neon run's DATABASE_DRIVER, DATABASE_URL and NEON_WS_PROXY.
+            ...inject("databaseDriverBindings"),
+          },
+        },
+      })),
+    ],
+    test: { name, ...files, testTimeout: 20_000, isolate },
+  });
+}
+
+/**
+ * Files that flood one poll from hundreds of concurrent requests run in a workerd of their
+ * own: after other files in a shared one, such a flood hung on PGlite ("Promise will never
+ * complete", I/O awaited across requests), which a fresh instance does not.
+ */
+const FLOOD_FILES = ["test/workers/polls.ballot.race.test.ts"];
+
+/**
+ * The projects share one database provisioned by test/global-setup.ts:
+ * - workers (and workers-flood): tests run inside workerd (miniflare) against the real bindings;
  * - node: tests that need Node itself (OpenAPI schema validation, scripts, servers).
  */
 export default defineConfig({
@@ -34,45 +80,8 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     reporters: ["default"],
     projects: [
-      defineProject({
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              hyperdrives: { HYPERDRIVE: inject("databaseUrl") },
-              ratelimits: TEST_RATE_LIMITS,
-              bindings: {
-                RATE_LIMIT_POLICY: roomyPolicy(ROOMY),
-                ENVIRONMENT: "test",
-                // On a CI runner the worker reports environment "ci".
-                CI: process.env.CI ?? "",
-                // Quiet by default; tests that assert on log lines raise the level themselves.
-                LOG_LEVEL: "error",
-                // Flush every request's sample at once, so tests never wait out the 1 s interval.
-                STATS_FLUSH_MS: "0",
-                JWT_SECRET: TEST_JWT_SECRET,
-                GITHUB_API_URL: inject("githubApiUrl"),
-                GITHUB_TOKEN: TEST_GITHUB_TOKEN,
-                GITHUB_TIMEOUT_MS: "1000",
-                // Test endpoints point at the local receiver (test/global-setup.ts, inject("webhookReceiverUrl")) over http.
-                WEBHOOK_ALLOW_LOOPBACK: "true",
-                // The Neon run's DATABASE_DRIVER, DATABASE_URL and NEON_WS_PROXY.
-                ...inject("databaseDriverBindings"),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["test/workers/**/*.test.ts"],
-          testTimeout: 20_000,
-          // One workerd per test file (vitest's default) cost ~4 s of startup per file on a
-          // 2-core machine, about half the run: reusing it runs the files one after another in
-          // the same Miniflare instance. The files never relied on fresh storage: they seed
-          // their own accounts, polls and keys with random ids, as the house style asks.
-          isolate: false,
-        },
-      }),
+      workersProject("workers", { include: ["test/workers/**/*.test.ts"], exclude: FLOOD_FILES }, false),
+      workersProject("workers-flood", { include: FLOOD_FILES }, true),
       defineProject({
         test: {
           name: "node",
