@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { RESULTS_EVENT_WINDOW_SECONDS, recordResultsChanged } from "../../src/events/poll-results-event.ts";
 import { createApiKey, registerUser } from "../helpers/auth.ts";
@@ -26,6 +27,20 @@ describe("event sources", () => {
     const changes = types.filter((type) => type === "poll.results_changed").length;
     expect(changes).toBeGreaterThanOrEqual(1);
     expect(changes).toBeLessThanOrEqual(2);
+  });
+
+  it("polls: a new deadline on an expired poll records poll.reopened, on an open one only poll.updated", async () => {
+    const owner = await noteClient();
+    const poll = await createPoll(owner.user, twoQuestions());
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await owner.send("PATCH", `/polls/${poll.id}`, { closes_at: later })).status).toBe(200);
+    // Its deadline passes (set in the past directly: the API only takes a future one).
+    await withDatabase((db) =>
+      db.execute(sql`UPDATE polls SET closes_at = now() - interval '1 minute' WHERE id = ${poll.id}`),
+    );
+    expect((await owner.send("PATCH", `/polls/${poll.id}`, { closes_at: later })).status).toBe(200);
+    const types = (await eventPage(owner)).items.map((event) => event.type);
+    expect(types).toEqual(["poll.created", "poll.updated", "poll.updated", "poll.reopened"]);
   });
 
   it("results_changed is written once per poll per window, whoever asks", async () => {

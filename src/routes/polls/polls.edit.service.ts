@@ -54,7 +54,7 @@ function structureArrays(pollId: string, questions: QuestionInput[], guard: SQL)
 function recordPollEvent(
   tx: Database,
   ownerId: string,
-  type: "poll.created" | "poll.updated" | "poll.closed" | "poll.deleted",
+  type: "poll.created" | "poll.updated" | "poll.closed" | "poll.reopened" | "poll.deleted",
   id: string,
 ) {
   return recordEvent(tx, { accountId: ownerId, type, resourceId: id, payload: { id } });
@@ -110,11 +110,19 @@ export async function updatePoll(
   const structure = patch.questions
     ? structureArrays(id, patch.questions, sql`EXISTS (SELECT 1 FROM updated)`)
     : undefined;
-  const [row] = await queryRows<{ found: boolean; owner_ok: boolean; has_votes: boolean; updated: number }>(
+  const [row] = await queryRows<{
+    found: boolean;
+    owner_ok: boolean;
+    has_votes: boolean;
+    expired: boolean;
+    updated: number;
+  }>(
     db,
     sql`WITH target AS (
           SELECT p.id, p.owner_id = ${ownerId} AS owner_ok,
-                 EXISTS (SELECT 1 FROM poll_ballots b WHERE b.poll_id = p.id) AS has_votes
+                 EXISTS (SELECT 1 FROM poll_ballots b WHERE b.poll_id = p.id) AS has_votes,
+                 -- Expired by its deadline, not closed by its owner: a new deadline reopens it.
+                 coalesce(p.closed_at IS NULL AND p.closes_at <= now(), false) AS expired
           FROM polls p WHERE p.id = ${id} AND p.deleted_at IS NULL
           FOR UPDATE
         ), allowed AS (
@@ -129,12 +137,15 @@ export async function updatePoll(
             : sql``
         }
         SELECT EXISTS (SELECT 1 FROM target) AS found, coalesce((SELECT owner_ok FROM target), false) AS owner_ok,
-               coalesce((SELECT has_votes FROM target), false) AS has_votes, (SELECT count(*) FROM updated)::int AS updated`,
+               coalesce((SELECT has_votes FROM target), false) AS has_votes,
+               coalesce((SELECT expired FROM target), false) AS expired, (SELECT count(*) FROM updated)::int AS updated`,
   );
   if (!row?.found) return "not_found";
   if (!row.owner_ok) return "forbidden";
   if (row.updated === 0) return "has_votes";
   await recordPollEvent(db, ownerId, "poll.updated", id);
+  // The schema admits only a future deadline or none, so any new one opens an expired poll.
+  if (row.expired && patch.closes_at !== undefined) await recordPollEvent(db, ownerId, "poll.reopened", id);
   return "updated";
 }
 
