@@ -27,3 +27,14 @@ export function neonUrlWithHost(host: string): string {
   url.hostname = host;
   return url.toString();
 }
+
+/**
+ * Binding overrides that run the worker as production. Production refuses the Neon run's local
+ * WebSocket proxy (by design), so on that run such a test takes the pg path over HYPERDRIVE, as
+ * a Hyperdrive deployment does; on the other runs it changes nothing else.
+ */
+export function asProduction(): Record<string, unknown> {
+  return databaseDriver === "neon"
+    ? { ENVIRONMENT: "production", DATABASE_DRIVER: "pg" }
+    : { ENVIRONMENT: "production" };
+}

@@ -2,11 +2,13 @@
  * Who an account is: the admin role comes from the operator, never from a claimed address;
  * one typed address reaches one account; and a taken address can be probed only so fast.
  */
+
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { TokenResponse } from "../../src/routes/auth/auth.schemas.ts";
 import { apiJson, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { GOOD_PASSWORD, login, randomIp, registerUser, uniqueEmail } from "../helpers/auth.ts";
+import { asProduction } from "../helpers/database-driver.ts";
 import { runSql } from "../helpers/db.ts";
 
 const KELVIN_SIGN = "\u212A";
@@ -21,7 +23,7 @@ describe("the admin role", () => {
   it("is never granted by registration, whatever address is claimed (ADMIN_EMAILS, production)", async () => {
     const email = uniqueEmail("operator");
     // A deployment may still carry the retired variable: it must grant nothing.
-    const call = apiWithEnv({ ADMIN_EMAILS: email, ENVIRONMENT: "production" });
+    const call = apiWithEnv({ ADMIN_EMAILS: email, ...asProduction() });
     const response = await call("/auth/register", registerBody(`  ${email.toUpperCase()} `));
     expect(response.status).toBe(201);
     const { user } = (await response.json()) as TokenResponse;

@@ -8,6 +8,7 @@ import { RELATIVE_ACCURACY } from "../../src/stats/histogram.ts";
 import { recorder } from "../../src/stats/recorder.ts";
 import { api, apiWithEnv, expectProblem } from "../helpers/api.ts";
 import { adminTokens, bearer, registerUser } from "../helpers/auth.ts";
+import { asProduction } from "../helpers/database-driver.ts";
 
 const readStats = async (): Promise<Stats> => {
   const response = await api("/stats");
@@ -167,7 +168,7 @@ describe("/stats", () => {
 
 describe("access by environment", () => {
   it("production: /stats is admin-only and /trigger-error is off", async () => {
-    const production = apiWithEnv({ ENVIRONMENT: "production" });
+    const production = apiWithEnv(asProduction());
     await expectProblem(await production("/stats"), 401, "unauthorized");
     const user = await registerUser();
     await expectProblem(
