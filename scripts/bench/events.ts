@@ -2,8 +2,8 @@
  * `npm run bench:events`: what the event log costs and how fast webhooks arrive.
  *
  * 1. Note creates and votes under load (autocannon, BENCH_SECONDS each, BENCH_CONNECTIONS) on
- *    this checkout's worker and on a baseline worker built from BENCH_BASE (default `main`,
- *    before events existed), same PostgreSQL, run back to back under the same machine load:
+ *    this checkout's worker and on the same tree built with the event log switched off, same
+ *    PostgreSQL, run back to back under the same machine load:
  *    req/s of each and events written per second.
  * 2. Delivery latency, commit → receipt, for 1,000 note.created events to a local receiver
  *    (scripts/lib/webhook-receiver.ts); "commit" is the event row's `created_at` (its
@@ -14,9 +14,18 @@
  *    wait minutes.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { sign } from "hono/jwt";
 import pg from "pg";
 import { buildWorker, ROOT, registerAccount, startLocalWorker } from "../lib/local-worker.ts";
@@ -29,28 +38,91 @@ import { seedVoters } from "./seed.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** BENCH_LOAD_ONLY=1 measures the routes' cost only (no delivery latency, no outage). */
+const LOAD_ONLY = process.env.BENCH_LOAD_ONLY === "1";
 const OUTAGE_SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
-const BASE = process.env.BENCH_BASE ?? "main";
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 
-/** The baseline bundle: BASE's tree exported (not checked out) and built with this node_modules. */
+/**
+ * The baseline bundle: this checkout's tree with the event log switched off, so the two
+ * bundles differ in nothing else. `recordEvent(s)` write nothing, the results hint returns at
+ * once and the outbox middleware only calls through. (A baseline from an older commit would
+ * also carry every other change since, and measure those too.)
+ */
+const WITHOUT_EVENTS: Record<string, string> = {
+  "src/events/record-event.ts": `import { uuidv7 } from "../lib/ids.ts";
+export async function recordEvent(): Promise<string> { return uuidv7(); }
+export async function recordEvents(_tx: unknown, batch: readonly unknown[]): Promise<string[]> { return batch.map(() => uuidv7()); }
+`,
+  "src/events/poll-results-event.ts": `export const RESULTS_EVENT_WINDOW_SECONDS = 10;
+export async function recordResultsChanged(): Promise<void> {}
+`,
+  "src/events/events.middleware.ts": `import type { MiddlewareHandler } from "hono";
+export function eventOutbox(): MiddlewareHandler { return (_c, next) => next(); }
+`,
+};
+
 function buildBaseline(): string {
   const dir = mkdtempSync(join(tmpdir(), "events-baseline-"));
-  const archive = spawnSync("sh", ["-c", `git -C ${ROOT} archive ${BASE} | tar -x -C ${dir}`]);
-  if (archive.status !== 0) throw new Error(`git archive ${BASE} failed: ${archive.stderr}`);
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  for (const args of [
-    ["scripts/build-static-files.ts"],
-    [join(ROOT, "node_modules/wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", "dist"],
-  ]) {
-    const run = spawnSync(process.execPath, args, { cwd: dir, encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`baseline build failed: ${run.stdout}\n${run.stderr}`);
+  const files = spawnSync(
+    "git",
+    ["-C", ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    {
+      encoding: "utf8",
+    },
+  )
+    .stdout.split("\0")
+    .filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(join(ROOT, file))) continue;
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dir, file));
   }
+  for (const [file, text] of Object.entries(WITHOUT_EVENTS)) writeFileSync(join(dir, file), text);
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+  cpSync(join(ROOT, "public"), join(dir, "public"), { recursive: true });
+  const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  const run = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", "dist"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`baseline build failed: ${run.stdout}\n${run.stderr}`);
   return join(dir, "dist", "index.js");
 }
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/** Per route: the median req/s of each variant over the rounds, and what the events cost. */
+function routeCost(load: Record<string, Record<string, { rps: number }>>) {
+  const byRoute: Record<string, { baseline: number[]; events: number[] }> = {};
+  for (const [key, variants] of Object.entries(load)) {
+    const route = key.replace(/ \(round \d+\)$/, "");
+    byRoute[route] ??= { baseline: [], events: [] };
+    for (const variant of ["baseline", "events"] as const) {
+      const rps = variants[variant]?.rps;
+      if (rps !== undefined) byRoute[route][variant].push(rps);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(byRoute).map(([route, { baseline, events }]) => {
+      const [withoutEvents, withEvents] = [median(baseline), median(events)];
+      return [
+        route,
+        { withoutEvents, withEvents, costPercent: Math.round((1 - withEvents / withoutEvents) * 1000) / 10 },
+      ];
+    }),
+  );
+}
 
 async function countEvents(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -65,8 +137,13 @@ async function main() {
   await migrateDatabase(database.url);
   const receiver = await startWebhookReceiver();
   console.log("building the worker and the baseline…");
-  const bundles = { baseline: buildBaseline(), events: buildWorker() };
-  const bindings = { JWT_SECRET, WEBHOOK_ALLOW_LOOPBACK: "true", WEBHOOK_RETRY_BASE_SECONDS: "5" };
+  const bundles = { events: buildWorker(), baseline: buildBaseline() };
+  const bindings = {
+    JWT_SECRET,
+    LOG_LEVEL: "warn",
+    WEBHOOK_ALLOW_LOOPBACK: "true",
+    WEBHOOK_RETRY_BASE_SECONDS: "5",
+  };
   const voterIds = await seedVoters(database.url, 60_000);
   const now = Math.floor(Date.now() / 1000);
   const tokenFor = (sub: string) =>
@@ -80,8 +157,11 @@ async function main() {
 
   const load: Record<string, Record<string, { rps: number; eventsPerSecond: number; p99: number }>> = {};
   console.log(`load average before: ${loadAverage()}`);
-  for (const round of [1, 2]) {
-    for (const variant of ["baseline", "events"] as const) {
+  const perRun = Math.floor(60_000 / (ROUNDS * 2));
+  for (let round = 1; round <= ROUNDS; round++) {
+    // ABBA order, so a drift in the machine's load weighs on both variants alike.
+    const order = round % 2 === 1 ? (["baseline", "events"] as const) : (["events", "baseline"] as const);
+    for (const variant of order) {
       const worker = await startLocalWorker({
         databaseUrl: database.url,
         scriptPath: bundles[variant],
@@ -102,8 +182,8 @@ async function main() {
       ).json()) as { id: string; questions: Array<{ id: string; choices: Array<{ id: string }> }> };
       const question = poll.questions[0] as { id: string; choices: Array<{ id: string }> };
       // Each run gets voters of its own, so none votes twice.
-      const voters = voterTokens.slice(nextVoter, nextVoter + 15_000);
-      nextVoter += 15_000;
+      const voters = voterTokens.slice(nextVoter, nextVoter + perRun);
+      nextVoter += perRun;
       const scenarios = {
         "POST /notes": {
           method: "POST",
@@ -144,6 +224,15 @@ async function main() {
       }
       await worker.stop();
     }
+  }
+
+  const cost = routeCost(load);
+  console.log("route cost (median req/s over the rounds):", JSON.stringify(cost, null, 2));
+  if (LOAD_ONLY) {
+    await receiver.stop();
+    await database.stop();
+    rmSync(join(bundles.baseline, "..", ".."), { recursive: true, force: true });
+    return;
   }
 
   // Delivery latency and the outage, on this checkout's worker.
@@ -212,8 +301,14 @@ async function main() {
   const ids = final.map((delivery) => delivery.id);
   const outageTimes = await commitTimes(outageNotes);
   const report = {
-    machine: { loadAverage: loadAverage(), seconds: SECONDS, connections: CONNECTIONS, base: BASE },
+    machine: {
+      loadAverage: loadAverage(),
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      baseline: "this tree, event log off",
+    },
     load,
+    cost,
     delivery: {
       events: fast.length,
       p50Ms: percentile(delays, 50),
