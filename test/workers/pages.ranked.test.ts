@@ -148,13 +148,14 @@ describe("a ranked question on the poll page without script", () => {
     const ids = idsOf(poll);
     // Round 1: Alpha 2, the rest 1 each (Delta, listed last, drops); round 2: Gamma 2, Beta drops;
     // round 3: Gamma 3 of 5.
-    for (const ranks of [
+    const ballots: Array<Record<string, string>> = [
       { alpha: "1" },
       { alpha: "1" },
       { beta: "1", gamma: "2" },
       { delta: "1", gamma: "2" },
       { gamma: "1", delta: "2", alpha: "3" },
-    ])
+    ];
+    for (const ranks of ballots)
       expect((await formPost(poll.id, ranks, ids)).headers.get("location")).toContain("outcome=voted");
     const html = await page(`/p/${poll.id}`);
     expect(html).toContain(
