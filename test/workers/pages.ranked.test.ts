@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import { api } from "../helpers/api.ts";
-import { randomIp, registerUser } from "../helpers/auth.ts";
-import { anonymousBrowser, createPoll } from "../helpers/polls.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { anonymousBrowser, createPoll, formBallot } from "../helpers/polls.ts";
 
 const HOSTILE = `Pick <em>one</em> & "more"`;
 
@@ -39,17 +39,7 @@ function formPost(pollId: string, ranks: Record<string, string>, ids: Record<str
   const body = new URLSearchParams(
     Object.entries(ranks).map(([name, rank]) => [`r.${ids.question}.${ids[name]}`, rank]),
   );
-  return api(`/polls/${pollId}/ballot`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      "CF-Connecting-IP": randomIp(),
-      "Sec-Fetch-Site": "same-origin",
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body,
-    redirect: "manual",
-  });
+  return formBallot(pollId, body, cookie);
 }
 
 const page = async (path: string, cookie = "") =>
