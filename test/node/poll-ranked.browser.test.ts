@@ -110,7 +110,7 @@ const announced = (page: Page) => page.locator("#rank-announce").textContent();
 /** Counts the ballots the page sends (POST or PUT) from now on. */
 async function countBallotsSent(page: Page, pollId: string): Promise<{ readonly count: number }> {
   const sent = { count: 0 };
-  await page.route(`**/polls/${pollId}/votes**`, (route) => {
+  await page.route(new RegExp(`/polls/${pollId}/votes(/mine)?$`), (route) => {
     if (route.request().method() !== "GET") sent.count += 1;
     return route.continue();
   });
