@@ -5,7 +5,7 @@
 // to the server, so it stays out of access logs and of any Referer. `?invite=` is accepted too
 // (a link some tool rewrote); either way it is taken out of the address bar at once and kept in
 // sessionStorage for this tab only, then sent as the Poll-Invite header.
-window.devhub.pollBallot = ({ id, form, say }) => {
+window.devhub.pollBallot = ({ id, form, say, ranking }) => {
   const { api, problemText, sending } = window.devhub;
   const $ = (name) => document.getElementById(name);
   const KEY = `devhub.invite.${id}`;
@@ -37,7 +37,8 @@ window.devhub.pollBallot = ({ id, form, say }) => {
     $("vote-needs-invite").hidden = Boolean(invite);
   }
 
-  const choiceInputs = () => form?.querySelectorAll("fieldset input") ?? [];
+  // A ranked question's controls are its rank selects (poll-ranking.js keeps its buttons in step).
+  const choiceInputs = () => form?.querySelectorAll("fieldset input, fieldset select") ?? [];
 
   /** Shows `next` (an OwnBallot, or null for none): its answers checked, and what may be done with it. */
   function show(next) {
@@ -48,7 +49,10 @@ window.devhub.pollBallot = ({ id, form, say }) => {
       const picked = new Set(ballot.answers.flatMap((answer) => answer.choice_ids));
       for (const input of choiceInputs()) input.checked = picked.has(input.value);
     }
+    // A ranked answer: listed in rank order, and the selects start from it.
+    ranking.showBallot(ballot);
     for (const input of choiceInputs()) input.disabled = Boolean(ballot) && !changeable;
+    ranking.refresh();
     $("submit-vote").hidden = Boolean(ballot);
     $("submit-vote").disabled = false;
     $("change-vote").hidden = !changeable;
@@ -103,6 +107,7 @@ window.devhub.pollBallot = ({ id, form, say }) => {
     }
     say("Your vote was withdrawn; it no longer counts. You may vote again.");
     for (const input of choiceInputs()) input.checked = false;
+    ranking.clear();
     show(null);
     return true;
   }

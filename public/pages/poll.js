@@ -28,7 +28,9 @@
 
   const say = (text, isError = false) => notice(message, text, isError);
   // The voter's own ballot and invitation (poll-ballot.js); `api` sends the invitation too.
-  const ballot = window.devhub.pollBallot({ id, form: $("vote"), say });
+  // Ranked questions' move buttons and checks (poll-ranking.js).
+  const ranking = window.devhub.pollRanking($("vote"));
+  const ballot = window.devhub.pollBallot({ id, form: $("vote"), say, ranking });
   const api = ballot.request;
   const invites = window.devhub.pollInvites({ id });
 
@@ -61,6 +63,8 @@
         list.append(item);
       }
       section.append(list);
+      // A ranked question: its bars are first preferences; the runoff decides (poll-runoff.js).
+      if (question.ranked) section.append(window.devhub.runoffView(question));
       wrap.append(section);
     }
     results.replaceChildren(wrap);
@@ -239,9 +243,14 @@
   const form = $("vote");
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Ranked questions in rank order; a problem with ranks is shown next to its question.
+    const ranked = ranking.answers();
+    if (!ranked) return say("");
     const answers = [...form.querySelectorAll("fieldset")].map((fieldset) => ({
       question_id: fieldset.dataset.question,
-      choice_ids: [...fieldset.querySelectorAll("input:checked")].map((input) => input.value),
+      choice_ids:
+        ranked.get(fieldset.dataset.question) ??
+        [...fieldset.querySelectorAll("input:checked")].map((input) => input.value),
     }));
     if (answers.some((answer) => answer.choice_ids.length === 0))
       return say("Please answer every question.", true);

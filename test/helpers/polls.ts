@@ -82,3 +82,18 @@ export async function resultsOf(poll: Poll, owner: TestUser): Promise<PollResult
   if (response.status !== 200) throw new Error(`results failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as PollResults;
 }
+
+/** The poll page's vote without script (`POST /polls/{id}/ballot`), posted from this site as a browser does. */
+export function formBallot(pollId: string, body: URLSearchParams, cookie = "") {
+  return api(`/polls/${pollId}/ballot`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      "CF-Connecting-IP": randomIp(),
+      "Sec-Fetch-Site": "same-origin",
+      ...(cookie ? { Cookie: cookie } : {}),
+    },
+    body,
+    redirect: "manual",
+  });
+}

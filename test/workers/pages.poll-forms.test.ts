@@ -6,28 +6,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { api, ORIGIN } from "../helpers/api.ts";
-import { randomIp, registerUser } from "../helpers/auth.ts";
-import { anonymousBrowser, answersFor, createPoll, twoQuestions } from "../helpers/polls.ts";
+import { registerUser } from "../helpers/auth.ts";
+import { anonymousBrowser, answersFor, createPoll, formBallot, twoQuestions } from "../helpers/polls.ts";
 
 const HOSTILE = `Lunch <script>alert("t")</script> & "friends"`;
 
 async function anonymousPoll(overrides: Record<string, unknown> = {}) {
   const owner = await registerUser();
   return createPoll(owner, { ...twoQuestions({ title: HOSTILE }), voters: "anonymous", ...overrides });
-}
-
-function formPost(pollId: string, body: URLSearchParams, cookie = "") {
-  return api(`/polls/${pollId}/ballot`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      "CF-Connecting-IP": randomIp(),
-      "Sec-Fetch-Site": "same-origin",
-      ...(cookie ? { Cookie: cookie } : {}),
-    },
-    body,
-    redirect: "manual",
-  });
 }
 
 const page = async (path: string, cookie = "") =>
@@ -81,7 +67,7 @@ describe("plain form vote keeps the answers picked", () => {
       [`q.${extras?.id}`, drinks],
       [`q.${extras?.id}`, dessert],
     ]);
-    const response = await formPost(poll.id, form);
+    const response = await formBallot(poll.id, form);
     expect(response.status).toBe(303);
     const location = response.headers.get("location") ?? "";
     expect(location).toBe(`/p/${poll.id}?outcome=validation-failed&picked=${drinks},${dessert}#results`);
@@ -110,7 +96,7 @@ describe("plain form vote keeps the answers picked", () => {
       [`q.${first?.id}`, first?.choices[0]?.id as string],
       [`q.${second?.id}`, second?.choices[0]?.id as string],
     ]);
-    const response = await formPost(poll.id, form);
+    const response = await formBallot(poll.id, form);
     expect(response.headers.get("location")).toBe(`/p/${poll.id}?outcome=voted#results`);
     const cookie = (response.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
     const html = await page(`/p/${poll.id}?outcome=voted`, cookie);

@@ -7,14 +7,34 @@ import { notFound } from "../polls/polls.read.ts";
 import { VoteSchema } from "../polls/polls.schemas.ts";
 import { castVote } from "../polls/polls.vote.ts";
 
-/** Form fields are `q.<question id>` = choice id (several for checkboxes). */
-function answersFromForm(form: Record<string, string | File | (string | File)[]>) {
-  return Object.entries(form)
+type FormBody = Record<string, string | File | (string | File)[]>;
+const texts = (value: FormBody[string]) =>
+  (Array.isArray(value) ? value : [value]).filter((item) => typeof item === "string");
+
+/**
+ * Form fields are `q.<question id>` = choice id (several for checkboxes), and for a ranked
+ * question `r.<question id>.<choice id>` = rank ("" for not ranked). `rankingValid` is false
+ * when some ranked question's ranks are not 1, 2, 3… each once.
+ */
+function answersFromForm(form: FormBody) {
+  const answers = Object.entries(form)
     .filter(([name]) => name.startsWith("q."))
-    .map(([name, value]) => ({
-      question_id: name.slice(2),
-      choice_ids: (Array.isArray(value) ? value : [value]).filter((item) => typeof item === "string"),
-    }));
+    .map(([name, value]) => ({ question_id: name.slice(2), choice_ids: texts(value) }));
+  const ranks = new Map<string, Array<{ choice: string; rank: number }>>();
+  for (const [name, value] of Object.entries(form)) {
+    const [prefix, question, choice] = name.split(".");
+    if (prefix !== "r" || !question || !choice) continue;
+    const given = ranks.get(question) ?? [];
+    ranks.set(question, given);
+    for (const text of texts(value)) if (text !== "") given.push({ choice, rank: Number(text) });
+  }
+  let rankingValid = true;
+  for (const [question, given] of ranks) {
+    given.sort((a, b) => a.rank - b.rank);
+    if (!given.every(({ rank }, index) => rank === index + 1)) rankingValid = false;
+    answers.push({ question_id: question, choice_ids: given.map(({ choice }) => choice) });
+  }
+  return { answers, rankingValid };
 }
 
 /**
@@ -78,10 +98,11 @@ export async function formVote(c: Context<AppEnv>) {
   const id = c.req.param("id") ?? "";
   assertSameOriginForm(c);
   if (!UUID_PATTERN.test(id)) throw notFound(id);
-  const answers = answersFromForm(await c.req.parseBody({ all: true }));
+  const { answers, rankingValid } = answersFromForm(await c.req.parseBody({ all: true }));
   const parsed = VoteSchema.safeParse({ answers });
   let outcome = "voted";
-  if (!parsed.success) outcome = "validation-failed";
+  if (!rankingValid) outcome = "ranking-invalid";
+  else if (!parsed.success) outcome = "validation-failed";
   else {
     try {
       await castVote(c, id, parsed.data.answers);

@@ -12,6 +12,7 @@ import { LocalTime } from "./local-time.tsx";
 import { pickedChoices } from "./poll.form-vote.ts";
 import { PollInviteLinks } from "./poll.invites.tsx";
 import { cookieBallotChoices } from "./poll.own-ballot.ts";
+import { RankingFieldset, rankingFrom } from "./poll.ranking.tsx";
 import { hiddenResultsMessage, PollResultsView } from "./poll.results.tsx";
 import { PollShareLink } from "./poll.share.tsx";
 
@@ -26,6 +27,7 @@ const FORM_OUTCOMES: Record<string, string> = {
   unauthorized: "This poll takes votes from signed-in accounts: sign in below (needs JavaScript).",
   created: "Your poll is ready. Share its link (below) with the people who should vote.",
   "validation-failed": "Please answer every question within its limits.",
+  "ranking-invalid": "Please rank your choices 1, 2, 3… in order: each rank once, with no gaps.",
   "vote-limit-reached": "This network address has cast the maximum number of ballots for this poll.",
   "invalid-voter-cookie": "Your voter cookie was not valid; a new one has been set. Please vote again.",
   "rate-limited": "Too many votes from this network just now; please wait a minute and vote again.",
@@ -68,7 +70,14 @@ export async function pollPage(c: Context<AppEnv>) {
     c,
     {
       title: poll.title,
-      scripts: ["/pages/common.js", "/pages/poll-ballot.js", "/pages/poll-invites.js", "/pages/poll.js"],
+      scripts: [
+        "/pages/common.js",
+        "/pages/poll-ranking.js",
+        "/pages/poll-runoff.js",
+        "/pages/poll-ballot.js",
+        "/pages/poll-invites.js",
+        "/pages/poll.js",
+      ],
     },
     <div
       id="poll"
@@ -124,29 +133,38 @@ export async function pollPage(c: Context<AppEnv>) {
               data-needs-account={needsAccount ? "" : undefined}
               data-needs-invite={needsInvite ? "" : undefined}
             >
-              {poll.questions.map((question) => (
-                <fieldset data-question={question.id} data-kind={question.kind}>
-                  <legend>
-                    {question.prompt}
-                    {question.kind === "multiple" ? (
-                      <span class="muted"> (up to {question.max_selections})</span>
-                    ) : null}
-                  </legend>
-                  {question.choices.map((choice) => (
-                    <label class="choice">
-                      <input
-                        type={question.kind === "single" ? "radio" : "checkbox"}
-                        name={`q.${question.id}`}
-                        value={choice.id}
-                        required={question.kind === "single"}
-                        checked={picked.has(choice.id) || mine.has(choice.id)}
-                        disabled={poll.has_voted}
-                      />{" "}
-                      {choice.label}
-                    </label>
-                  ))}
-                </fieldset>
-              ))}
+              {poll.questions.map((question) =>
+                question.kind === "ranked" ? (
+                  <RankingFieldset
+                    question={question}
+                    ranking={rankingFrom(question, picked.size ? picked : mine)}
+                    own={rankingFrom(question, mine)}
+                    disabled={poll.has_voted}
+                  />
+                ) : (
+                  <fieldset data-question={question.id} data-kind={question.kind}>
+                    <legend>
+                      {question.prompt}
+                      {question.kind === "multiple" ? (
+                        <span class="muted"> (up to {question.max_selections})</span>
+                      ) : null}
+                    </legend>
+                    {question.choices.map((choice) => (
+                      <label class="choice">
+                        <input
+                          type={question.kind === "single" ? "radio" : "checkbox"}
+                          name={`q.${question.id}`}
+                          value={choice.id}
+                          required={question.kind === "single"}
+                          checked={picked.has(choice.id) || mine.has(choice.id)}
+                          disabled={poll.has_voted}
+                        />{" "}
+                        {choice.label}
+                      </label>
+                    ))}
+                  </fieldset>
+                ),
+              )}
               <p class="actions">
                 <button type="submit" id="submit-vote" disabled={poll.has_voted}>
                   Vote

@@ -1,5 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { PollResults } from "../polls/polls.schemas.ts";
+import { RunoffView } from "./poll.runoff.tsx";
 
 /**
  * Results as labelled <meter> bars: they need no inline style (the CSP forbids it) and
@@ -32,6 +33,8 @@ export function PollResultsView({ results }: { results: PollResults }) {
               );
             })}
           </ul>
+          {/* A ranked question: its bars are first preferences; the runoff decides. */}
+          {question.ranked ? <RunoffView question={question} /> : null}
         </section>
       ))}
     </div>
