@@ -68,7 +68,7 @@ function workersProject(name: string, files: { include: string[]; exclude?: stri
  * own: after other files in a shared one, such a flood hung on PGlite ("Promise will never
  * complete", I/O awaited across requests), which a fresh instance does not.
  */
-const FLOOD_FILES = ["test/workers/polls.ballot.race.test.ts"];
+const FLOOD_FILES = ["test/workers/polls.ballot.race.test.ts", "test/workers/polls.ranked.race.test.ts"];
 
 /**
  * The projects share one database provisioned by test/global-setup.ts:

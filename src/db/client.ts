@@ -7,7 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { CloudflareSocket } from "pg-cloudflare";
 import type { AppConfig } from "../config.ts";
-import { withTimeout } from "../lib/timeout.ts";
+import { withPeerTimeout, withTimeout } from "../lib/timeout.ts";
 
 /**
  * Without drizzle's relational query API (`db.query.*`): every read here is the query builder
@@ -26,6 +26,11 @@ export interface DatabaseHandle {
 
 /** A database that does not accept a connection within this is treated as down (503). */
 const CONNECT_TIMEOUT_MS = 1_500;
+/**
+ * The driver's own connect timer, a backstop behind the handshake cap: it destroys the socket
+ * when it fires, answer waiting or not, so it must not fire first in an isolate running late.
+ */
+const DRIVER_CONNECT_BACKSTOP_MS = 4 * CONNECT_TIMEOUT_MS;
 
 /** The parts of a node-postgres-style client the lazy handle drives (pg and Neon share them). */
 interface SqlClient {
@@ -63,8 +68,10 @@ function lazyClientHandle<C extends SqlClient>(
     client.on("error", () => undefined);
     // pg's own connect timer only fires once the socket is open; a pool or proxy that accepts
     // the socket but never completes the handshake (database down behind it) would otherwise
-    // hold every query until query_timeout. This caps the whole handshake instead.
-    const handshake = withTimeout(client.connect(), CONNECT_TIMEOUT_MS, "The database connection");
+    // hold every query until query_timeout. This caps the whole handshake instead, as the
+    // pool's silence: an isolate that runs the timer late behind a burst of requests gets to
+    // read an answer already waiting (withPeerTimeout) rather than calling the database down.
+    const handshake = withPeerTimeout(client.connect(), CONNECT_TIMEOUT_MS, "The database connection");
     handshake.catch(() => undefined);
     connected = handshake.then(() => undefined);
     return { client, connected };
@@ -107,7 +114,7 @@ function createPgHandle(connectionString: string, statementTimeoutMs: number): D
         // CommonJS resolver picks the package's empty non-workerd stub.
         stream: () => new CloudflareSocket(false) as unknown as Duplex,
         query_timeout: queryTimeoutFor(statementTimeoutMs),
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        connectionTimeoutMillis: DRIVER_CONNECT_BACKSTOP_MS,
       }),
     (client) => drizzlePg({ client }) as unknown as Database,
   );
@@ -128,7 +135,7 @@ function createNeonHandle(config: AppConfig, connectionString: string): Database
       const client = new NeonClient({
         connectionString,
         query_timeout: queryTimeoutFor(config.statementTimeoutMs),
-        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        connectionTimeoutMillis: DRIVER_CONNECT_BACKSTOP_MS,
       });
       // A local WebSocket proxy (the test setup's, or Neon's own wsproxy) speaks plain ws://
       // and relays to a server that asks for no cleartext password, so no pipelined login.

@@ -15,19 +15,25 @@ const announced = new Map<string, number>();
  * one race-free statement it was, and this runs after it committed, as its own statement
  * (a hint, not part of the vote: a vote whose hint is lost is covered by the window's event).
  */
-export async function recordResultsChanged(db: Database, pollId: string, now = Date.now()): Promise<void> {
+export async function recordResultsChanged(
+  db: Database,
+  pollId: string,
+  now = Date.now(),
+  /** The poll's owner when the vote's statement already returned it: one query fewer. */
+  knownOwnerId?: string,
+): Promise<void> {
   const windowMs = RESULTS_EVENT_WINDOW_SECONDS * 1000;
   const window = Math.floor(now / windowMs);
   if (announced.get(pollId) === window) return;
   if (announced.size > 10_000) announced.clear();
   announced.set(pollId, window);
-  const [poll] = await queryRows<{ owner_id: string }>(
-    db,
-    sql`SELECT owner_id FROM polls WHERE id = ${pollId}`,
-  );
-  if (!poll) return;
+  const ownerId =
+    knownOwnerId ??
+    (await queryRows<{ owner_id: string }>(db, sql`SELECT owner_id FROM polls WHERE id = ${pollId}`))[0]
+      ?.owner_id;
+  if (!ownerId) return;
   await recordEvent(db, {
-    accountId: poll.owner_id,
+    accountId: ownerId,
     type: "poll.results_changed",
     resourceId: pollId,
     payload: { id: pollId, window_ends_at: new Date((window + 1) * windowMs).toISOString() },

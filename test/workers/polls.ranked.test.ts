@@ -1,13 +1,11 @@
 import { parse } from "csv-parse/sync";
-import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { OwnBallot } from "../../src/routes/polls/polls.ballot.schemas.ts";
 import type { Poll } from "../../src/routes/polls/polls.schemas.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { bearer, registerUser } from "../helpers/auth.ts";
-import { runSql } from "../helpers/db.ts";
 import { subscribeLive } from "../helpers/live.ts";
-import { countsAndRecounts } from "../helpers/poll-counts.ts";
+import { countsAndRecounts, rankingCountsAndRecount } from "../helpers/poll-counts.ts";
 import { anonymousBrowser, ownBallotAs, ownerWithPoll, resultsOf, voteAs } from "../helpers/polls.ts";
 
 /** One ranked question over A, B, C (and, when asked, a single one after it). */
@@ -69,19 +67,6 @@ async function runoffOf(poll: Poll, owner: Parameters<typeof resultsOf>[1]) {
       tie_break: round.tie_break,
     })),
   };
-}
-
-/** The ranking counters next to a recount of the ballots' ranked answers, per ranking. */
-async function rankingCountsAndRecount(questionId: string) {
-  const [row] = await runSql<{ maintained: unknown; recount: unknown }>(sql`
-    SELECT (SELECT coalesce(json_object_agg(k, n ORDER BY k), '{}') FROM (
-              SELECT array_to_string(ranking, ',') AS k, sum(ballots)::int AS n FROM poll_ranking_count_shards
-              WHERE question_id = ${questionId} GROUP BY ranking HAVING sum(ballots) <> 0) m) AS maintained,
-           (SELECT coalesce(json_object_agg(k, n ORDER BY k), '{}') FROM (
-              SELECT k, count(*)::int AS n FROM (
-                SELECT string_agg(a.choice_id::text, ',' ORDER BY a.rank) AS k FROM poll_answers a
-                WHERE a.question_id = ${questionId} GROUP BY a.ballot_id) b GROUP BY k) r) AS recount`);
-  return row;
 }
 
 describe("ranked-choice questions: instant runoff", () => {

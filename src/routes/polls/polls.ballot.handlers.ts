@@ -7,8 +7,7 @@ export const getOwnBallot: AppRouteHandler<routes.GetOwnBallotRoute> = async (c)
 
 export const replaceOwnBallot: AppRouteHandler<routes.ReplaceOwnBallotRoute> = async (c) => {
   const { id } = c.req.valid("param");
-  await changeMyBallot(c, id, c.req.valid("json").answers);
-  return c.json(await readMyBallot(c, id), 200);
+  return c.json(await changeMyBallot(c, id, c.req.valid("json").answers), 200);
 };
 
 export const withdrawOwnBallot: AppRouteHandler<routes.WithdrawOwnBallotRoute> = async (c) => {

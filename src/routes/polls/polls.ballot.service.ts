@@ -1,6 +1,7 @@
 /**
  * The caller's own ballot: read it, replace its answers, withdraw it. The writes are one
- * statement each (`change_ballot`, migrations/0010_poll_ballot_changes.sql), like casting.
+ * statement each (`change_ballot`, migrations/0016_ballot_change_lock_order.sql), like casting;
+ * a change's statement also returns the ballot as it now stands, so nothing is read back.
  */
 import { sql } from "drizzle-orm";
 import { createdByDto } from "../../audit/created-by.schema.ts";
@@ -30,7 +31,38 @@ export interface ChangeOutcome {
     | "no_ballot";
   voters?: BallotOutcome["voters"];
   ballot_id?: string;
+  /** The poll's owner (changed, withdrawn), for the results-changed event. */
+  owner_id?: string;
+  /** The ballot after a change, as `readOwnBallot` reads it. */
+  ballot?: StoredBallot;
   errors?: BallotOutcome["errors"];
+}
+
+/** A ballot row with its answers, as the statements return it. */
+type StoredBallot = {
+  cast_at: Date | string;
+  changed_at: Date | string | null;
+  created_by_credential: string | null;
+  created_by_credential_id: string | null;
+  answers: OwnBallot["answers"] | null;
+};
+
+/** The response shape of a stored ballot. */
+export function ownBallotOf(
+  pollId: string,
+  ballotId: string,
+  canChange: boolean,
+  row: StoredBallot,
+): OwnBallot {
+  return {
+    ballot_id: ballotId,
+    poll_id: pollId,
+    cast_at: toIsoString(row.cast_at),
+    changed_at: toIsoOrNull(row.changed_at),
+    can_change: canChange,
+    created_by: createdByDto(row),
+    answers: (row.answers ?? []).map(({ question_id, choice_ids }) => ({ question_id, choice_ids })),
+  };
 }
 
 /** Replaces the ballot's answers (`answers`) or withdraws it (`null`): one statement. */
@@ -60,17 +92,15 @@ export async function readOwnBallot(
   pollId: string,
   owner: BallotOwner,
 ): Promise<OwnBallot | "not_found" | "no_ballot"> {
-  const [row] = await queryRows<{
-    ballot_id: string | null;
-    created_at: Date | string | null;
-    changed_at: Date | string | null;
-    can_change: boolean;
-    answers: OwnBallot["answers"] | null;
-    created_by_credential: string | null;
-    created_by_credential_id: string | null;
-  }>(
+  const [row] = await queryRows<
+    Omit<StoredBallot, "cast_at"> & {
+      ballot_id: string | null;
+      cast_at: Date | string | null;
+      can_change: boolean;
+    }
+  >(
     db,
-    sql`SELECT b.id AS ballot_id, b.created_at, b.changed_at, b.created_by_credential, b.created_by_credential_id,
+    sql`SELECT b.id AS ballot_id, b.created_at AS cast_at, b.changed_at, b.created_by_credential, b.created_by_credential_id,
                p.allow_vote_changes AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > now()) AS can_change,
                (SELECT json_agg(answer ORDER BY answer.position) FROM (
                   SELECT q.id AS question_id, q.position,
@@ -86,14 +116,7 @@ export async function readOwnBallot(
         WHERE p.id = ${pollId} AND p.deleted_at IS NULL`,
   );
   if (!row) return "not_found";
-  if (!row.ballot_id || !row.created_at) return "no_ballot";
-  return {
-    ballot_id: row.ballot_id,
-    poll_id: pollId,
-    cast_at: toIsoString(row.created_at),
-    changed_at: toIsoOrNull(row.changed_at),
-    can_change: Boolean(row.can_change),
-    created_by: createdByDto(row),
-    answers: (row.answers ?? []).map(({ question_id, choice_ids }) => ({ question_id, choice_ids })),
-  };
+  const { ballot_id: ballotId, cast_at: castAt } = row;
+  if (!ballotId || !castAt) return "no_ballot";
+  return ownBallotOf(pollId, ballotId, Boolean(row.can_change), { ...row, cast_at: castAt });
 }

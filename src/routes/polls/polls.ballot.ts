@@ -7,7 +7,7 @@ import type { AppEnv } from "../../env.ts";
 import { recordResultsChanged } from "../../events/poll-results-event.ts";
 import { ApiError } from "../../lib/problem.ts";
 import type { OwnBallot } from "./polls.ballot.schemas.ts";
-import { type BallotOwner, type ChangeOutcome, changeBallot, readOwnBallot } from "./polls.ballot.service.ts";
+import { type BallotOwner, changeBallot, ownBallotOf, readOwnBallot } from "./polls.ballot.service.ts";
 import { requestInviteHash } from "./polls.invite-token.ts";
 import { notifyLiveResults } from "./polls.live.notify.ts";
 import { notFound } from "./polls.read.ts";
@@ -39,14 +39,21 @@ export async function readMyBallot(c: Context<AppEnv>, id: string): Promise<OwnB
 }
 
 /**
- * Replaces the caller's answers (`answers`) or withdraws the ballot (`null`), or throws the
- * problem that says why not. Live subscribers hear of it as of a vote.
+ * Replaces the caller's answers (`answers`: the ballot as it now stands) or withdraws the
+ * ballot (`null`), or throws the problem that says why not. Live subscribers hear of it as
+ * of a vote. One statement either way: the change's own answer is the ballot.
  */
 export async function changeMyBallot(
   c: Context<AppEnv>,
   id: string,
+  answers: VoteInput["answers"],
+): Promise<OwnBallot>;
+export async function changeMyBallot(c: Context<AppEnv>, id: string, answers: null): Promise<"withdrawn">;
+export async function changeMyBallot(
+  c: Context<AppEnv>,
+  id: string,
   answers: VoteInput["answers"] | null,
-): Promise<Extract<ChangeOutcome["status"], "changed" | "withdrawn">> {
+): Promise<OwnBallot | "withdrawn"> {
   refuseCrossSiteBallot(c);
   const outcome = await changeBallot(c.var.db, id, await ballotOwner(c), answers);
   switch (outcome.status) {
@@ -58,8 +65,11 @@ export async function changeMyBallot(
         user_id: c.var.caller?.userId,
       });
       notifyLiveResults(c, id, "resultsChanged");
-      await recordResultsChanged(c.var.db, id);
-      return outcome.status;
+      await recordResultsChanged(c.var.db, id, Date.now(), outcome.owner_id);
+      if (outcome.status === "withdrawn") return "withdrawn";
+      if (!outcome.ballot) throw new Error("change_ballot changed a ballot without returning it");
+      // Changed just now, so open and allowing changes: it may change again.
+      return ownBallotOf(id, outcome.ballot_id as string, true, outcome.ballot);
     case "not_found":
     case "closed":
     case "auth_required":
