@@ -1,5 +1,5 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig, defineProject } from "vitest/config";
+import { configDefaults, defineConfig, defineProject } from "vitest/config";
 import { bindingBudgets, roomyPolicy } from "./src/rate-limit/policy.ts";
 
 /** A fake token: tests assert it reaches the upstream and never a response or a log line. */
@@ -59,16 +59,36 @@ function workersProject(name: string, files: { include: string[]; exclude?: stri
         },
       })),
     ],
-    test: { name, ...files, testTimeout: 20_000, isolate },
+    // One worker: vitest hands all of a non-isolated project's files to a single workerd only
+    // when the project runs one file at a time (more would start one workerd per file slot).
+    test: { name, ...files, testTimeout: 20_000, isolate, maxWorkers: 1 },
   });
 }
 
 /**
  * Files that flood one poll from hundreds of concurrent requests run in a workerd of their
  * own: after other files in a shared one, such a flood hung on PGlite ("Promise will never
- * complete", I/O awaited across requests), which a fresh instance does not.
+ * complete", I/O awaited across requests), which a fresh instance does not. The stats
+ * recorder no longer shares a promise between requests, and the flood still fails there.
  */
 const FLOOD_FILES = ["test/workers/polls.ballot.race.test.ts", "test/workers/polls.ranked.race.test.ts"];
+
+/**
+ * Browser and page checks (Chromium against `npm start`) test what pages show, not how the
+ * database answers: the database paths under them are the workers project's, on every run.
+ * They run on the PGlite run only (scripts/run-tests.ts prints so on the PostgreSQL run).
+ */
+const BROWSER_FILES = ["test/node/**/*browser*.test.ts"];
+const pagesChecked = (process.env.TEST_DATABASE ?? "pglite") === "pglite";
+
+/**
+ * Node-side files mostly wait on subprocesses (`npm start`, workerd bundles, Chromium), so
+ * two at a time on two cores cut their wall time (three starved the one PGlite that every
+ * `npm start` of the browser checks shares: "The database is busy" on a loaded machine). They run
+ * after the workers projects (a later group): vitest runs one group at a time, and the
+ * single shared workerd above needs a group whose projects run one file at a time.
+ */
+const NODE_FILES_AT_ONCE = 2;
 
 /**
  * The projects share one database provisioned by test/global-setup.ts:
@@ -81,12 +101,15 @@ export default defineConfig({
     reporters: ["default"],
     projects: [
       workersProject("workers", { include: ["test/workers/**/*.test.ts"], exclude: FLOOD_FILES }, false),
-      workersProject("workers-flood", { include: FLOOD_FILES }, true),
+      ...(FLOOD_FILES.length > 0 ? [workersProject("workers-flood", { include: FLOOD_FILES }, true)] : []),
       defineProject({
         test: {
           name: "node",
           include: ["test/node/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...(pagesChecked ? [] : BROWSER_FILES)],
           environment: "node",
+          maxWorkers: NODE_FILES_AT_ONCE,
+          sequence: { groupOrder: 1 },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -4,6 +4,11 @@ import { addSample, emptyAggregate, type Sample, type StatsAggregate } from "./a
 const FLUSH_INTERVAL_MS = 1000;
 /** A buffer this large is flushed at once rather than waiting out the interval. */
 const MAX_BUFFERED_SAMPLES = 5000;
+/**
+ * A scheduled flush still not run this long after it was due was cut off with its request's
+ * waitUntil (the platform allows 30 s): the next request schedules a new one.
+ */
+const ABANDONED_AFTER_MS = 30_000;
 
 export interface StatsTarget {
   namespace: DurableObjectNamespace<import("./stats-object.ts").StatsObject>;
@@ -23,7 +28,12 @@ export class StatsRecorder {
   private buffer: StatsAggregate = emptyAggregate();
   private buffered = 0;
   private lastFlushAt = 0;
-  private pending: Promise<void> | undefined;
+  /**
+   * When the scheduled flush is due, or undefined when none is. Plain state, not a promise:
+   * the flush runs in the waitUntil of the request that scheduled it, and later requests only
+   * add to the buffer, so nothing one request created is ever awaited by another.
+   */
+  private flushDueAt: number | undefined;
   /** Samples lost to a failing Durable Object, reported with the next successful flush. */
   droppedUnreported = 0;
   /** Each isolate writes to one shard, picked at random once: spreads load, keeps flushes single. */
@@ -32,21 +42,24 @@ export class StatsRecorder {
   record(sample: Sample, target: StatsTarget, waitUntil: (promise: Promise<unknown>) => void): void {
     addSample(this.buffer, sample);
     this.buffered += 1;
-    if (this.pending) return;
+    const now = Date.now();
+    if (this.flushDueAt !== undefined && now < this.flushDueAt + ABANDONED_AFTER_MS) return;
     const interval = target.flushIntervalMs ?? FLUSH_INTERVAL_MS;
-    const wait =
-      this.buffered >= MAX_BUFFERED_SAMPLES ? 0 : Math.max(0, this.lastFlushAt + interval - Date.now());
-    this.pending = new Promise<void>((resolve) => setTimeout(resolve, wait))
-      .then(() => this.flush(target))
-      .finally(() => {
-        this.pending = undefined;
-      });
-    waitUntil(this.pending);
+    const wait = this.buffered >= MAX_BUFFERED_SAMPLES ? 0 : Math.max(0, this.lastFlushAt + interval - now);
+    this.flushDueAt = now + wait;
+    waitUntil(this.flushAfter(wait, target));
   }
 
-  /** Resolves once any scheduled flush has run (tests and shutdown use it). */
-  async idle(): Promise<void> {
-    await this.pending;
+  /** Whether a flush is scheduled and has not run yet (tests wait for it to clear). */
+  get flushScheduled(): boolean {
+    return this.flushDueAt !== undefined;
+  }
+
+  private async flushAfter(wait: number, target: StatsTarget): Promise<void> {
+    // Even at 0 ms, after the current task: samples of concurrent requests join this flush.
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    this.flushDueAt = undefined;
+    await this.flush(target);
   }
 
   /**

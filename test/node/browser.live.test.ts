@@ -88,7 +88,8 @@ describe.skipIf(!CHROMIUM)("browser check of live results", () => {
       await page.goto(`${base}/docs`, { waitUntil: "domcontentloaded" });
       await page.evaluate(README_EXAMPLE(poll.id));
       const body = page.locator("body");
-      await body.filter({ hasText: "Spaces: 0 (0%)" }).waitFor({ timeout: 10_000 });
+      // Generous: the snapshot comes over a socket to workerd, beside other files on a loaded machine.
+      await body.filter({ hasText: "Spaces: 0 (0%)" }).waitFor({ timeout: 20_000 });
 
       const question = poll.questions[0] as { id: string; choices: Array<{ id: string }> };
       await json(

@@ -5,7 +5,6 @@
  * test-results/pages/front-*.png. Then what a newcomer does: from / to a GitHub profile through
  * the username box, and the status page's headline, times, legends and small error shares.
  */
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,7 +14,7 @@ import {
   openWatchedPage,
   startLocalStack,
 } from "../helpers/browser.ts";
-import { horizontalOverflow, RESULTS_DIR, seriousViolations } from "../helpers/page-checks.ts";
+import { auditPages } from "../helpers/page-audit.ts";
 
 if (!CHROMIUM) console.log("SKIPPED front-door browser check: no Chromium (apt-get install -y chromium).");
 
@@ -24,7 +23,6 @@ let browser: Browser | undefined;
 let base = "";
 
 const PAGES = ["/", "/gh", "/p", "/gh/octocat", "/status", "/docs"];
-const WIDTHS = [375, 1440];
 
 function openPage(colorScheme: "light" | "dark" = "light", width = 1440) {
   return openWatchedPage(browser as Browser, { viewport: { width, height: 900 }, colorScheme });
@@ -43,7 +41,6 @@ async function settle(page: Page, path: string): Promise<void> {
   } else if (path.startsWith("/gh/")) {
     await page.locator("#chart-languages canvas").first().waitFor();
   }
-  await page.waitForTimeout(300);
 }
 
 describe.skipIf(!CHROMIUM)("front door and pages in a browser", () => {
@@ -59,28 +56,15 @@ describe.skipIf(!CHROMIUM)("front door and pages in a browser", () => {
   });
 
   it("every page passes axe at 375 and 1440 px, light and dark, with no CSP refusal or sideways scroll", async () => {
-    const findings: Record<string, unknown> = {};
-    for (const scheme of ["light", "dark"] as const) {
-      for (const width of WIDTHS) {
-        const { page, problems, close } = await openPage(scheme, width);
-        for (const path of PAGES) {
-          await page.goto(`${base}${path}`);
-          await settle(page, path);
-          const label = `${path} ${width}px ${scheme}`;
-          const violations = await seriousViolations(page);
-          if (violations.length) findings[label] = violations;
-          expect(await horizontalOverflow(page), label).toBeLessThanOrEqual(0);
-          const name = `front${path.replaceAll("/", "-")}-${width}-${scheme}.png`.replace(
-            "front-.png",
-            "front.png",
-          );
-          await page.screenshot({ path: join(RESULTS_DIR, name), fullPage: true });
-        }
-        expect(problems, `${width}px ${scheme}`).toEqual([]);
-        await close();
-      }
-    }
-    expect(findings).toEqual({});
+    await auditPages({
+      browser: browser as Browser,
+      base,
+      pages: PAGES.map((path) => ({
+        name: path === "/" ? "front" : `front${path.replaceAll("/", "-")}`,
+        path,
+        ready: (page) => settle(page, path),
+      })),
+    });
   }, 300_000);
 
   it("leads a newcomer from / to a GitHub profile through the username box", async () => {

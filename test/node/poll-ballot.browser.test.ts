@@ -15,7 +15,8 @@ import {
   openWatchedPage,
   startLocalStack,
 } from "../helpers/browser.ts";
-import { horizontalOverflow, RESULTS_DIR, seriousViolations } from "../helpers/page-checks.ts";
+import { auditPages } from "../helpers/page-audit.ts";
+import { RESULTS_DIR } from "../helpers/page-checks.ts";
 import { meterValue } from "../helpers/poll-page.ts";
 
 if (!CHROMIUM) console.log("SKIPPED poll ballot browser check: no Chromium (apt-get install -y chromium).");
@@ -232,42 +233,33 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
   it("axe finds nothing serious on the voted page and the owner's invite-only page, at 375 and 1440 px, light and dark", async () => {
     const anonymous = await pollByApi({ title: "Axe drinks", voters: "anonymous", questions: DRINKS });
     const invited = await pollByApi({ title: "Axe invited", voters: "invited", questions: DRINKS });
-    const findings: Record<string, unknown> = {};
-    for (const colorScheme of ["light", "dark"] as const) {
-      for (const width of [375, 1440]) {
-        const { page, problems, close } = await openPage({ colorScheme, viewport: { width, height: 900 } });
+    const accountShown = (page: Page) => page.locator("#account:not([hidden])").waitFor();
+    await auditPages({
+      browser: browser as Browser,
+      base,
+      // Each context votes once, so the anonymous poll shows the voter's own ballot.
+      prepare: async (page) => {
         await page.goto(`${base}/p/${anonymous.id}`);
         if (!(await button(page, "Change my vote").isVisible())) {
           await page.getByLabel("Tea", { exact: true }).check();
           await button(page, "Vote").click();
         }
         await button(page, "Change my vote").waitFor({ timeout: SLOW });
-        for (const [name, path] of [
-          ["ballot-voted", `/p/${anonymous.id}`],
-          ["ballot-invite-owner", `/p/${invited.id}`],
-        ] as const) {
-          await page.goto(`${base}${path}`);
-          await page.locator("#account:not([hidden])").waitFor();
-          if (path.endsWith(invited.id)) {
-            // The owner's view: the invitation note (no invitation in this tab) and a fresh link.
+      },
+      pages: [
+        { name: "poll-ballot-voted", path: `/p/${anonymous.id}`, ready: accountShown },
+        {
+          name: "poll-ballot-invite-owner",
+          path: `/p/${invited.id}`,
+          // The owner's view: the invitation note (no invitation in this tab) and a fresh link.
+          ready: async (page) => {
+            await accountShown(page);
             await signInOnPage(page, invited.email);
             await button(page, "Create an invite link").click();
             await page.locator("#invite-link-row:not([hidden])").waitFor({ timeout: SLOW });
-          }
-          await page.waitForTimeout(300);
-          const label = `${path} ${width}px ${colorScheme}`;
-          const violations = await seriousViolations(page);
-          if (violations.length) findings[label] = violations;
-          expect(await horizontalOverflow(page), label).toBeLessThanOrEqual(0);
-          await page.screenshot({
-            path: join(RESULTS_DIR, `poll-${name}-${width}-${colorScheme}.png`),
-            fullPage: true,
-          });
-        }
-        expect(problems, `${width}px ${colorScheme}`).toEqual([]);
-        await close();
-      }
-    }
-    expect(findings).toEqual({});
+          },
+        },
+      ],
+    });
   }, 120_000);
 });

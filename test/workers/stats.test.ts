@@ -1,6 +1,6 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { COMPATIBILITY_DATE } from "../../src/routes/system/stats.report.ts";
 import type { Stats } from "../../src/routes/system/stats.routes.ts";
 import { addSample, emptyAggregate } from "../../src/stats/aggregate.ts";
@@ -143,7 +143,8 @@ describe("/stats", () => {
       }),
     };
     const call = apiWithEnv({ STATS: broken });
-    await recorder.idle();
+    // A flush an earlier request scheduled would report (and reset) the dropped count mid-test.
+    await vi.waitFor(() => expect(recorder.flushScheduled).toBe(false), { timeout: 5000 });
     await recorder.flush({ namespace: env.STATS, shards: 1 });
     const droppedBefore = recorder.droppedUnreported;
     const responses = await Promise.all([call("/health"), call("/health"), call("/nowhere")]);
