@@ -1,0 +1,62 @@
+import type { Bindings } from "./env.ts";
+import { LAZY_ROUTE_GROUPS, WHOLE_APP_SEGMENTS } from "./route-groups.ts";
+
+type Fetch = (request: Request, env: Bindings, ctx: ExecutionContext) => Response | Promise<Response>;
+
+/** A request URL's first path segment: `notes` for `https://host/notes/1?x`, `` for `/`. */
+export function firstSegment(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2) + 1;
+  if (start === 0) return "";
+  let end = start;
+  while (end < url.length && url[end] !== "/" && url[end] !== "?" && url[end] !== "#") end += 1;
+  const segment = url.slice(start, end);
+  // The router matches percent-decoded paths (`/%6Eotes` is `/notes`), so the choice of app does too.
+  if (!segment.includes("%")) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Which app answers `segment`: "whole", or the indexes of the groups serving it ("" when none
+ * does). Keyed by this, an isolate builds at most one app per distinct set of groups, however
+ * many unknown paths it is asked for.
+ */
+export function appKey(segment: string): string {
+  if (WHOLE_APP_SEGMENTS.includes(segment)) return "whole";
+  return LAZY_ROUTE_GROUPS.flatMap((group, index) => (group.segments.includes(segment) ? [index] : [])).join(",");
+}
+
+/** The app for a key of appKey(): only the groups that serve its paths, in mounting order. */
+export async function appForKey(key: string): Promise<{ fetch: Fetch }> {
+  if (key === "whole") return (await import("./app.ts")).createApp();
+  const groups = key === "" ? [] : key.split(",").map((index) => LAZY_ROUTE_GROUPS[Number(index)]);
+  // The middleware stack and its imports (zod, drizzle, the drivers) load with the first app.
+  const [{ assembleApp }, ...routers] = await Promise.all([
+    import("./app.assemble.ts"),
+    ...groups.map((group) => (group as (typeof LAZY_ROUTE_GROUPS)[number]).load()),
+  ]);
+  return assembleApp(routers);
+}
+
+/**
+ * The worker's `fetch`: each first path segment gets its app on its first request, built
+ * once per isolate, so startup evaluates no route group and a request loads only its own.
+ * A path no group serves gets the app without groups (middleware, then 404 problem+json).
+ */
+export function lazyAppFetch(): Fetch {
+  const apps = new Map<string, Promise<{ fetch: Fetch }>>();
+  return async function fetchLazily(request, env, ctx) {
+    const key = appKey(firstSegment(request.url));
+    let app = apps.get(key);
+    if (!app) {
+      app = appForKey(key);
+      apps.set(key, app);
+      // A failed build is not kept: the next request tries again.
+      app.catch(() => apps.delete(key));
+    }
+    return (await app).fetch(request, env, ctx);
+  };
+}
