@@ -19,14 +19,23 @@ export function firstSegment(url: string): string {
   }
 }
 
+/** Every served segment's key, worked out on the first request rather than per request. */
+let keyOfSegment: Map<string, string> | undefined;
+
 /**
  * Which app answers `segment`: "whole", or the indexes of the groups serving it ("" when none
  * does). Keyed by this, an isolate builds at most one app per distinct set of groups, however
  * many unknown paths it is asked for.
  */
 export function appKey(segment: string): string {
+  keyOfSegment ??= new Map(
+    [...new Set(LAZY_ROUTE_GROUPS.flatMap((group) => group.segments))].map((known) => [
+      known,
+      LAZY_ROUTE_GROUPS.flatMap((group, index) => (group.segments.includes(known) ? [index] : [])).join(","),
+    ]),
+  );
   if (WHOLE_APP_SEGMENTS.includes(segment)) return "whole";
-  return LAZY_ROUTE_GROUPS.flatMap((group, index) => (group.segments.includes(segment) ? [index] : [])).join(",");
+  return keyOfSegment.get(segment) ?? "";
 }
 
 /** The app for a key of appKey(): only the groups that serve its paths, in mounting order. */

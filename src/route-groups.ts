@@ -21,7 +21,10 @@ export const LAZY_ROUTE_GROUPS: ReadonlyArray<{
     segments: ["auth", "admin", "me"],
     load: () => import("./routes/auth/auth.index.ts").then((m) => m.authRouter),
   },
-  { segments: ["admin", "me"], load: () => import("./routes/audit/audit.index.ts").then((m) => m.auditRouter) },
+  {
+    segments: ["admin", "me"],
+    load: () => import("./routes/audit/audit.index.ts").then((m) => m.auditRouter),
+  },
   {
     segments: ["notes", "s", "tags", "trash"],
     load: () => import("./routes/notes/notes.index.ts").then((m) => m.notesRouter),
