@@ -51,21 +51,25 @@ export async function appForKey(key: string): Promise<{ fetch: Fetch }> {
 }
 
 /**
- * The worker's `fetch`: each first path segment gets its app on its first request, built
- * once per isolate, so startup evaluates no route group and a request loads only its own.
+ * The worker's `fetch`: each first path segment gets its app on its first request, kept for the
+ * isolate's life, so startup evaluates no route group and a request loads only its own.
  * A path no group serves gets the app without groups (middleware, then 404 problem+json).
+ *
+ * A request never waits on another request's build: one that did would sit with no I/O of its
+ * own, which workerd takes for a hung request and cancels. Requests that arrive together on a
+ * cold path each build the app (the modules load once; only the routing table is repeated),
+ * and the first one built is kept.
  */
 export function lazyAppFetch(): Fetch {
-  const apps = new Map<string, Promise<{ fetch: Fetch }>>();
+  const apps = new Map<string, { fetch: Fetch }>();
   return async function fetchLazily(request, env, ctx) {
     const key = appKey(firstSegment(request.url));
     let app = apps.get(key);
     if (!app) {
-      app = appForKey(key);
+      const built = await appForKey(key);
+      app = apps.get(key) ?? built;
       apps.set(key, app);
-      // A failed build is not kept: the next request tries again.
-      app.catch(() => apps.delete(key));
     }
-    return (await app).fetch(request, env, ctx);
+    return app.fetch(request, env, ctx);
   };
 }

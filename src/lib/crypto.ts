@@ -36,19 +36,19 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  * HMAC-SHA-256 keys imported once per isolate, by secret and use. Every secret given here is
  * one of the server's own (derived from `JWT_SECRET`: a handful per isolate), and importing
  * it on every call cost a WebCrypto import per signed cursor, voter cookie and access token.
- * Bounded all the same, should a caller ever pass many.
+ * The keys are kept, not the import's promise, so no request awaits another's work. Bounded
+ * all the same, should a caller ever pass many.
  */
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
+const hmacKeys = new Map<string, CryptoKey>();
 
-export function hmacKey(secret: string, use: "sign" | "verify"): Promise<CryptoKey> {
+export async function hmacKey(secret: string, use: "sign" | "verify"): Promise<CryptoKey> {
   const id = `${use}:${secret}`;
-  let key = hmacKeys.get(id);
-  if (!key) {
-    if (hmacKeys.size >= 16) hmacKeys.clear();
-    const algorithm = { name: "HMAC", hash: "SHA-256" };
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, [use]);
-    hmacKeys.set(id, key);
-  }
+  const known = hmacKeys.get(id);
+  if (known) return known;
+  const algorithm = { name: "HMAC", hash: "SHA-256" };
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, [use]);
+  if (hmacKeys.size >= 16) hmacKeys.clear();
+  hmacKeys.set(id, key);
   return key;
 }
 
