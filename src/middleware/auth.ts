@@ -38,7 +38,7 @@ interface ApiKeyRow extends Record<string, unknown> {
  */
 async function callerFromApiKey(c: Context<AppEnv>, key: string): Promise<Caller> {
   const hash = await sha256(key);
-  const ip = c.var.client.ip;
+  const ip = c.get("client").ip;
   const newAddress = insertAuditEvent(
     { type: "api_key.new_address", credential: "api_key", credentialId: sql`usable.id`, ip },
     sql`usable.user_id`,

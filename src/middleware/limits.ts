@@ -33,14 +33,14 @@ export const onlyWithQuery = (param: string, ...names: PolicyName[]): Meter[] =>
 /** The subject a meter charges, or undefined when it does not apply to this request. */
 async function subjectOf(c: Context<AppEnv>, meter: Meter): Promise<string | undefined> {
   if (meter.subject) return meter.subject(c);
-  const caller = c.var.caller;
+  const caller = c.get("caller");
   switch (RATE_LIMIT_POLICY[meter.name].per) {
     case "address":
-      return c.var.client.key;
+      return c.get("client").key;
     case "account":
       return caller?.userId;
     case "account or address":
-      return caller ? `user:${caller.userId}` : `ip:${c.var.client.key}`;
+      return caller ? `user:${caller.userId}` : `ip:${c.get("client").key}`;
     default:
       return "service";
   }
@@ -100,7 +100,7 @@ export function limits(...declared: Limit[]) {
     }
     const slots = await charges(c, concurrent);
     // Slots are held for the handler; a lease lasts a search statement's budget plus 5 s.
-    const leaseMs = c.var.config.searchStatementTimeoutMs + 5_000;
+    const leaseMs = c.get("config").searchStatementTimeoutMs + 5_000;
     const run = slots.reduce<() => Promise<void>>(
       (inner, [name, subject]) =>
         () =>

@@ -19,7 +19,7 @@ function unmetered(c: Context<AppEnv>): boolean {
  */
 export function rateLimits(): MiddlewareHandler<AppEnv> {
   const metered: MiddlewareHandler<AppEnv> = async (c, next) => {
-    await spend(c, [["client", c.var.client.key]]);
+    await spend(c, [["client", c.get("client").key]]);
     await next();
     // Set on the response in place, as the other layers do: `c.header` on a finished
     // response copies the whole Response first, once per call.

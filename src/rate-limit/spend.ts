@@ -69,7 +69,7 @@ async function fromBinding(
   name: PolicyName,
   subject: string,
 ): Promise<RateLimitDecision> {
-  const { limit, windowSeconds } = c.var.config.rateLimitPolicy[name];
+  const { limit, windowSeconds } = c.get("config").rateLimitPolicy[name];
   const now = Date.now() / 1000;
   const epoch = Math.floor(now / windowSeconds);
   const resetSeconds = Math.max(1, Math.ceil((epoch + 1) * windowSeconds - now));
@@ -79,7 +79,7 @@ async function fromBinding(
     const binding = entry.binding && (c.env[entry.binding as keyof Env] as RateLimit | undefined);
     if (binding) ({ success } = await binding.limit({ key: `${name}:${subject}` }));
   } catch (error) {
-    c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
+    c.get("log").error("error", "rate_limiter.unavailable", { rule: name, error });
   }
   const used = countLocally(`${name}:${subject}:${epoch}`);
   const remaining = success ? Math.max(0, limit - used) : 0;
@@ -93,10 +93,10 @@ async function fromBucket(
   subject: string,
   mode: "consume" | "peek",
 ): Promise<RateLimitDecision> {
-  const { limit, windowSeconds } = c.var.config.rateLimitPolicy[name];
+  const { limit, windowSeconds } = c.get("config").rateLimitPolicy[name];
   try {
     const stub = c.env.RATE_LIMITER.getByName(
-      await limiterObjectName(name, c.var.config.rateLimitPolicy[name], subject),
+      await limiterObjectName(name, c.get("config").rateLimitPolicy[name], subject),
     );
     const decision = await (mode === "peek"
       ? stub.peek(limit, windowSeconds)
@@ -109,7 +109,7 @@ async function fromBucket(
     }
     return decision;
   } catch (error) {
-    c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
+    c.get("log").error("error", "rate_limiter.unavailable", { rule: name, error });
     return { allowed: true, remaining: limit, retryAfterSeconds: 0 };
   }
 }
@@ -136,7 +136,7 @@ export async function spend(c: Context<AppEnv>, charges: Charge[], mode: "consum
   if (denied.length === 0) return;
   const retryAfter = Math.max(...denied.map((decision) => decision.retryAfterSeconds));
   const names = denied.map((decision) => decision.name);
-  c.var.log.warn("security", "rate_limit.exceeded", { rules: names });
+  c.get("log").warn("security", "rate_limit.exceeded", { rules: names });
   const headers = { "Retry-After": String(retryAfter), ...rateLimitHeaders(c) };
   const shared = names.find((name) => RATE_LIMIT_POLICY[name].per === "service");
   if (shared) {
@@ -147,7 +147,7 @@ export async function spend(c: Context<AppEnv>, charges: Charge[], mode: "consum
     });
   }
   const figures = names.map((name) => {
-    const { limit, windowSeconds } = c.var.config.rateLimitPolicy[name];
+    const { limit, windowSeconds } = c.get("config").rateLimitPolicy[name];
     return `${name} budget: ${limit} per ${windowSeconds} s`;
   });
   throw new ApiError("rate-limited", {
@@ -167,16 +167,16 @@ export async function withSlot<T>(
   leaseMs: number,
   work: () => Promise<T>,
 ): Promise<T> {
-  const max = c.var.config.rateLimitPolicy[name].limit;
+  const max = c.get("config").rateLimitPolicy[name].limit;
   const slots = c.env.RATE_LIMITER.getByName(
-    await limiterObjectName(name, c.var.config.rateLimitPolicy[name], subject),
+    await limiterObjectName(name, c.get("config").rateLimitPolicy[name], subject),
   );
   const lease = await slots.acquireSlot(max, leaseMs).catch((error: unknown) => {
-    c.var.log.error("error", "rate_limiter.unavailable", { rule: name, error });
+    c.get("log").error("error", "rate_limiter.unavailable", { rule: name, error });
     return "unguarded";
   });
   if (lease === null) {
-    c.var.log.warn("security", "rate_limit.exceeded", { rules: [name] });
+    c.get("log").warn("security", "rate_limit.exceeded", { rules: [name] });
     throw new ApiError("rate-limited", {
       detail: `At most ${max} of these requests (${name}) run at once; retry when one has finished.`,
       headers: { "Retry-After": "1" },
