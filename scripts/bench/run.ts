@@ -48,6 +48,8 @@ const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
 const ONLY_DB = process.env.BENCH_ONLY === "db";
+/** The minimal worker doing what an authenticated database read does on the wire. */
+const ROUTE_SHAPED = "minimal I/O worker, route-shaped (2 rate-limit calls, 2 queries in sequence)";
 const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
 
 async function main() {
@@ -292,6 +294,11 @@ async function main() {
         worker: minimal,
         spec: spec({ path: "/", url: minimal.url.origin }),
       },
+      {
+        name: ROUTE_SHAPED,
+        worker: minimal,
+        spec: spec({ path: "/?shape=route", url: minimal.url.origin }),
+      },
       ...[
         {
           name: "notes: get by id",
@@ -310,6 +317,15 @@ async function main() {
     loadAverage,
   );
   await Promise.all([minimal.stop(), trivialCpu.stop()]);
+  // The database routes beside the route-shaped minimal worker too (the same run, no new load).
+  const shaped = cpu.find((row) => row.scenario === ROUTE_SHAPED);
+  for (const row of cpu)
+    Object.assign(row, {
+      ratio_route_shaped:
+        shaped && row.versus?.startsWith("minimal")
+          ? Math.round((row.cpuMsPerRequest / shaped.cpuMsPerRequest) * 100) / 100
+          : null,
+    });
 
   const mixed = (seconds: number) =>
     spec({
@@ -400,11 +416,14 @@ async function main() {
       `| ${row.scenario} | ${row.rps} | ${row.p50_ms} | ${row.p90_ms} | ${row.p99_ms} | ${row.errors} | ${row.vs_health} | ${row.vs_trivial} | ${row.db_round_trips_per_request} | ${row.stats_flushes_per_second} | ${row.github_hit_user_upstream_calls} | ${row.load_1min} |`,
     );
   }
-  console.log("\n| CPU per request | ms | ÷ baseline | baseline | req/s | errors | load (1 min) |");
-  console.log("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
+  console.log(
+    "\n| CPU per request | ms | ÷ baseline | baseline | ÷ route-shaped minimal | req/s | errors | load (1 min) |",
+  );
+  console.log("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
   for (const row of cpu) {
+    const shapedRatio = (row as { ratio_route_shaped?: number | null }).ratio_route_shaped;
     console.log(
-      `| ${row.scenario} | ${row.cpuMsPerRequest} | ${row.ratio ?? ""} | ${row.versus ?? ""} | ${row.rps} | ${row.errors} | ${row.load_1min} |`,
+      `| ${row.scenario} | ${row.cpuMsPerRequest} | ${row.ratio ?? ""} | ${row.versus ?? ""} | ${shapedRatio ?? ""} | ${row.rps} | ${row.errors} | ${row.load_1min} |`,
     );
   }
   console.log(
