@@ -49,7 +49,7 @@ const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
 const ONLY_DB = process.env.BENCH_ONLY === "db";
 /** The minimal worker doing what an authenticated database read does on the wire. */
-const ROUTE_SHAPED = "minimal I/O worker, route-shaped (2 rate-limit calls, 2 queries in sequence)";
+const ROUTE_SHAPED = "minimal I/O worker, route-shaped (2 rate-limit calls, then 1 query)";
 const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
 
 async function main() {
