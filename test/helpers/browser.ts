@@ -56,7 +56,8 @@ export async function startLocalStack(wranglerArgs: string[] = []): Promise<Loca
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  await waitForHealth(base, 90_000);
+  // Two browser files start their stacks at once on a 2-core machine: allow most of beforeAll's 120 s.
+  await waitForHealth(base, 110_000);
   return {
     base,
     async stop() {
