@@ -32,27 +32,13 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-/**
- * HMAC-SHA-256 keys imported once per isolate, by secret and use. Every secret given here is
- * one of the server's own (derived from `JWT_SECRET`: a handful per isolate), and importing
- * it on every call cost a WebCrypto import per signed cursor, voter cookie and access token.
- * The keys are kept, not the import's promise, so no request awaits another's work. Bounded
- * all the same, should a caller ever pass many.
- */
-const hmacKeys = new Map<string, CryptoKey>();
-
-export async function hmacKey(secret: string, use: "sign" | "verify"): Promise<CryptoKey> {
-  const id = `${use}:${secret}`;
-  const known = hmacKeys.get(id);
-  if (known) return known;
-  const algorithm = { name: "HMAC", hash: "SHA-256" };
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), algorithm, false, [use]);
-  if (hmacKeys.size >= 16) hmacKeys.clear();
-  hmacKeys.set(id, key);
-  return key;
-}
-
 export async function hmacSha256(key: string, message: string): Promise<Uint8Array> {
-  const cryptoKey = await hmacKey(key, "sign");
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)));
 }
