@@ -87,7 +87,8 @@ export function loadAverage(): number {
   return Number(/load average: ([\d.]+)/.exec(execSync("uptime").toString())?.[1] ?? Number.NaN);
 }
 
-const median = (values: number[]) => {
+/** The middle value (the mean of the two middle ones for an even count). */
+export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2

@@ -32,7 +32,7 @@ import { buildWorker, ROOT, registerAccount, startLocalWorker } from "../lib/loc
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { startWebhookReceiver } from "../lib/webhook-receiver.ts";
 import { migrateDatabase } from "../migrate.ts";
-import { loadAverage } from "./ceiling.ts";
+import { loadAverage, median } from "./ceiling.ts";
 import { runLoad } from "./run-load.ts";
 import { seedVoters } from "./seed.ts";
 
@@ -93,14 +93,6 @@ function buildBaseline(): string {
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 /** Per route: the median req/s of each variant over the rounds, and what the events cost. */
 function routeCost(load: Record<string, Record<string, { rps: number }>>) {
