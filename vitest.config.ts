@@ -61,7 +61,14 @@ function workersProject(name: string, files: { include: string[]; exclude?: stri
     ],
     // One worker: vitest hands all of a non-isolated project's files to a single workerd only
     // when the project runs one file at a time (more would start one workerd per file slot).
-    test: { name, ...files, testTimeout: 20_000, isolate, maxWorkers: 1 },
+    test: {
+      name,
+      ...files,
+      setupFiles: ["./test/workers/setup.preload.ts"],
+      testTimeout: 20_000,
+      isolate,
+      maxWorkers: 1,
+    },
   });
 }
 

@@ -28,7 +28,7 @@ import {
   startTrivialWorker,
   stopCeilingTargets,
 } from "./ceiling.ts";
-import { cpuByRoute, startMinimalWorker, withWorkerdPid } from "./cpu.ts";
+import { type CpuScenario, cpuByRoute, startMinimalWorker, withWorkerdPid } from "./cpu.ts";
 import type { LoadSpec } from "./load.ts";
 import {
   connectionCost,
@@ -49,7 +49,11 @@ const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
 const ONLY_DB = process.env.BENCH_ONLY === "db";
 /** The minimal worker doing what an authenticated database read does on the wire. */
+const MINIMAL = "minimal I/O worker (1 query + 1 KV read)";
 const ROUTE_SHAPED = "minimal I/O worker, route-shaped (2 rate-limit calls, then 1 query)";
+// The same I/O as a route: its two rate-limit calls and its very query, rows sent back as JSON.
+const LIST_QUERY = "minimal I/O worker, the list page's query (2 rate-limit calls, same rows)";
+const RESULTS_QUERY = "minimal I/O worker, the results query (2 rate-limit calls, same rows)";
 const POOLED = process.env.BENCH_POOL !== "off" && Boolean(findPgbouncer());
 
 async function main() {
@@ -290,7 +294,7 @@ async function main() {
       { name: "trivial worker", worker: trivialCpu, spec: spec({ path: "/", url: trivialCpu.url.origin }) },
       { name: "health", worker, spec: spec({ path: "/health" }), versus: "trivial worker" },
       {
-        name: "minimal I/O worker (1 query + 1 KV read)",
+        name: MINIMAL,
         worker: minimal,
         spec: spec({ path: "/", url: minimal.url.origin }),
       },
@@ -303,16 +307,38 @@ async function main() {
         {
           name: "notes: get by id",
           spec: scenarios.find((s) => s.name.startsWith("notes: get by id"))?.spec,
+          versus: MINIMAL,
         },
-        { name: "notes: list page", spec: spec({ path: "/notes?limit=20", headers: auth }) },
-        { name: "polls: results read", spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }) },
-        { name: "github: cached read (hit)", spec: spec({ path: `/github/users/${hitLogin}/repos` }) },
-      ].map(({ name, spec: routeSpec }) => ({
-        name,
-        worker,
-        spec: { ...(routeSpec as LoadSpec), url: base },
-        versus: "minimal I/O worker (1 query + 1 KV read)",
-      })),
+        {
+          name: LIST_QUERY,
+          worker: minimal,
+          spec: spec({ path: `/?shape=list&user=${session.user.id}`, url: minimal.url.origin }),
+        },
+        {
+          name: "notes: list page",
+          spec: spec({ path: "/notes?limit=20", headers: auth }),
+          versus: LIST_QUERY,
+        },
+        {
+          name: RESULTS_QUERY,
+          worker: minimal,
+          spec: spec({ path: `/?shape=results&poll=${poll.id}`, url: minimal.url.origin }),
+        },
+        {
+          name: "polls: results read",
+          spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }),
+          versus: RESULTS_QUERY,
+        },
+        {
+          name: "github: cached read (hit)",
+          spec: spec({ path: `/github/users/${hitLogin}/repos` }),
+          versus: MINIMAL,
+        },
+      ].map((row) =>
+        "worker" in row && row.worker
+          ? (row as CpuScenario)
+          : { ...row, worker, spec: { ...(row.spec as LoadSpec), url: base } },
+      ),
     ],
     loadAverage,
   );
@@ -431,7 +457,7 @@ async function main() {
   );
   if (startup)
     console.log(
-      `startup busy: ${startup.worker.ms} ms, trivial worker ${startup.trivial.ms} ms (× ${startup.ratio ?? "n/a: no busy sample in the trivial worker's profile"}; goal ≤ 2.5)${startup.baseline ? `, baseline build ${startup.baseline.ms} ms` : ""}`,
+      `startup busy: ${startup.worker.ms} ms, trivial worker ${startup.trivial.ms} ms (× ${startup.ratio ?? "n/a: no busy sample in the trivial worker's profile"}; goal ≤ 2.5)${startup.baseline ? `, baseline build ${startup.baseline.ms} ms` : ""}; profile wall time ${startup.worker.wallMs} ms vs ${startup.trivial.wallMs} ms (× ${startup.wallRatio})`,
     );
   console.log(
     `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): isolate heap troughs ${memory.heap_trough_kib.map(([, kib]) => Math.round((kib ?? 0) / 1024)).join(" → ")} MiB (${memory.heap_growth_percent}%, ${memory.heap_trough_slope_kib_per_minute} KiB/min), peak ${memory.heap_peak_mib} MiB; workerd RSS trend ${memory.rss_slope_kib_per_minute} KiB/min`,

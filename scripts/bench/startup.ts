@@ -40,21 +40,30 @@ interface CpuProfile {
   nodes: Array<{ id: number; callFrame: { functionName: string } }>;
   samples: number[];
   timeDeltas: number[];
+  startTime: number;
+  endTime: number;
 }
 
-/** Non-idle samples in a V8 CPU profile, and the profile's sampling interval. */
-export function busySamples(profile: CpuProfile): { samples: number; intervalUs: number } {
+/**
+ * Non-idle samples in a V8 CPU profile, the profile's sampling interval, and its wall time (from
+ * the profiler's start to its end: loading, compiling and running the top level, idle included).
+ */
+export function busySamples(profile: CpuProfile): { samples: number; intervalUs: number; wallMs: number } {
   const idle = new Set(
     profile.nodes.filter((node) => node.callFrame.functionName === "(idle)").map((node) => node.id),
   );
   const busy = profile.samples.filter((id) => !idle.has(id)).length;
   // The first delta runs from the profile's start to its first sample; the rest are the interval.
   const deltas = profile.timeDeltas.slice(1).sort((a, b) => a - b);
-  return { samples: busy, intervalUs: deltas[Math.floor(deltas.length / 2)] ?? 0 };
+  return {
+    samples: busy,
+    intervalUs: deltas[Math.floor(deltas.length / 2)] ?? 0,
+    wallMs: (profile.endTime - profile.startTime) / 1000,
+  };
 }
 
 /** One `wrangler check startup` of a config's worker, built to a form-data bundle first. */
-function profileStartup(config: string, dir: string, label: string): { samples: number; intervalUs: number } {
+function profileStartup(config: string, dir: string, label: string): Run {
   const bundle = join(dir, `${label}.bundle`);
   const profile = join(dir, `${label}.cpuprofile`);
   wrangler(["deploy", "--dry-run", "-c", config, "--outfile", bundle]);
@@ -75,6 +84,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 interface Profiled {
   ms: number;
   samples: number[];
+  /** Median wall time of the profiles. */
+  wallMs: number;
 }
 
 export interface StartupFigures {
@@ -82,10 +93,12 @@ export interface StartupFigures {
   trivial: Profiled;
   /** worker ÷ trivial; null when the trivial worker's profile holds no busy sample at all. */
   ratio: number | null;
+  /** worker ÷ trivial in profile wall time, which is never zero. */
+  wallRatio: number;
   baseline?: Profiled;
 }
 
-type Run = { samples: number; intervalUs: number };
+type Run = { samples: number; intervalUs: number; wallMs: number };
 
 /**
  * Median busy time of a worker's runs. The interval is read from the largest profile of the
@@ -93,7 +106,12 @@ type Run = { samples: number; intervalUs: number };
  */
 function summary(runs: Run[], intervalUs: number): Profiled {
   const ms = median(runs.map((run) => (run.samples * intervalUs) / 1000));
-  return { ms: Math.round(ms * 10) / 10, samples: runs.map((run) => run.samples) };
+  const wallMs = median(runs.map((run) => run.wallMs));
+  return {
+    ms: Math.round(ms * 10) / 10,
+    samples: runs.map((run) => run.samples),
+    wallMs: Math.round(wallMs * 10) / 10,
+  };
 }
 
 /** Startup busy time of this worker (wrangler.toml) and the trivial worker, medians of rounds. */
@@ -114,6 +132,7 @@ export function measureStartup(rounds = Number(process.env.STARTUP_ROUNDS ?? 3))
   return {
     ...figures,
     ratio: figures.trivial.ms ? Math.round((figures.worker.ms / figures.trivial.ms) * 100) / 100 : null,
+    wallRatio: Math.round((figures.worker.wallMs / figures.trivial.wallMs) * 100) / 100,
     ...(baselineConfig ? { baseline: summary(baseline, intervalUs) } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
+import { LAZY_MODULES } from "../helpers/preload-lazy-modules.ts";
 
 const SRC = join(ROOT, "src");
 
@@ -56,8 +57,12 @@ function importsOf(file: string): Import[] {
 const imports = sourceFiles(SRC).flatMap(importsOf);
 const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
 const groupOf = (path: string) => (under(path, "routes") ? path.split("/")[1] : undefined);
-/** The entries compose everything: the worker (index.ts), the app (app.ts) and the cron (scheduled.ts). */
-const ENTRIES = new Set(["app.ts", "index.ts", "scheduled.ts"]);
+/**
+ * The entries compose everything: the worker (index.ts), the app (app.ts, assembled by
+ * app.assemble.ts, built per path prefix by app.lazy.ts from route-groups.ts) and the cron
+ * (scheduled.ts).
+ */
+const ENTRIES = new Set(["app.ts", "app.assemble.ts", "app.lazy.ts", "route-groups.ts", "index.ts", "scheduled.ts"]);
 const show = (list: Import[]) => list.map((i) => `${i.from} -> ${i.to}${i.typeOnly ? " (type)" : ""}`);
 
 describe("where things live (README)", () => {
@@ -124,6 +129,33 @@ describe("where things live (README)", () => {
   it("runtime imports form no cycle between the files of a route group", () => {
     const inGroup = imports.filter((i) => groupOf(i.from) !== undefined && groupOf(i.from) === groupOf(i.to));
     expect(cycles(inGroup, (path) => path)).toEqual([]);
+  });
+});
+
+/** Every module src/ loads with a dynamic `import()`, relative to src/. */
+function lazyImports(): string[] {
+  const found = new Set<string>();
+  for (const file of sourceFiles(SRC)) {
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node) => {
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        const [spec] = node.arguments;
+        if (spec && ts.isStringLiteral(spec)) found.add(relative(SRC, resolve(dirname(file), spec.text)));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return [...found].sort();
+}
+
+describe("modules loaded on first use", () => {
+  // Under the test runner such an import is real I/O that concurrent requests would share and
+  // workerd would cancel; the workers tests load every one of them before they start.
+  it("are all loaded before the workers tests run (test/helpers/preload-lazy-modules.ts)", () => {
+    const lazy = lazyImports();
+    expect(lazy.length).toBeGreaterThan(10);
+    expect(Object.keys(LAZY_MODULES).sort()).toEqual(lazy);
   });
 });
 

@@ -1,9 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../../config.ts";
-import { createDatabase } from "../../db/client.ts";
 import { addressTag, closeIdleSockets, markOpened, socketCapRefusal } from "./polls.live.limits.ts";
-import { buildResults } from "./polls.results.ts";
-import { getPoll } from "./polls.service.ts";
 
 /**
  * Who a subscriber is, as a WebSocket tag: `results` may see every update (the REST read
@@ -210,6 +207,12 @@ export class PollLiveObject extends DurableObject<Env> {
     const pollId = this.ctx.storage.kv.get<string>("poll");
     if (!pollId) return undefined;
     const generation = this.generation;
+    // Loaded on first use: the worker's startup evaluates this class, not the database code.
+    const [{ createDatabase }, { getPoll }, { buildResults }] = await Promise.all([
+      import("../../db/client.ts"),
+      import("./polls.service.ts"),
+      import("./polls.results.ts"),
+    ]);
     const database = createDatabase(this.config, this.env.HYPERDRIVE);
     try {
       const poll = await getPoll(database.db, pollId, [], { withCounts: true });
