@@ -62,7 +62,14 @@ const groupOf = (path: string) => (under(path, "routes") ? path.split("/")[1] : 
  * app.assemble.ts, built per path prefix by app.lazy.ts from route-groups.ts) and the cron
  * (scheduled.ts).
  */
-const ENTRIES = new Set(["app.ts", "app.assemble.ts", "app.lazy.ts", "route-groups.ts", "index.ts", "scheduled.ts"]);
+const ENTRIES = new Set([
+  "app.ts",
+  "app.assemble.ts",
+  "app.lazy.ts",
+  "route-groups.ts",
+  "index.ts",
+  "scheduled.ts",
+]);
 const show = (list: Import[]) => list.map((i) => `${i.from} -> ${i.to}${i.typeOnly ? " (type)" : ""}`);
 
 describe("where things live (README)", () => {
