@@ -457,7 +457,7 @@ async function main() {
   );
   if (startup)
     console.log(
-      `startup busy: ${startup.worker.ms} ms, trivial worker ${startup.trivial.ms} ms (× ${startup.ratio ?? "n/a: no busy sample in the trivial worker's profile"}; goal ≤ 2.5)${startup.baseline ? `, baseline build ${startup.baseline.ms} ms` : ""}; profile wall time ${startup.worker.wallMs} ms vs ${startup.trivial.wallMs} ms (× ${startup.wallRatio})`,
+      `startup busy: ${startup.worker.ms} ms, trivial worker ${startup.trivial.ms} ms (× ${startup.ratio ?? "n/a: no busy sample in the trivial worker's profile"}; goal ≤ 2.5)${startup.baseline ? `, baseline build ${startup.baseline.ms} ms` : ""}; profile wall time ${startup.worker.wallMs} ms vs ${startup.trivial.wallMs} ms (× ${startup.wallRatio}); the trivial worker carrying this bundle unrun: ${startup.sameCode.ms} ms busy, ${startup.sameCode.wallMs} ms wall`,
     );
   console.log(
     `memory over ${MEMORY_SECONDS}s (after 20 s warm-up): isolate heap troughs ${memory.heap_trough_kib.map(([, kib]) => Math.round((kib ?? 0) / 1024)).join(" → ")} MiB (${memory.heap_growth_percent}%, ${memory.heap_trough_slope_kib_per_minute} KiB/min), peak ${memory.heap_peak_mib} MiB; workerd RSS trend ${memory.rss_slope_kib_per_minute} KiB/min`,

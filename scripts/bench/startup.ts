@@ -1,7 +1,8 @@
 /**
  * What the worker costs before its first request: the deployable bundle's size (raw and
  * gzipped, as `wrangler deploy --dry-run --outdir` writes it) and its startup busy time, beside
- * the trivial worker's (scripts/bench/fixtures/trivial/).
+ * the trivial worker's (scripts/bench/fixtures/trivial/) and that of the trivial worker carrying
+ * this API's bundle without running it (scripts/bench/fixtures/same-code/).
  *
  * Startup busy time is read from the CPU profile `wrangler check startup` records while workerd
  * loads the bundle and runs its top-level code: the samples that are not `(idle)`, times the
@@ -19,6 +20,8 @@ import { ROOT } from "../lib/local-worker.ts";
 
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 export const TRIVIAL_CONFIG = join(ROOT, "scripts", "bench", "fixtures", "trivial", "wrangler.toml");
+/** The trivial worker with this API's code bundled but never run. */
+const SAME_CODE_CONFIG = join(ROOT, "scripts", "bench", "fixtures", "same-code", "wrangler.toml");
 
 export interface BundleSize {
   bytes: number;
@@ -95,6 +98,11 @@ export interface StartupFigures {
   ratio: number | null;
   /** worker ÷ trivial in profile wall time, which is never zero. */
   wallRatio: number;
+  /**
+   * The trivial worker carrying this API's bundle unrun (fixtures/same-code): what the bundle's
+   * size alone costs at startup. The worker's excess over it is its top-level code.
+   */
+  sameCode: Profiled;
   baseline?: Profiled;
 }
 
@@ -120,19 +128,22 @@ export function measureStartup(rounds = Number(process.env.STARTUP_ROUNDS ?? 3))
   const baselineConfig = process.env.STARTUP_BASELINE_CONFIG;
   const worker: Run[] = [];
   const trivial: Run[] = [];
+  const sameCode: Run[] = [];
   const baseline: Run[] = [];
   for (let round = 0; round < rounds; round += 1) {
     worker.push(profileStartup(join(ROOT, "wrangler.toml"), dir, `worker-${round}`));
     trivial.push(profileStartup(TRIVIAL_CONFIG, dir, `trivial-${round}`));
+    sameCode.push(profileStartup(SAME_CODE_CONFIG, dir, `same-code-${round}`));
     if (baselineConfig) baseline.push(profileStartup(baselineConfig, dir, `baseline-${round}`));
   }
-  const all = [...worker, ...trivial, ...baseline];
+  const all = [...worker, ...trivial, ...sameCode, ...baseline];
   const intervalUs = all.reduce((best, run) => (run.samples > best.samples ? run : best)).intervalUs;
   const figures = { worker: summary(worker, intervalUs), trivial: summary(trivial, intervalUs) };
   return {
     ...figures,
     ratio: figures.trivial.ms ? Math.round((figures.worker.ms / figures.trivial.ms) * 100) / 100 : null,
     wallRatio: Math.round((figures.worker.wallMs / figures.trivial.wallMs) * 100) / 100,
+    sameCode: summary(sameCode, intervalUs),
     ...(baselineConfig ? { baseline: summary(baseline, intervalUs) } : {}),
   };
 }
