@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContextOptions, chromium } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { ROOT } from "../../scripts/lib/local-worker.ts";
 import { freePort } from "../../scripts/lib/postgres-server.ts";
 
@@ -100,4 +100,42 @@ export async function openWatchedPage(browser: Browser, options: BrowserContextO
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return { page, problems, close: () => context.close() };
+}
+
+/** What a browser test file's tests use: the running stack's address and the browser. */
+export interface BrowserStack {
+  readonly base: string;
+  readonly browser: Browser;
+}
+
+/**
+ * `npm start` (startLocalStack) and Chromium for one test file: started before its tests and
+ * stopped after them. Read `base` and `browser` inside tests, once they are up. Where Chromium
+ * is missing nothing starts (the files skip their tests and say so).
+ */
+export function useBrowserStack(): BrowserStack {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  if (CHROMIUM) {
+    beforeAll(async () => {
+      stack = await startLocalStack();
+      browser = await launchChromium();
+    }, 120_000);
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.stop();
+    });
+  }
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the browser stack is read before it started");
+    return value;
+  };
+  return {
+    get base() {
+      return started(stack).base;
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
 }

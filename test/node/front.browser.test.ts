@@ -5,27 +5,19 @@
  * test-results/pages/front-*.png. Then what a newcomer does: from / to a GitHub profile through
  * the username box, and the status page's headline, times, legends and small error shares.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM,
-  type LocalStack,
-  launchChromium,
-  openWatchedPage,
-  startLocalStack,
-} from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, openWatchedPage, useBrowserStack } from "../helpers/browser.ts";
 import { auditPages } from "../helpers/page-audit.ts";
 
 if (!CHROMIUM) console.log("SKIPPED front-door browser check: no Chromium (apt-get install -y chromium).");
 
-let stack: LocalStack | undefined;
-let browser: Browser | undefined;
-let base = "";
+const live = useBrowserStack();
 
 const PAGES = ["/", "/gh", "/p", "/gh/octocat", "/status", "/docs"];
 
 function openPage(colorScheme: "light" | "dark" = "light", width = 1440) {
-  return openWatchedPage(browser as Browser, { viewport: { width, height: 900 }, colorScheme });
+  return openWatchedPage(live.browser, { viewport: { width, height: 900 }, colorScheme });
 }
 
 /** Waits until the page has drawn what its script draws (charts, Swagger UI's operations). */
@@ -44,21 +36,10 @@ async function settle(page: Page, path: string): Promise<void> {
 }
 
 describe.skipIf(!CHROMIUM)("front door and pages in a browser", () => {
-  beforeAll(async () => {
-    stack = await startLocalStack();
-    base = stack.base;
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it("every page passes axe at 375 and 1440 px, light and dark, with no CSP refusal or sideways scroll", async () => {
     await auditPages({
-      browser: browser as Browser,
-      base,
+      browser: live.browser,
+      base: live.base,
       pages: PAGES.map((path) => ({
         name: path === "/" ? "front" : `front${path.replaceAll("/", "-")}`,
         path,
@@ -69,11 +50,11 @@ describe.skipIf(!CHROMIUM)("front door and pages in a browser", () => {
 
   it("leads a newcomer from / to a GitHub profile through the username box", async () => {
     const { page, problems, close } = await openPage();
-    await page.goto(`${base}/`);
+    await page.goto(`${live.base}/`);
     await page.getByRole("link", { name: "Look up a GitHub user" }).click();
     await page.getByLabel("GitHub username").fill("octocat");
     await page.keyboard.press("Enter");
-    await page.waitForURL(`${base}/gh/octocat`);
+    await page.waitForURL(`${live.base}/gh/octocat`);
     await expect.poll(() => page.locator("h1").textContent()).toContain("octocat");
     expect(await page.locator("#fork-note").textContent()).toMatch(/own repositories: 2 forks are left out/);
     expect(await page.locator("#cache-status").textContent()).not.toMatch(/\b(hit|miss)\b/);
@@ -83,13 +64,13 @@ describe.skipIf(!CHROMIUM)("front door and pages in a browser", () => {
 
   it("status: an overall state first, legends without --, local times, and a small error share with its digits", async () => {
     // One server error among a few hundred requests: well under 0.5 %.
-    await (await fetch(`${base}/trigger-error`)).arrayBuffer();
+    await (await fetch(`${live.base}/trigger-error`)).arrayBuffer();
     for (let batch = 0; batch < 6; batch += 1)
       await Promise.all(
-        Array.from({ length: 50 }, () => fetch(`${base}/health`).then((r) => r.arrayBuffer())),
+        Array.from({ length: 50 }, () => fetch(`${live.base}/health`).then((r) => r.arrayBuffer())),
       );
     const { page, problems, close } = await openPage("light", 375);
-    await page.goto(`${base}/status`);
+    await page.goto(`${live.base}/status`);
     await expect
       .poll(() => page.locator("#state").getAttribute("data-state"), { timeout: 20_000 })
       .toBe("ok");

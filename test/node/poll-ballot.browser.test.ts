@@ -6,24 +6,16 @@
  * refused in words. Then axe at 375 and 1440 px, light and dark, with screenshots.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM,
-  type LocalStack,
-  launchChromium,
-  openWatchedPage,
-  startLocalStack,
-} from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, openWatchedPage, useBrowserStack } from "../helpers/browser.ts";
 import { auditPages } from "../helpers/page-audit.ts";
 import { RESULTS_DIR } from "../helpers/page-checks.ts";
 import { meterValue } from "../helpers/poll-page.ts";
 
 if (!CHROMIUM) console.log("SKIPPED poll ballot browser check: no Chromium (apt-get install -y chromium).");
 
-let stack: LocalStack | undefined;
-let browser: Browser | undefined;
-let base = "";
+const live = useBrowserStack();
 const SLOW = 20_000;
 const PASSWORD = "tangerine-Otter-42-skyline";
 const DRINKS = [
@@ -31,10 +23,10 @@ const DRINKS = [
 ];
 
 type Options = Parameters<typeof openWatchedPage>[1];
-const openPage = (options: Options = {}) => openWatchedPage(browser as Browser, options);
+const openPage = (options: Options = {}) => openWatchedPage(live.browser, options);
 
 async function postJson(path: string, body: unknown, token?: string) {
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${live.base}${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -64,21 +56,10 @@ const checked = (page: Page, label: string) => page.getByLabel(label, { exact: t
 const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
 
 describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
-  beforeAll(async () => {
-    stack = await startLocalStack();
-    base = stack.base;
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it("a voter votes, reloads and sees the answer checked, changes it (the results follow), and withdraws", async () => {
     const poll = await pollByApi({ title: "Drinks", voters: "anonymous", questions: DRINKS });
     const { page, problems, close } = await openPage();
-    await page.goto(`${base}/p/${poll.id}`);
+    await page.goto(`${live.base}/p/${poll.id}`);
     expect(await button(page, "Change my vote").isVisible()).toBe(false);
     await page.getByLabel("Tea", { exact: true }).check();
     await button(page, "Vote").click();
@@ -124,7 +105,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
       questions: DRINKS,
     });
     const { page, problems, close } = await openPage();
-    await page.goto(`${base}/p/${poll.id}`);
+    await page.goto(`${live.base}/p/${poll.id}`);
     expect(await page.locator("#vote-final").textContent()).toBe(
       "Votes in this poll are final: they cannot be changed or withdrawn once cast.",
     );
@@ -149,21 +130,21 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     expect(token).toMatch(/^dhi_/);
 
     const stranger = await openPage();
-    await stranger.page.goto(`${base}/p/${poll.id}`);
+    await stranger.page.goto(`${live.base}/p/${poll.id}`);
     expect(await stranger.page.locator("#vote").isVisible()).toBe(false);
     expect(await stranger.page.locator("#vote-needs-invite").isVisible()).toBe(true);
     await stranger.close();
 
     const first = await openPage();
     const second = await openPage();
-    await first.page.goto(`${base}/p/${poll.id}#invite=${token}`);
+    await first.page.goto(`${live.base}/p/${poll.id}#invite=${token}`);
     // Both open the link before either votes.
-    await second.page.goto(`${base}/p/${poll.id}?invite=${token}`);
+    await second.page.goto(`${live.base}/p/${poll.id}?invite=${token}`);
     for (const { page } of [first, second]) {
       await expect.poll(() => page.locator("#vote").isVisible(), { timeout: SLOW }).toBe(true);
       expect(await page.locator("#vote-needs-invite").isVisible()).toBe(false);
       // Out of the address bar (and so of a copied link), kept in the tab.
-      expect(page.url()).toBe(`${base}/p/${poll.id}`);
+      expect(page.url()).toBe(`${live.base}/p/${poll.id}`);
     }
 
     await first.page.getByLabel("Tea", { exact: true }).check();
@@ -184,7 +165,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
 
     // A link whose token the poll does not know (mistyped, revoked) is refused in words too.
     const unknown = await openPage();
-    await unknown.page.goto(`${base}/p/${poll.id}#invite=dhi_${"A".repeat(43)}`);
+    await unknown.page.goto(`${live.base}/p/${poll.id}#invite=dhi_${"A".repeat(43)}`);
     await unknown.page.getByLabel("Water", { exact: true }).check();
     await button(unknown.page, "Vote").click();
     await expect
@@ -201,7 +182,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
   it("the owner of an invite-only poll creates an invite link on the page, and a visitor votes through it", async () => {
     const poll = await pollByApi({ title: "Owner invites", voters: "invited", questions: DRINKS });
     const owner = await openPage();
-    await owner.page.goto(`${base}/p/${poll.id}`);
+    await owner.page.goto(`${live.base}/p/${poll.id}`);
     expect(await owner.page.locator("#invites").isVisible()).toBe(false);
     await signInOnPage(owner.page, poll.email);
     await expect.poll(() => owner.page.locator("#invites").isVisible(), { timeout: SLOW }).toBe(true);
@@ -211,7 +192,7 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
       .poll(() => owner.page.locator("#invite-message").textContent(), { timeout: SLOW })
       .toBe("Invite link created for Ada. It is shown this once: copy it now.");
     const link = await owner.page.getByLabel("New invite link").inputValue();
-    expect(link).toMatch(new RegExp(`^${base}/p/${poll.id}#invite=dhi_[A-Za-z0-9_-]{43}$`));
+    expect(link).toMatch(new RegExp(`^${live.base}/p/${poll.id}#invite=dhi_[A-Za-z0-9_-]{43}$`));
     await owner.page.screenshot({
       path: join(RESULTS_DIR, "poll-ballot-owner-invites-1280.png"),
       fullPage: true,
@@ -235,11 +216,11 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     const invited = await pollByApi({ title: "Axe invited", voters: "invited", questions: DRINKS });
     const accountShown = (page: Page) => page.locator("#account:not([hidden])").waitFor();
     await auditPages({
-      browser: browser as Browser,
-      base,
+      browser: live.browser,
+      base: live.base,
       // Each context votes once, so the anonymous poll shows the voter's own ballot.
       prepare: async (page) => {
-        await page.goto(`${base}/p/${anonymous.id}`);
+        await page.goto(`${live.base}/p/${anonymous.id}`);
         if (!(await button(page, "Change my vote").isVisible())) {
           await page.getByLabel("Tea", { exact: true }).check();
           await button(page, "Vote").click();

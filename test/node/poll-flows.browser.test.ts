@@ -7,34 +7,26 @@
  * changed pages at 375 and 1440 px, light and dark, with screenshots in test-results/pages/.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM,
-  type LocalStack,
-  launchChromium,
-  openWatchedPage,
-  startLocalStack,
-} from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, openWatchedPage, useBrowserStack } from "../helpers/browser.ts";
 import { auditPages } from "../helpers/page-audit.ts";
 import { RESULTS_DIR } from "../helpers/page-checks.ts";
 import { countResultReads, liveMode, meterValue } from "../helpers/poll-page.ts";
 
 if (!CHROMIUM) console.log("SKIPPED poll flows browser check: no Chromium (apt-get install -y chromium).");
 
-let stack: LocalStack | undefined;
-let browser: Browser | undefined;
-let base = "";
+const live = useBrowserStack();
 const PASSWORD = "tangerine-Otter-42-skyline";
 /** How long to wait for what hashes a password or crosses the stack on a loaded machine. */
 const SLOW = 20_000;
 
 type Options = Parameters<typeof openWatchedPage>[1];
-const openPage = (options: Options = {}) => openWatchedPage(browser as Browser, options);
+const openPage = (options: Options = {}) => openWatchedPage(live.browser, options);
 const uniqueEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
 
 async function postJson(path: string, body: unknown, token?: string) {
-  const response = await fetch(`${base}${path}`, {
+  const response = await fetch(`${live.base}${path}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
@@ -65,24 +57,13 @@ async function registerOnPage(page: Page, name: string): Promise<void> {
 }
 
 describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
-  beforeAll(async () => {
-    stack = await startLocalStack();
-    base = stack.base;
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it("a visitor on a sign-in-only poll registers right there and votes; a refused registration says why", async () => {
     const poll = await pollByApi({
       title: "Members only",
       questions: [{ prompt: "Tea or coffee?", choices: [{ label: "Tea" }, { label: "Coffee" }] }],
     });
     const { page, problems, close } = await openPage();
-    await page.goto(`${base}/p/${poll.id}`);
+    await page.goto(`${live.base}/p/${poll.id}`);
     // No Vote form it cannot use: a pointer to the account section instead.
     expect(await page.locator("#vote").isVisible()).toBe(false);
     expect(await page.locator("#vote-needs-account").isVisible()).toBe(true);
@@ -118,9 +99,11 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
   it("creates a poll on /p/new, copies its link, and a second browser votes on it: timed from a fresh visit", async () => {
     const started = Date.now();
     const author = await openPage({ timezoneId: "Asia/Tokyo" });
-    await author.page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+    await author.page
+      .context()
+      .grantPermissions(["clipboard-read", "clipboard-write"], { origin: live.base });
     const { page } = author;
-    await page.goto(`${base}/`);
+    await page.goto(`${live.base}/`);
     await page.getByRole("link", { name: "Polls", exact: true }).click();
     await page.getByRole("link", { name: "Create a poll" }).click();
     await page.waitForURL(/\/p\/new$/);
@@ -140,7 +123,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     expect(await page.locator("h1").textContent()).toBe("Team offsite <i>day</i>");
     expect(await page.locator("#message").textContent()).toContain("Your poll is ready.");
 
-    const created = (await (await fetch(`${base}/polls/${id}`)).json()) as Record<string, unknown>;
+    const created = (await (await fetch(`${live.base}/polls/${id}`)).json()) as Record<string, unknown>;
     expect(Date.parse(created.closes_at as string)).toBe(Date.parse(`${day}T00:30:00Z`));
     expect(created.results_visibility).toBe("after_vote");
     expect(created.voters).toBe("anonymous");
@@ -158,7 +141,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
         globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
       ).navigator.clipboard.readText(),
     );
-    expect(link).toBe(`${base}/p/${id}`);
+    expect(link).toBe(`${live.base}/p/${id}`);
     await page.screenshot({ path: join(RESULTS_DIR, "poll-created-1440.png"), fullPage: true });
     expect(author.problems).toEqual([]);
 
@@ -195,12 +178,12 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
       ],
     });
     const { page, problems, close } = await openPage({ javaScriptEnabled: false });
-    await page.goto(`${base}/p/${poll.id}`);
+    await page.goto(`${live.base}/p/${poll.id}`);
     expect(await page.locator("#results").textContent()).toContain("Results are shown after you vote.");
     // Nothing that needs script is offered: no copy button, no account section.
     expect(await page.locator("#copy-link").isVisible()).toBe(false);
     expect(await page.locator("#account").isVisible()).toBe(false);
-    expect(await page.locator("#share-url").inputValue()).toBe(`${base}/p/${poll.id}`);
+    expect(await page.locator("#share-url").inputValue()).toBe(`${live.base}/p/${poll.id}`);
     expect(await page.locator("time[data-local-time]").first().textContent()).toMatch(/ UTC$/);
 
     await page.getByLabel("Emacs", { exact: true }).check();
@@ -224,7 +207,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     await page.screenshot({ path: join(RESULTS_DIR, "poll-nojs-voted-1280.png"), fullPage: true });
 
     // The voter cookie reaches /p/: the page itself knows this browser voted.
-    await page.goto(`${base}/p/${poll.id}`);
+    await page.goto(`${live.base}/p/${poll.id}`);
     expect(await page.locator("#message").textContent()).toBe("You have voted in this poll.");
     expect(await page.getByRole("button", { name: "Vote", exact: true }).isDisabled()).toBe(true);
     expect(await meterValue(page, "Plugins")).toBe("100");
@@ -241,7 +224,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     });
     const { page, problems, close } = await openPage();
     const reads = await countResultReads(page, hidden.id);
-    await page.goto(`${base}/p/${hidden.id}`);
+    await page.goto(`${live.base}/p/${hidden.id}`);
     await expect.poll(() => liveMode(page), { timeout: SLOW }).toBe("hidden");
     await page.waitForTimeout(7_000);
     expect(reads.count).toBe(1);
@@ -295,7 +278,7 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
     });
     const second = await openPage();
     await second.page.routeWebSocket(/\/results\/live$/, (socket) => socket.close({ code: 1011 }));
-    await second.page.goto(`${base}/p/${visible.id}`);
+    await second.page.goto(`${live.base}/p/${visible.id}`);
     await expect.poll(() => liveMode(second.page), { timeout: SLOW }).toBe("polling");
     const setHidden = (value: boolean) =>
       second.page.evaluate((hide) => {
@@ -326,8 +309,8 @@ describe.skipIf(!CHROMIUM)("poll flows on the pages", () => {
       await page.getByRole("button", { name: "Create an account" }).click();
     };
     await auditPages({
-      browser: browser as Browser,
-      base,
+      browser: live.browser,
+      base: live.base,
       pages: [
         { name: "poll-new", path: "/p/new", ready: registerMode },
         { name: "poll-members", path: `/p/${members.id}`, ready: registerMode },

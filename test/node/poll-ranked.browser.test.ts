@@ -6,23 +6,15 @@
  * more ballots arrive, and axe at 375 and 1280 px, light and dark.
  */
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  CHROMIUM,
-  type LocalStack,
-  launchChromium,
-  openWatchedPage,
-  startLocalStack,
-} from "../helpers/browser.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { CHROMIUM, openWatchedPage, useBrowserStack } from "../helpers/browser.ts";
 import { auditPages } from "../helpers/page-audit.ts";
 import { RESULTS_DIR } from "../helpers/page-checks.ts";
 
 if (!CHROMIUM) console.log("SKIPPED ranked poll browser check: no Chromium (apt-get install -y chromium).");
 
-let stack: LocalStack | undefined;
-let browser: Browser | undefined;
-let base = "";
+const live = useBrowserStack();
 const SLOW = 20_000;
 const PROMPT = `Rank <em>the</em> options & "pick"`;
 const LABELS = ["Alpha", "Beta", "Gamma", "Delta"];
@@ -38,7 +30,7 @@ async function rankedPoll(): Promise<RankedPoll> {
   const headers = { "Content-Type": "application/json" };
   const email = `owner-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
   const owner = (await (
-    await fetch(`${base}/auth/register`, {
+    await fetch(`${live.base}/auth/register`, {
       method: "POST",
       headers,
       body: JSON.stringify({ email, password: "tangerine-Otter-42-skyline", display_name: "O" }),
@@ -52,7 +44,7 @@ async function rankedPoll(): Promise<RankedPoll> {
       { prompt: PROMPT, kind: "ranked", max_selections: 3, choices: LABELS.map((label) => ({ label })) },
     ],
   };
-  const response = await fetch(`${base}/polls`, {
+  const response = await fetch(`${live.base}/polls`, {
     method: "POST",
     headers: { ...headers, Authorization: `Bearer ${owner.access_token}` },
     body: JSON.stringify(body),
@@ -71,9 +63,9 @@ async function rankedPoll(): Promise<RankedPoll> {
 
 /** Another voter's ballot through the JSON API (a fresh voter cookie), ranking `labels` in order. */
 async function voteByApi(poll: RankedPoll, labels: string[]): Promise<number> {
-  const visit = await fetch(`${base}/polls/${poll.id}`);
+  const visit = await fetch(`${live.base}/polls/${poll.id}`);
   await visit.arrayBuffer();
-  const response = await fetch(`${base}/polls/${poll.id}/votes`, {
+  const response = await fetch(`${live.base}/polls/${poll.id}/votes`, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
@@ -89,7 +81,7 @@ async function voteByApi(poll: RankedPoll, labels: string[]): Promise<number> {
 
 /** The page's own ballot, read as the page's browser (its voter cookie): labels in rank order. */
 async function ballotOnRecord(page: Page, poll: RankedPoll): Promise<string[]> {
-  const response = await page.request.get(`${base}/polls/${poll.id}/votes/mine`);
+  const response = await page.request.get(`${live.base}/polls/${poll.id}/votes/mine`);
   expect(response.status()).toBe(200);
   const ballot = (await response.json()) as { answers: Array<{ choice_ids: string[] }> };
   const labelOf = new Map(Object.entries(poll.choice).map(([label, id]) => [id, label]));
@@ -119,21 +111,10 @@ async function countBallotsSent(page: Page, pollId: string): Promise<{ readonly 
 }
 
 describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
-  beforeAll(async () => {
-    stack = await startLocalStack();
-    base = stack.base;
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-
   it("ranks with the move buttons and the selects, sends that order, changes it, refuses a repeated rank inline, and shows the runoff", async () => {
     const poll = await rankedPoll();
-    const { page, problems, close } = await openWatchedPage(browser as Browser);
-    await page.goto(`${base}/p/${poll.id}`);
+    const { page, problems, close } = await openWatchedPage(live.browser);
+    await page.goto(`${live.base}/p/${poll.id}`);
     // The owner's text is text: the prompt shows its markup as typed.
     expect(await page.locator("#vote legend").first().textContent()).toContain(PROMPT);
     expect(await page.locator("#vote em, #results em").count()).toBe(0);
@@ -221,7 +202,7 @@ describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
       ["2", "2", "1", "2", "—", "0", "Beta"],
       ["3", "2", "—", "3", "—", "0", "—"],
     ]);
-    const api = (await (await fetch(`${base}/polls/${poll.id}/results`)).json()) as {
+    const api = (await (await fetch(`${live.base}/polls/${poll.id}/results`)).json()) as {
       questions: Array<{ ranked: { winner: string } }>;
     };
     expect(api.questions[0]?.ranked.winner).toBe(poll.choice.Gamma);
@@ -237,8 +218,8 @@ describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
     const results = (page: Page) => page.locator("#results .runoff table").waitFor({ timeout: SLOW });
     // Each width and scheme gets a fresh context, so a fresh voter: the error, then a real vote.
     await auditPages({
-      browser: browser as Browser,
-      base,
+      browser: live.browser,
+      base: live.base,
       widths: [375, 1280],
       pages: [
         {
