@@ -38,16 +38,45 @@ export function appKey(segment: string): string {
   return keyOfSegment.get(segment) ?? "";
 }
 
-/** The app for a key of appKey(): only the groups that serve its paths, in mounting order. */
-export async function appForKey(key: string): Promise<{ fetch: Fetch }> {
-  if (key === "whole") return (await import("./app.ts")).createApp();
+/** An app, and whether it is whole (every group it needs loaded) and may be kept. */
+interface Built {
+  app: { fetch: Fetch };
+  complete: boolean;
+}
+
+/**
+ * The app for a key of appKey(): only the groups that serve its paths, in mounting order. If a
+ * group fails to load, the app answers its paths through the whole middleware stack with the
+ * error handler's 500 problem+json (logged, with a request id), and is not kept: the next
+ * request tries again.
+ */
+export async function appForKey(key: string): Promise<Built> {
+  if (key === "whole") return { app: (await import("./app.ts")).createApp(), complete: true };
   const groups = key === "" ? [] : key.split(",").map((index) => LAZY_ROUTE_GROUPS[Number(index)]);
   // The middleware stack and its imports (zod, drizzle, the drivers) load with the first app.
-  const [{ assembleApp }, ...routers] = await Promise.all([
+  const [{ assembleApp }, ...loads] = await Promise.all([
     import("./app.assemble.ts"),
-    ...groups.map((group) => (group as (typeof LAZY_ROUTE_GROUPS)[number]).load()),
+    ...groups.map((group) =>
+      (group as (typeof LAZY_ROUTE_GROUPS)[number]).load().then(
+        // A bundled module whose evaluation threw counts as evaluated: the next import of it
+        // resolves with its exports unset, so an undefined router is a failed load too.
+        (router) => router ?? new Error(`route group ${key} did not load`),
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+      ),
+    ),
   ]);
-  return assembleApp(routers);
+  const failed = loads.find((load) => load instanceof Error);
+  if (failed) {
+    return {
+      app: assembleApp([], (app) =>
+        app.all("*", () => {
+          throw failed;
+        }),
+      ),
+      complete: false,
+    };
+  }
+  return { app: assembleApp(loads as Exclude<(typeof loads)[number], Error>[]), complete: true };
 }
 
 /**
@@ -67,7 +96,8 @@ export function lazyAppFetch(): Fetch {
     let app = apps.get(key);
     if (!app) {
       const built = await appForKey(key);
-      app = apps.get(key) ?? built;
+      if (!built.complete) return built.app.fetch(request, env, ctx);
+      app = apps.get(key) ?? built.app;
       apps.set(key, app);
     }
     return app.fetch(request, env, ctx);

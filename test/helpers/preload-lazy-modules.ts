@@ -5,7 +5,13 @@
  * spot. Under the test runner it is a real module fetch, and workerd cancels a request that
  * awaits I/O started by another request: two tests whose first requests under one prefix meet
  * would fail at random. Loaded here first, every later `import()` finds the module evaluated.
- * test/node/boundaries.test.ts holds this list to the `import()` calls in src/.
+ */
+import { LAZY_ROUTE_GROUPS } from "../../src/route-groups.ts";
+
+/**
+ * The modules loaded on first use outside src/route-groups.ts (whose groups are loaded through
+ * its own table), by path under src/. test/node/boundaries.test.ts holds this list to the
+ * `import()` calls in src/.
  */
 export const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   "app.ts": () => import("../../src/app.ts"),
@@ -15,16 +21,12 @@ export const LAZY_MODULES: Record<string, () => Promise<unknown>> = {
   "db/client.ts": () => import("../../src/db/client.ts"),
   "routes/polls/polls.service.ts": () => import("../../src/routes/polls/polls.service.ts"),
   "routes/polls/polls.results.ts": () => import("../../src/routes/polls/polls.results.ts"),
-  "routes/home/home.index.ts": () => import("../../src/routes/home/home.index.ts"),
-  "routes/system/health.index.ts": () => import("../../src/routes/system/health.index.ts"),
-  "routes/system/stats.index.ts": () => import("../../src/routes/system/stats.index.ts"),
-  "routes/auth/auth.index.ts": () => import("../../src/routes/auth/auth.index.ts"),
-  "routes/audit/audit.index.ts": () => import("../../src/routes/audit/audit.index.ts"),
-  "routes/notes/notes.index.ts": () => import("../../src/routes/notes/notes.index.ts"),
-  "routes/polls/polls.index.ts": () => import("../../src/routes/polls/polls.index.ts"),
-  "routes/events/events.index.ts": () => import("../../src/routes/events/events.index.ts"),
-  "routes/webhooks/webhooks.index.ts": () => import("../../src/routes/webhooks/webhooks.index.ts"),
-  "routes/github/github.index.ts": () => import("../../src/routes/github/github.index.ts"),
-  "routes/cards/cards.index.ts": () => import("../../src/routes/cards/cards.index.ts"),
-  "routes/pages/pages.index.ts": () => import("../../src/routes/pages/pages.index.ts"),
 };
+
+/** Every route group and every other module loaded on first use. */
+export async function preloadLazyModules(): Promise<void> {
+  await Promise.all([
+    ...LAZY_ROUTE_GROUPS.map((group) => group.load()),
+    ...Object.values(LAZY_MODULES).map((load) => load()),
+  ]);
+}

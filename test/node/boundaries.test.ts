@@ -139,10 +139,14 @@ describe("where things live (README)", () => {
   });
 });
 
-/** Every module src/ loads with a dynamic `import()`, relative to src/. */
+/**
+ * Every module src/ loads with a dynamic `import()`, relative to src/, but those of
+ * route-groups.ts: the preload loads its groups through its own table.
+ */
 function lazyImports(): string[] {
   const found = new Set<string>();
   for (const file of sourceFiles(SRC)) {
+    if (relative(SRC, file) === "route-groups.ts") continue;
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node) => {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
@@ -161,7 +165,7 @@ describe("modules loaded on first use", () => {
   // workerd would cancel; the workers tests load every one of them before they start.
   it("are all loaded before the workers tests run (test/helpers/preload-lazy-modules.ts)", () => {
     const lazy = lazyImports();
-    expect(lazy.length).toBeGreaterThan(10);
+    expect(lazy.length).toBeGreaterThan(5);
     expect(Object.keys(LAZY_MODULES).sort()).toEqual(lazy);
   });
 });

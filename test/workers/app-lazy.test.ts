@@ -1,6 +1,8 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { appForKey, appKey, firstSegment } from "../../src/app.lazy.ts";
+import { appForKey, appKey, firstSegment, lazyAppFetch } from "../../src/app.lazy.ts";
 import { createApp } from "../../src/app.ts";
+import { LAZY_ROUTE_GROUPS } from "../../src/route-groups.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 
 type Routed = { routes: ReadonlyArray<{ method: string; path: string }> };
@@ -29,10 +31,20 @@ describe("apps built per path prefix", () => {
     for (const segment of segments) {
       const key = appKey(segment);
       if (key === "whole") continue;
-      served[segment] = declared((await appForKey(key)) as unknown as Routed, segment);
+      served[segment] = declared((await appForKey(key)).app as unknown as Routed, segment);
       expected[segment] = declared(whole, segment);
     }
     expect(served).toEqual(expected);
+  });
+
+  it("run the same app-wide middleware as the whole app, so no group adds one of its own to every path", async () => {
+    const appWide = (app: Routed) =>
+      app.routes
+        .filter((route) => route.path === "*" || route.path === "/*")
+        .map((r) => `${r.method} ${r.path}`);
+    const bare = (await appForKey("")).app as unknown as Routed;
+    expect(appWide(bare).length).toBeGreaterThan(5);
+    expect(appWide(createApp() as unknown as Routed)).toEqual(appWide(bare));
   });
 
   it("share one app for every path no group serves, so unknown paths cannot grow the isolate", () => {
@@ -59,5 +71,27 @@ describe("apps built per path prefix", () => {
     const document = await api("/openapi.json");
     expect(document.status).toBe(200);
     expect(Object.keys(((await document.json()) as { paths: object }).paths)).toContain("/notes/{id}");
+  });
+
+  it("answer a group that fails to load with a logged 500 problem, and load it again on the next request", async () => {
+    const health = LAZY_ROUTE_GROUPS.find((group) => group.segments.includes("health"));
+    if (!health) throw new Error("no group serves /health");
+    const load = health.load;
+    const fetchLazily = lazyAppFetch();
+    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
+    const send = () => fetchLazily(new Request("https://h.test/health"), env, ctx as never);
+    health.load = () => Promise.reject(new Error("module evaluation failed"));
+    try {
+      const failed = await send();
+      expect(failed.headers.get("x-request-id")).toBeTruthy();
+      expect(failed.headers.get("x-content-type-options")).toBe("nosniff");
+      await expectProblem(failed, 500, "internal-error");
+      // A bundled module whose evaluation threw resolves later imports with its exports unset.
+      health.load = () => Promise.resolve(undefined as never);
+      await expectProblem(await send(), 500, "internal-error");
+    } finally {
+      health.load = load;
+    }
+    expect((await send()).status).toBe(200);
   });
 });
