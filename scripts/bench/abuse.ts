@@ -19,6 +19,7 @@ import { startGithubUpstream } from "../lib/github-upstream.ts";
 import { buildWorker, startLocalWorker } from "../lib/local-worker.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
+import { percentile } from "./percentiles.ts";
 
 const SECONDS = Number(process.env.ABUSE_SECONDS ?? 8);
 /**
@@ -31,10 +32,6 @@ const PACE_MS = Number(process.env.ABUSE_PACE_MS ?? 1000);
 const VICTIM_PACE_MS = 150;
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
 function countStatuses(statuses: number[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildWorker, type LocalWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
 import type { LoadSpec } from "./load.ts";
+import { median } from "./percentiles.ts";
 import { runLoad } from "./run-load.ts";
 import { TRIVIAL_CONFIG } from "./startup.ts";
 
@@ -87,14 +88,6 @@ export function loadAverage(): number {
   return Number(/load average: ([\d.]+)/.exec(execSync("uptime").toString())?.[1] ?? Number.NaN);
 }
 
-/** The middle value (the mean of the two middle ones for an even count). */
-export const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 const round2 = (value: number) => Math.round(value * 100) / 100;
 type Scenario = ReturnType<typeof ceilingScenarios>[number];
 

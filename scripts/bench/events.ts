@@ -32,7 +32,8 @@ import { buildWorker, ROOT, registerAccount, startLocalWorker } from "../lib/loc
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { startWebhookReceiver } from "../lib/webhook-receiver.ts";
 import { migrateDatabase } from "../migrate.ts";
-import { loadAverage, median } from "./ceiling.ts";
+import { loadAverage } from "./ceiling.ts";
+import { median, percentile } from "./percentiles.ts";
 import { runLoad } from "./run-load.ts";
 import { seedVoters } from "./seed.ts";
 
@@ -90,9 +91,6 @@ function buildBaseline(): string {
   if (run.status !== 0) throw new Error(`baseline build failed: ${run.stdout}\n${run.stderr}`);
   return join(dir, "dist", "index.js");
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 /** Per route: the median req/s of each variant over the rounds, and what the events cost. */
 function routeCost(load: Record<string, Record<string, { rps: number }>>) {

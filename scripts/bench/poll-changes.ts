@@ -15,7 +15,7 @@ import { buildWorker, ROOT, startLocalWorker } from "../lib/local-worker.ts";
 import { startPgbouncer } from "../lib/pgbouncer.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
-import { percentile } from "./poll-live.ts";
+import { percentile } from "./percentiles.ts";
 import { BENCH_JWT_SECRET, benchAccessToken, seedVoters } from "./seed.ts";
 
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 200);

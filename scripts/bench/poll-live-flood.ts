@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { buildWorker, startLocalWorker } from "../lib/local-worker.ts";
 import { startPostgresServer } from "../lib/postgres-server.ts";
 import { migrateDatabase } from "../migrate.ts";
-import { percentile } from "./poll-live.ts";
+import { percentile } from "./percentiles.ts";
 import { BENCH_JWT_SECRET, benchAccessToken, seedVoters } from "./seed.ts";
 
 const VOTES = Number(process.env.BENCH_VOTES ?? 40);

@@ -50,11 +50,6 @@ export function arrivals(subscribers: Subscriber[], total: number): number[] {
   return subscribers.map((s) => s.messages.find(([, seen]) => seen >= total)?.[0] ?? Number.NaN);
 }
 
-export function percentile(values: number[], p: number): number {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 /** CPU seconds (user + system) used so far by the workerd processes under this process. */
 export async function workerdCpuSeconds(): Promise<number> {
   const { stdout } = await run("ps", ["-e", "-o", "pid=,ppid=,comm="]);

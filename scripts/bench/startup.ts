@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT } from "../lib/local-worker.ts";
+import { median } from "./percentiles.ts";
 
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 export const TRIVIAL_CONFIG = join(ROOT, "scripts", "bench", "fixtures", "trivial", "wrangler.toml");
@@ -81,8 +82,6 @@ function profileStartup(config: string, dir: string, label: string): Run {
   }
   return busySamples(JSON.parse(readFileSync(profile, "utf8")) as CpuProfile);
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 interface Profiled {
   ms: number;

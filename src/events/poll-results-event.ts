@@ -18,9 +18,14 @@ const announced = new Map<string, number>();
 export async function recordResultsChanged(
   db: Database,
   pollId: string,
-  now = Date.now(),
-  /** The poll's owner when the vote's statement already returned it: one query fewer. */
-  knownOwnerId?: string,
+  {
+    now = Date.now(),
+    knownOwnerId,
+  }: {
+    now?: number;
+    /** The poll's owner when the vote's statement already returned it: one query fewer. */
+    knownOwnerId?: string;
+  } = {},
 ): Promise<void> {
   const windowMs = RESULTS_EVENT_WINDOW_SECONDS * 1000;
   const window = Math.floor(now / windowMs);

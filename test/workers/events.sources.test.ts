@@ -50,9 +50,9 @@ describe("event sources", () => {
     const start = (Math.floor(Date.now() / windowMs) + 5) * windowMs;
     // The third call is back in the first window after this isolate moved on to the second, as
     // another isolate would be: its memory lets it through and the coalescing key stops it.
-    await withDatabase((db) => recordResultsChanged(db, poll.id, start));
-    await withDatabase((db) => recordResultsChanged(db, poll.id, start + windowMs));
-    await withDatabase((db) => recordResultsChanged(db, poll.id, start + 1));
+    await withDatabase((db) => recordResultsChanged(db, poll.id, { now: start }));
+    await withDatabase((db) => recordResultsChanged(db, poll.id, { now: start + windowMs }));
+    await withDatabase((db) => recordResultsChanged(db, poll.id, { now: start + 1 }));
     const events = (await eventPage(owner, "types=poll.results_changed")).items;
     expect(events.map((event) => event.data.window_ends_at)).toEqual([
       new Date(start + windowMs).toISOString(),

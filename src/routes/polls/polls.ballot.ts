@@ -65,7 +65,7 @@ export async function changeMyBallot(
         user_id: c.var.caller?.userId,
       });
       notifyLiveResults(c, id, "resultsChanged");
-      await recordResultsChanged(c.var.db, id, Date.now(), outcome.owner_id);
+      await recordResultsChanged(c.var.db, id, { knownOwnerId: outcome.owner_id });
       if (outcome.status === "withdrawn") return "withdrawn";
       if (!outcome.ballot) throw new Error("change_ballot changed a ballot without returning it");
       // Changed just now, so open and allowing changes: it may change again.
