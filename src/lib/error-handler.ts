@@ -56,7 +56,8 @@ export type AllowedMethodsLookup = (path: string) => string[];
 
 export function notFoundHandler(allowedMethods: AllowedMethodsLookup): NotFoundHandler<AppEnv> {
   return function notFound(c) {
-    const path = new URL(c.req.url).pathname;
+    // The path as the router matched it (percent-decoded): `/%68ealth` is `/health` to both.
+    const path = c.req.path;
     const allowed = allowedMethods(path);
     if (allowed.length > 0) {
       return problemResponse(c, "method-not-allowed", {

@@ -163,6 +163,13 @@ describe("routing errors", () => {
     await expectProblem(response, 405, "method-not-allowed");
     expect(response.headers.get("allow")).toBe("GET, HEAD");
   });
+
+  it("reads a percent-encoded path as the router does: 405 with Allow, not 404", async () => {
+    expect((await api("/%68ealth")).status).toBe(200);
+    const response = await api("/%68ealth", { method: "DELETE" });
+    await expectProblem(response, 405, "method-not-allowed");
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
 });
 
 describe("health", () => {
