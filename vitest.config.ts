@@ -114,7 +114,7 @@ export default defineConfig({
     reporters: ["default"],
     projects: [
       workersProject("workers", { include: ["test/workers/**/*.test.ts"], exclude: FLOOD_FILES }, false),
-      ...(FLOOD_FILES.length > 0 ? [workersProject("workers-flood", { include: FLOOD_FILES }, true)] : []),
+      workersProject("workers-flood", { include: FLOOD_FILES }, true),
       defineProject({
         test: {
           name: "node",

@@ -52,12 +52,12 @@ interface Built {
  */
 export async function appForKey(key: string): Promise<Built> {
   if (key === "whole") return { app: (await import("./app.ts")).createApp(), complete: true };
-  const groups = key === "" ? [] : key.split(",").map((index) => LAZY_ROUTE_GROUPS[Number(index)]);
+  const groups = key === "" ? [] : key.split(",").flatMap((index) => LAZY_ROUTE_GROUPS[Number(index)] ?? []);
   // The middleware stack and its imports (zod, drizzle, the drivers) load with the first app.
   const [{ assembleApp }, ...loads] = await Promise.all([
     import("./app.assemble.ts"),
     ...groups.map((group) =>
-      (group as (typeof LAZY_ROUTE_GROUPS)[number]).load().then(
+      group.load().then(
         // A bundled module whose evaluation threw counts as evaluated: the next import of it
         // resolves with its exports unset, so an undefined router is a failed load too.
         (router) => router ?? new Error(`route group ${key} did not load`),

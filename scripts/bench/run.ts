@@ -28,7 +28,7 @@ import {
   startTrivialWorker,
   stopCeilingTargets,
 } from "./ceiling.ts";
-import { type CpuScenario, cpuByRoute, startMinimalWorker, withWorkerdPid } from "./cpu.ts";
+import { cpuByRoute, startMinimalWorker, withWorkerdPid } from "./cpu.ts";
 import type { LoadSpec } from "./load.ts";
 import {
   connectionCost,
@@ -48,7 +48,6 @@ const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const JWT_SECRET = "bench-only-jwt-secret-0123456789abcdef";
 const NOTES = 10_000;
 const ONLY_DB = process.env.BENCH_ONLY === "db";
-/** The minimal worker doing what an authenticated database read does on the wire. */
 /**
  * What both bench workers run with. One account sends every note request, so its limits are
  * raised to what a load run needs: the figures are then each route's cost, not its refusals.
@@ -65,6 +64,7 @@ const BENCH_BINDINGS = {
   QUOTA_NOTES: String(NOTES * 100),
 };
 const MINIMAL = "minimal I/O worker (1 query + 1 KV read)";
+/** The minimal worker doing what an authenticated database read does on the wire. */
 const ROUTE_SHAPED = "minimal I/O worker, route-shaped (2 rate-limit calls, then 1 query)";
 // The same I/O as a route: its two rate-limit calls and its very query, rows sent back as JSON.
 const LIST_QUERY = "minimal I/O worker, the list page's query (2 rate-limit calls, same rows)";
@@ -296,72 +296,53 @@ async function main() {
   // read beside the plainest minimal worker, from the same run.
   const minimal = await startMinimalWorker(database.url);
   const trivialCpu = await withWorkerdPid(() => startTrivialWorker());
-  const cpu = await cpuByRoute(
+  const onMinimal = (path: string) => spec({ path, url: minimal.url.origin });
+  const getById = scenarios.find((s) => s.name.startsWith("notes: get by id"))?.spec;
+  if (!getById) throw new Error("no get-by-id scenario to measure");
+  const measured = await cpuByRoute(
     [
       { name: "trivial worker", worker: trivialCpu, spec: spec({ path: "/", url: trivialCpu.url.origin }) },
       { name: "health", worker, spec: spec({ path: "/health" }), versus: "trivial worker" },
+      { name: MINIMAL, worker: minimal, spec: onMinimal("/") },
+      { name: ROUTE_SHAPED, worker: minimal, spec: onMinimal("/?shape=route") },
+      { name: "notes: get by id", worker, spec: getById, versus: ROUTE_SHAPED },
+      { name: LIST_QUERY, worker: minimal, spec: onMinimal(`/?shape=list&user=${session.user.id}`) },
       {
-        name: MINIMAL,
-        worker: minimal,
-        spec: spec({ path: "/", url: minimal.url.origin }),
+        name: "notes: list page",
+        worker,
+        spec: spec({ path: "/notes?limit=20", headers: auth }),
+        versus: LIST_QUERY,
       },
       {
-        name: ROUTE_SHAPED,
+        name: RESULTS_QUERY,
         worker: minimal,
-        spec: spec({ path: "/?shape=route", url: minimal.url.origin }),
+        spec: onMinimal(`/?shape=results&poll=${poll.id}&user=${session.user.id}`),
       },
-      ...[
-        {
-          name: "notes: get by id",
-          spec: scenarios.find((s) => s.name.startsWith("notes: get by id"))?.spec,
-          versus: ROUTE_SHAPED,
-        },
-        {
-          name: LIST_QUERY,
-          worker: minimal,
-          spec: spec({ path: `/?shape=list&user=${session.user.id}`, url: minimal.url.origin }),
-        },
-        {
-          name: "notes: list page",
-          spec: spec({ path: "/notes?limit=20", headers: auth }),
-          versus: LIST_QUERY,
-        },
-        {
-          name: RESULTS_QUERY,
-          worker: minimal,
-          spec: spec({
-            path: `/?shape=results&poll=${poll.id}&user=${session.user.id}`,
-            url: minimal.url.origin,
-          }),
-        },
-        {
-          name: "polls: results read",
-          spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }),
-          versus: RESULTS_QUERY,
-        },
-        {
-          name: "github: cached read (hit)",
-          spec: spec({ path: `/github/users/${hitLogin}/repos` }),
-          versus: MINIMAL,
-        },
-      ].map((row) =>
-        "worker" in row && row.worker
-          ? (row as CpuScenario)
-          : { ...row, worker, spec: { ...(row.spec as LoadSpec), url: base } },
-      ),
+      {
+        name: "polls: results read",
+        worker,
+        spec: spec({ path: `/polls/${poll.id}/results`, headers: auth }),
+        versus: RESULTS_QUERY,
+      },
+      {
+        name: "github: cached read (hit)",
+        worker,
+        spec: spec({ path: `/github/users/${hitLogin}/repos` }),
+        versus: MINIMAL,
+      },
     ],
     loadAverage,
   );
   await Promise.all([minimal.stop(), trivialCpu.stop()]);
   // The database routes beside the route-shaped minimal worker too (the same run, no new load).
-  const shaped = cpu.find((row) => row.scenario === ROUTE_SHAPED);
-  for (const row of cpu)
-    Object.assign(row, {
-      ratio_route_shaped:
-        shaped && row.versus?.startsWith("minimal")
-          ? Math.round((row.cpuMsPerRequest / shaped.cpuMsPerRequest) * 100) / 100
-          : null,
-    });
+  const shaped = measured.find((row) => row.scenario === ROUTE_SHAPED);
+  const cpu = measured.map((row) => ({
+    ...row,
+    ratio_route_shaped:
+      shaped && row.versus?.startsWith("minimal")
+        ? Math.round((row.cpuMsPerRequest / shaped.cpuMsPerRequest) * 100) / 100
+        : null,
+  }));
 
   const mixed = (seconds: number) =>
     spec({
@@ -457,9 +438,8 @@ async function main() {
   );
   console.log("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
   for (const row of cpu) {
-    const shapedRatio = (row as { ratio_route_shaped?: number | null }).ratio_route_shaped;
     console.log(
-      `| ${row.scenario} | ${row.cpuMsPerRequest} | ${row.ratio ?? ""} | ${row.versus ?? ""} | ${shapedRatio ?? ""} | ${row.rps} | ${row.errors} | ${row.load_1min} |`,
+      `| ${row.scenario} | ${row.cpuMsPerRequest} | ${row.ratio ?? ""} | ${row.versus ?? ""} | ${row.ratio_route_shaped ?? ""} | ${row.rps} | ${row.errors} | ${row.load_1min} |`,
     );
   }
   console.log(

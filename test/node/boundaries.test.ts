@@ -36,25 +36,32 @@ function isTypeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean 
   return !clause.name && !!named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly);
 }
 
+/** Every file under src/, parsed once for the checks below. */
+const sources = sourceFiles(SRC).map((file) =>
+  ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true),
+);
+
+/** A relative specifier in `source`, as a path relative to src/. */
+const target = (source: ts.SourceFile, specifier: string) =>
+  relative(SRC, resolve(dirname(source.fileName), specifier));
+
 /** The project's own imports (relative specifiers), resolved to paths relative to src/. */
-function importsOf(file: string): Import[] {
-  const text = readFileSync(file, "utf8");
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+function importsOf(source: ts.SourceFile): Import[] {
   const imports: Import[] = [];
   for (const node of source.statements) {
     if (!ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) continue;
     const spec = node.moduleSpecifier;
     if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
     imports.push({
-      from: relative(SRC, file),
-      to: relative(SRC, resolve(dirname(file), spec.text)),
+      from: relative(SRC, source.fileName),
+      to: target(source, spec.text),
       typeOnly: isTypeOnly(node),
     });
   }
   return imports;
 }
 
-const imports = sourceFiles(SRC).flatMap(importsOf);
+const imports = sources.flatMap(importsOf);
 const under = (path: string, folder: string) => path.startsWith(`${folder}/`);
 const groupOf = (path: string) => (under(path, "routes") ? path.split("/")[1] : undefined);
 /**
@@ -145,13 +152,12 @@ describe("where things live (README)", () => {
  */
 function lazyImports(): string[] {
   const found = new Set<string>();
-  for (const file of sourceFiles(SRC)) {
-    if (relative(SRC, file) === "route-groups.ts") continue;
-    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  for (const source of sources) {
+    if (relative(SRC, source.fileName) === "route-groups.ts") continue;
     const visit = (node: ts.Node) => {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
         const [spec] = node.arguments;
-        if (spec && ts.isStringLiteral(spec)) found.add(relative(SRC, resolve(dirname(file), spec.text)));
+        if (spec && ts.isStringLiteral(spec)) found.add(target(source, spec.text));
       }
       ts.forEachChild(node, visit);
     };

@@ -215,7 +215,13 @@ describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
     const poll = await rankedPoll();
     for (const ranking of [["Alpha", "Beta"], ["Beta"], ["Gamma", "Beta"], ["Delta", "Alpha", "Gamma"]])
       expect(await voteByApi(poll, ranking)).toBe(201);
-    const results = (page: Page) => page.locator("#results .runoff table").waitFor({ timeout: SLOW });
+    /** Once the runoff is drawn: Alpha first, Beta at `betaRank`, then Vote. */
+    const rankAndVote = async (page: Page, betaRank: string) => {
+      await page.locator("#results .runoff table").waitFor({ timeout: SLOW });
+      await rankSelect(page, "Alpha").selectOption("1");
+      await rankSelect(page, "Beta").selectOption(betaRank);
+      await button(page, "Vote").click();
+    };
     // Each width and scheme gets a fresh context, so a fresh voter: the error, then a real vote.
     await auditPages({
       browser: live.browser,
@@ -226,10 +232,8 @@ describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
           name: "poll-ranked-error",
           path: `/p/${poll.id}`,
           ready: async (page) => {
-            await results(page);
-            await rankSelect(page, "Alpha").selectOption("1");
-            await rankSelect(page, "Beta").selectOption("1");
-            await button(page, "Vote").click();
+            // A repeated rank: refused inline.
+            await rankAndVote(page, "1");
             await page.locator(`#rank-error-${poll.question}:not([hidden])`).waitFor();
           },
         },
@@ -237,10 +241,7 @@ describe.skipIf(!CHROMIUM)("a ranked question on the poll page", () => {
           name: "poll-ranked-voted",
           path: `/p/${poll.id}`,
           ready: async (page) => {
-            await results(page);
-            await rankSelect(page, "Alpha").selectOption("1");
-            await rankSelect(page, "Beta").selectOption("2");
-            await button(page, "Vote").click();
+            await rankAndVote(page, "2");
             await button(page, "Change my vote").waitFor({ timeout: SLOW });
           },
         },

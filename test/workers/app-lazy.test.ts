@@ -1,3 +1,4 @@
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { appForKey, appKey, firstSegment, lazyAppFetch } from "../../src/app.lazy.ts";
@@ -78,8 +79,7 @@ describe("apps built per path prefix", () => {
     if (!health) throw new Error("no group serves /health");
     const load = health.load;
     const fetchLazily = lazyAppFetch();
-    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} };
-    const send = () => fetchLazily(new Request("https://h.test/health"), env, ctx as never);
+    const send = () => fetchLazily(new Request("https://h.test/health"), env, createExecutionContext());
     health.load = () => Promise.reject(new Error("module evaluation failed"));
     try {
       const failed = await send();
