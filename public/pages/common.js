@@ -36,6 +36,20 @@ window.devhub = (() => {
     return { status: response.status, body, headers: response.headers };
   }
 
+  /**
+   * For reads whose answers can arrive out of order, e.g. an anonymous read still on its way
+   * when the signed-in one returns: `const turn = newestOnly()` once, then per read
+   * `const current = turn(); const answer = await …; if (!current()) return;` drops every
+   * answer but the one to the newest read.
+   */
+  function newestOnly() {
+    let newest = 0;
+    return () => {
+      const mine = ++newest;
+      return () => mine === newest;
+    };
+  }
+
   /** Creates an element with text content only: user content never goes through innerHTML. */
   function el(tag, attributes = {}, text) {
     const node = document.createElement(tag);
@@ -182,17 +196,26 @@ window.devhub = (() => {
       $("account-switch").textContent = register ? "Use it instead" : "Create an account";
       notice(message, "");
     }
-    async function refresh() {
-      let me = null;
-      if (token.get()) {
-        const { status, body } = await api("/me");
-        if (status === 200) me = body;
-        else if (status === 401) token.clear();
-      }
-      $("signed-in").hidden = !me;
-      $("signed-in-name").textContent = me ? ` as ${me.display_name}` : "";
-      form.hidden = Boolean(me);
-      return me;
+    // A read overtaken by a newer one (the page's first read, then a sign-in) draws nothing
+    // and answers with the newer read's result.
+    const refreshTurn = newestOnly();
+    let newestRead;
+    function refresh() {
+      const current = refreshTurn();
+      newestRead = (async () => {
+        let me = null;
+        if (token.get()) {
+          const { status, body } = await api("/me");
+          if (!current()) return newestRead;
+          if (status === 200) me = body;
+          else if (status === 401) token.clear();
+        }
+        $("signed-in").hidden = !me;
+        $("signed-in-name").textContent = me ? ` as ${me.display_name}` : "";
+        form.hidden = Boolean(me);
+        return me;
+      })();
+      return newestRead;
     }
     $("account-switch").addEventListener("click", () =>
       setMode(form.dataset.mode === "register" ? "login" : "register"),
@@ -223,5 +246,17 @@ window.devhub = (() => {
   localTimes();
   copyButtons();
 
-  return { token, api, el, palette, onSchemeChange, problemText, sending, notice, localTimes, account };
+  return {
+    token,
+    api,
+    el,
+    palette,
+    onSchemeChange,
+    problemText,
+    sending,
+    notice,
+    localTimes,
+    account,
+    newestOnly,
+  };
 })();

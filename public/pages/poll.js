@@ -7,7 +7,7 @@
 // something changes that (own vote, sign-in, the closing time); polling also pauses while the
 // tab is hidden.
 (() => {
-  const { el, token, notice } = window.devhub;
+  const { el, token, notice, newestOnly } = window.devhub;
   const root = document.getElementById("poll");
   const id = root.dataset.pollId;
   const $ = (name) => document.getElementById(name);
@@ -77,8 +77,15 @@
     if (form) for (const control of form.elements) control.disabled = true;
   }
 
+  // Reads answered out of order (an anonymous one overtaken by a signed-in one): only the
+  // newest read's answer is drawn.
+  const resultsTurn = newestOnly();
+  const viewerTurn = newestOnly();
+
   async function loadResults() {
+    const current = resultsTurn();
     const { status, body } = await api(`/polls/${id}/results`);
+    if (!current()) return;
     hiddenForMe = status === 403;
     if (status === 200) render(body);
     else if (status === 403) {
@@ -198,6 +205,7 @@
 
   /** Who this viewer is, as the account section and the API see it, and what follows from it. */
   async function whoAmI(signedIn) {
+    const current = viewerTurn();
     me = signedIn;
     const form = $("vote");
     // A sign-in-only poll's form is for accounts: the note pointing to sign-in stands in for it.
@@ -207,6 +215,7 @@
     }
     // Marks this browser for anonymous polls and tells us whether it (or the account) voted.
     const { status, body } = await api(`/polls/${id}`);
+    if (!current()) return;
     // The API shows owner_id to the poll's owner and to admins only: they get the CSV link.
     $("csv").hidden = !(me && status === 200 && body.owner_id);
     invites.show(Boolean(me && status === 200 && body.owner_id === me.id));

@@ -211,6 +211,35 @@ describe.skipIf(!CHROMIUM)("the voter's own ballot on the poll page", () => {
     await voter.close();
   }, 90_000);
 
+  it("an anonymous read still on its way when the owner signs in does not hide the owner's invite section", async () => {
+    const poll = await pollByApi({ title: "Late read", voters: "invited", questions: DRINKS });
+    const { page, problems, close } = await openPage();
+    // Holds the page's first read of the poll (made before sign-in, without a token) until the
+    // signed-in view is complete: its late answer must not undo what the owner now sees.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route(`${live.base}/polls/${poll.id}`, async (route) => {
+      if (!route.request().headers().authorization) await released;
+      await route.continue();
+    });
+    const signedInSocket = page.waitForEvent("websocket", (socket) => socket.url().endsWith("/results/live"));
+    await page.goto(`${live.base}/p/${poll.id}`);
+    await signInOnPage(page, poll.email);
+    await button(page, "Create an invite link").waitFor({ timeout: SLOW });
+    // The signed-in chain ends by opening the live socket; only then may the old read land.
+    await signedInSocket;
+    const afterLateRead = page.waitForRequest((request) =>
+      request.url().endsWith(`/polls/${poll.id}/results`),
+    );
+    release();
+    await afterLateRead;
+    expect(await button(page, "Create an invite link").isVisible()).toBe(true);
+    expect(problems).toEqual([]);
+    await close();
+  }, 90_000);
+
   it("axe finds nothing serious on the voted page and the owner's invite-only page, at 375 and 1440 px, light and dark", async () => {
     const anonymous = await pollByApi({ title: "Axe drinks", voters: "anonymous", questions: DRINKS });
     const invited = await pollByApi({ title: "Axe invited", voters: "invited", questions: DRINKS });
