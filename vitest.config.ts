@@ -89,10 +89,21 @@ const FLOOD_FILES = [
 /**
  * Browser and page checks (Chromium against `npm start`) test what pages show, not how the
  * database answers: the database paths under them are the workers project's, on every run.
- * They run on the PGlite run only (scripts/run-tests.ts prints so on the PostgreSQL run).
+ * TEST_BROWSER_CHECKS says where they run: "with" the PGlite run (its default), "without"
+ * (the other runs, and `npm test`'s PGlite run), or "only" (the pages run of
+ * scripts/run-tests.ts, `--project node`: `npm test` runs it beside the others).
  */
 const BROWSER_FILES = ["test/node/**/*browser*.test.ts"];
-const pagesChecked = (process.env.TEST_DATABASE ?? "pglite") === "pglite";
+const browserChecks =
+  process.env.TEST_BROWSER_CHECKS ??
+  ((process.env.TEST_DATABASE ?? "pglite") === "pglite" ? "with" : "without");
+const nodeFiles =
+  browserChecks === "only"
+    ? { include: BROWSER_FILES }
+    : {
+        include: ["test/node/**/*.test.ts"],
+        exclude: [...configDefaults.exclude, ...(browserChecks === "with" ? [] : BROWSER_FILES)],
+      };
 
 /**
  * Node-side files run one at a time, after the workers projects (a later group: vitest runs one
@@ -118,8 +129,7 @@ export default defineConfig({
       defineProject({
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...(pagesChecked ? [] : BROWSER_FILES)],
+          ...nodeFiles,
           environment: "node",
           maxWorkers: NODE_FILES_AT_ONCE,
           sequence: { groupOrder: 1 },

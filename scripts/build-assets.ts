@@ -6,9 +6,9 @@
  * under one of STATIC_ROUTES, where no API route lives, and of a type the asset router knows. `npm start`, the tests,
  * the benches and the deploy scripts run it first (docs/deployment.md, "Static assets").
  */
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, extname, join, relative } from "node:path";
+import { basename, dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isStaticPath, STATIC_ROUTES } from "./lib/static-routes.ts";
 
@@ -44,12 +44,33 @@ export function assetPaths(): string[] {
     .sort();
 }
 
+/**
+ * The test runs build at once, beside servers reading public/: a file already in place is left
+ * alone (an unchanged file wakes no `wrangler dev` watcher), and a new one appears whole, by
+ * rename, never half-copied.
+ */
+export function copyUnlessSame(file: string, target: string): void {
+  const wanted = readFileSync(file);
+  const present = (() => {
+    try {
+      return readFileSync(target);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (present?.equals(wanted)) return;
+  // A dotfile: assetPaths() (another run's check, running now) and the asset upload skip it.
+  const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+  copyFileSync(file, partial);
+  renameSync(partial, target);
+}
+
 /** Synchronous, so `buildWorker()` (scripts/lib/local-worker.ts) can run it before bundling. */
 export function buildAssets(): void {
   for (const { path, file } of vendoredFiles()) {
     const target = join(ASSETS_DIR, path);
     mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(file, target);
+    copyUnlessSame(file, target);
   }
   for (const path of assetPaths()) {
     if (!isStaticPath(path)) {

@@ -13,7 +13,7 @@ interface VitestJsonReport {
 
 const dir = new URL("../test-results/", import.meta.url);
 /** The runs' own reports (scripts/run-tests.ts); other JSON there (bench figures a test writes) is not one. */
-const RUNS = ["pglite.json", "postgres.json", "neon.json"];
+const RUNS = ["pglite.json", "postgres.json", "neon.json", "pages.json"];
 const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => RUNS.includes(file));
 let passed = 0;
 let failed = 0;

@@ -4,11 +4,13 @@
  * the Neon driver through a local WebSocket proxy), applies the migrations and hands the URLs
  * to both test projects through `provide()`.
  */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { type RunningDatabase, startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
 import { startGithubUpstream } from "../scripts/lib/github-upstream.ts";
 import { startHyperdriveCacheEmulator } from "../scripts/lib/hyperdrive-cache.ts";
-import { buildWorker } from "../scripts/lib/local-worker.ts";
+import { BUNDLE_DIR, buildWorker } from "../scripts/lib/local-worker.ts";
 import { startNeonWsProxy } from "../scripts/lib/neon-ws-proxy.ts";
 import { findPgbouncer, startPgbouncer } from "../scripts/lib/pgbouncer.ts";
 import { startPostgresServer } from "../scripts/lib/postgres-server.ts";
@@ -36,7 +38,14 @@ export default async function setup(project: TestProject) {
   // The worker reaches a real server the way it reaches production: through a
   // transaction-mode pool (PgBouncer standing in for Hyperdrive). Migrations and
   // fault-injection statements use the server directly.
-  const pool = kind !== "pglite" && findPgbouncer() ? await startPgbouncer(database.url) : undefined;
+  // Its clients wait for a server connection as long as a statement may run (5 s), not the
+  // 1 s that sheds load elsewhere: `npm test` runs two suites at once on two cores, and a
+  // 200-ballot flood then queues past 1 s. These suites check what concurrency does to the
+  // data; the shedding and the dead-database 503 are the fault tests' own pool's.
+  const pool =
+    kind !== "pglite" && findPgbouncer()
+      ? await startPgbouncer(database.url, { queryWaitSeconds: 5 })
+      : undefined;
   if (kind !== "pglite" && !pool) console.log("NOTE: no pgbouncer; the PostgreSQL run connects directly.");
   // The Neon run: the worker's Neon driver dials a WebSocket proxy in front of the same pool,
   // as it would dial Neon's pooled endpoint.
@@ -60,11 +69,14 @@ export default async function setup(project: TestProject) {
   project.provide("hyperdriveCachingOnUrl", hyperdrive.cachingOnUrl);
   project.provide("hyperdriveCachingDisabledUrl", hyperdrive.cachingDisabledUrl);
   // Node-side suites (fuzz, faults) run the deployable bundle itself in workerd.
-  project.provide("workerBundle", buildWorker());
+  // Its own directory: the runs of `npm test` build at the same time.
+  const bundleDir = join(BUNDLE_DIR, `test-${process.pid}`);
+  project.provide("workerBundle", buildWorker(bundleDir));
   return async () => {
     await Promise.all([neonProxy?.stop(), hyperdrive.stop()]);
     await pool?.stop();
     await Promise.all([database.stop(), github.stop(), receiver.stop()]);
+    await rm(bundleDir, { recursive: true, force: true });
   };
 }
 

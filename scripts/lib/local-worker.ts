@@ -15,18 +15,21 @@ import { buildAssets } from "../build-assets.ts";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BUNDLE_DIR = join(ROOT, "dist");
 
-/** `wrangler deploy --dry-run --outdir dist`: the exact bundle that would be deployed. */
-export function buildWorker(): string {
+/**
+ * `wrangler deploy --dry-run --outdir dist`: the exact bundle that would be deployed. Runs
+ * that may build at once (the test runs) each pass their own `outDir`.
+ */
+export function buildWorker(outDir = BUNDLE_DIR): string {
   // The static assets sit beside the bundle (wrangler.toml [assets]): complete public/ first.
   buildAssets();
   // Run wrangler's entry with this Node (24), whatever `node` the PATH would pick.
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", BUNDLE_DIR], {
+  const result = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outDir], {
     cwd: ROOT,
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(`wrangler build failed:\n${result.stdout}\n${result.stderr}`);
-  return join(BUNDLE_DIR, "index.js");
+  return join(outDir, "index.js");
 }
 
 export interface LocalWorkerOptions {

@@ -55,7 +55,7 @@ async function waitForPort(port: number, child: ChildProcess, logFile: string): 
  */
 export async function startPgbouncer(
   directUrl: string,
-  options: { poolSize?: number } = {},
+  options: { poolSize?: number; queryWaitSeconds?: number } = {},
 ): Promise<PooledDatabase> {
   const binary = findPgbouncer();
   if (!binary) throw new Error("No pgbouncer binary found (apt-get install pgbouncer).");
@@ -87,7 +87,7 @@ export async function startPgbouncer(
     // but by default keeps a client that is already waiting for a server connection queued
     // for 120 s. A pool in front of a dead origin should answer, not queue: 1 s, so the
     // worker can say 503 within ~2 s. It also sheds load when all server connections are busy.
-    "query_wait_timeout = 1",
+    `query_wait_timeout = ${options.queryWaitSeconds ?? 1}`,
     `admin_users = ${user}`,
   ].join("\n");
   const configFile = join(dir, "pgbouncer.ini");
