@@ -6,7 +6,7 @@
  * under one of STATIC_ROUTES, where no API route lives, and of a type the asset router knows. `npm start`, the tests,
  * the benches and the deploy scripts run it first (docs/deployment.md, "Static assets").
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, extname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,7 +61,7 @@ export function copyUnlessSame(file: string, target: string): void {
   if (present?.equals(wanted)) return;
   // A dotfile: assetPaths() (another run's check, running now) and the asset upload skip it.
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
-  copyFileSync(file, partial);
+  writeFileSync(partial, wanted);
   renameSync(partial, target);
 }
 

@@ -15,16 +15,15 @@ import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildAssets } from "./build-assets.ts";
+import type { TestRun } from "./lib/test-runs.ts";
 
-const KINDS = ["pglite", "postgres", "neon", "pages"] as const;
-type Kind = (typeof KINDS)[number];
 /** Balanced by their times alone: about 220 + 215 s and 290 + 180 s. */
-const LANES: Kind[][] = [
+const LANES: TestRun[][] = [
   ["pglite", "postgres"],
   ["pages", "neon"],
 ];
 /** The PGlite run leaves the browser checks to the pages run. */
-const RUN_ENV: Partial<Record<Kind, NodeJS.ProcessEnv>> = {
+const RUN_ENV: Partial<Record<TestRun, NodeJS.ProcessEnv>> = {
   pglite: { TEST_BROWSER_CHECKS: "without" },
 };
 const PROGRESS_MS = 60_000;
@@ -32,13 +31,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = join(root, "test-results");
 
 interface Finished {
-  kind: Kind;
+  kind: TestRun;
   code: number;
   seconds: number;
 }
 
 /** Runs one database's suite with its output in its own log; resolves when it exits. */
-function runKind(kind: Kind, started: number): Promise<Finished> {
+function runKind(kind: TestRun, started: number): Promise<Finished> {
   const logPath = join(resultsDir, `${kind}.log`);
   const log = createWriteStream(logPath);
   const child = spawn(process.execPath, [join(root, "scripts", "run-tests.ts"), kind], {
@@ -66,7 +65,7 @@ mkdirSync(resultsDir, { recursive: true });
 // Once here, so the runs' own calls find public/ complete and leave it untouched.
 buildAssets();
 const started = Date.now();
-const running = new Set<Kind>();
+const running = new Set<TestRun>();
 console.log(
   `test runs in two lanes at once: ${LANES.map((lane) => lane.join(" then ")).join("; ")} (each printed whole when it ends)`,
 );
@@ -76,7 +75,7 @@ const progress = setInterval(() => {
 }, PROGRESS_MS);
 
 /** One lane's runs, one after another, whatever each one's outcome. */
-async function runLane(lane: Kind[]): Promise<Finished[]> {
+async function runLane(lane: TestRun[]): Promise<Finished[]> {
   const results: Finished[] = [];
   for (const kind of lane) {
     running.add(kind);

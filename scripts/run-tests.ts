@@ -12,10 +12,10 @@ import { fileURLToPath } from "node:url";
 import { buildAssets } from "./build-assets.ts";
 import { findPgbouncer } from "./lib/pgbouncer.ts";
 import { findPostgresBinaries } from "./lib/postgres-server.ts";
+import { TEST_RUNS, type TestRun } from "./lib/test-runs.ts";
 
-const KINDS = ["pglite", "postgres", "neon", "pages"] as const;
-const kind = KINDS.find((name) => name === process.argv[2]) ?? "pglite";
-const LABELS: Record<(typeof KINDS)[number], string> = {
+const kind = TEST_RUNS.find((name) => name === process.argv[2]) ?? "pglite";
+const LABELS: Record<TestRun, string> = {
   pglite: "PGlite (embedded)",
   postgres: "PostgreSQL server through PgBouncer (transaction mode)",
   neon: "the Neon driver through a WebSocket proxy, PgBouncer and PostgreSQL",

@@ -3,6 +3,7 @@
  * summed over the per-database vitest JSON reports in test-results/.
  */
 import { readdir, readFile } from "node:fs/promises";
+import { TEST_RUNS } from "./lib/test-runs.ts";
 
 interface VitestJsonReport {
   numPassedTests: number;
@@ -13,7 +14,7 @@ interface VitestJsonReport {
 
 const dir = new URL("../test-results/", import.meta.url);
 /** The runs' own reports (scripts/run-tests.ts); other JSON there (bench figures a test writes) is not one. */
-const RUNS = ["pglite.json", "postgres.json", "neon.json", "pages.json"];
+const RUNS = TEST_RUNS.map((run) => `${run}.json`);
 const files = (await readdir(dir).catch(() => [] as string[])).filter((file) => RUNS.includes(file));
 let passed = 0;
 let failed = 0;

@@ -198,15 +198,13 @@ window.devhub = (() => {
     }
     // A read overtaken by a newer one (the page's first read, then a sign-in) draws nothing
     // and answers with the newer read's result.
-    const refreshTurn = newestOnly();
     let newestRead;
     function refresh() {
-      const current = refreshTurn();
-      newestRead = (async () => {
+      const read = (async () => {
         let me = null;
         if (token.get()) {
           const { status, body } = await api("/me");
-          if (!current()) return newestRead;
+          if (read !== newestRead) return newestRead;
           if (status === 200) me = body;
           else if (status === 401) token.clear();
         }
@@ -215,7 +213,8 @@ window.devhub = (() => {
         form.hidden = Boolean(me);
         return me;
       })();
-      return newestRead;
+      newestRead = read;
+      return read;
     }
     $("account-switch").addEventListener("click", () =>
       setMode(form.dataset.mode === "register" ? "login" : "register"),

@@ -106,6 +106,12 @@ export async function openWatchedPage(browser: Browser, options: BrowserContextO
 export interface BrowserStack {
   readonly base: string;
   readonly browser: Browser;
+  /** POSTs JSON to the stack, as `token`'s account when given (setting up what a page shows). */
+  postJson(
+    path: string,
+    body: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 /**
@@ -136,6 +142,17 @@ export function useBrowserStack(): BrowserStack {
     },
     get browser() {
       return started(browser);
+    },
+    async postJson(path, body, token) {
+      const response = await fetch(`${started(stack).base}${path}`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
   };
 }

@@ -69,18 +69,9 @@ async function auditAndCapture(page: Page, name: string, path: string, charts: s
   await close();
 }
 
-async function postJson(path: string, body: unknown, token?: string) {
-  const response = await fetch(`${live.base}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /** Creates a poll through the API as `token`'s account; the ids are what the page tests vote with. */
 async function createPollAs(token: string, body: Record<string, unknown>) {
-  const created = await postJson("/polls", body, token);
+  const created = await live.postJson("/polls", body, token);
   expect(created.status).toBe(201);
   return created.body as { id: string; questions: Array<{ id: string; choices: Array<{ id: string }> }> };
 }
@@ -149,7 +140,7 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
 
   it("poll: a vote moves the bars, another voter's vote arrives without reload, and the form works without JS", async () => {
     const email = `pages-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
-    const owner = await postJson("/auth/register", {
+    const owner = await live.postJson("/auth/register", {
       email,
       password: "tangerine-Otter-42-skyline",
       display_name: "Owner",
@@ -210,7 +201,7 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
     const password = "tangerine-Otter-42-skyline";
     const account = async (name: string) => {
       const email = `${name}-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
-      const registered = await postJson("/auth/register", { email, password, display_name: name });
+      const registered = await live.postJson("/auth/register", { email, password, display_name: name });
       return { email, token: registered.body.access_token as string };
     };
     const [owner, voter, other] = [await account("owner"), await account("voter"), await account("other")];
@@ -256,7 +247,7 @@ describe.skipIf(!CHROMIUM)("pages in a browser", () => {
   }, 90_000);
 
   it("poll: without a WebSocket the page says so and polls, and another vote still arrives", async () => {
-    const owner = await postJson("/auth/register", {
+    const owner = await live.postJson("/auth/register", {
       email: `fallback-${crypto.randomUUID().slice(0, 8)}@devhub.test`,
       password: "tangerine-Otter-42-skyline",
       display_name: "Owner",

@@ -25,22 +25,14 @@ const DRINKS = [
 type Options = Parameters<typeof openWatchedPage>[1];
 const openPage = (options: Options = {}) => openWatchedPage(live.browser, options);
 
-async function postJson(path: string, body: unknown, token?: string) {
-  const response = await fetch(`${live.base}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
-
 /** A poll made through the API by a fresh account; `invite()` issues one invitation token. */
 async function pollByApi(body: Record<string, unknown>) {
   const email = `owner-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
-  const owner = await postJson("/auth/register", { email, password: PASSWORD, display_name: "O" });
-  const token = owner.access_token as string;
-  const poll = (await postJson("/polls", body, token)) as { id: string };
-  const invite = async () => (await postJson(`/polls/${poll.id}/invites`, {}, token)).token as string;
+  const owner = await live.postJson("/auth/register", { email, password: PASSWORD, display_name: "O" });
+  const token = owner.body.access_token as string;
+  const poll = (await live.postJson("/polls", body, token)).body as { id: string };
+  const invite = async () =>
+    (await live.postJson(`/polls/${poll.id}/invites`, {}, token)).body.token as string;
   return { id: poll.id, email, invite };
 }
 

@@ -25,23 +25,14 @@ type Options = Parameters<typeof openWatchedPage>[1];
 const openPage = (options: Options = {}) => openWatchedPage(live.browser, options);
 const uniqueEmail = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}@devhub.test`;
 
-async function postJson(path: string, body: unknown, token?: string) {
-  const response = await fetch(`${live.base}${path}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as Record<string, unknown>;
-}
-
 /** A poll made through the API by a fresh account, for the tests that start on its page. */
 async function pollByApi(body: Record<string, unknown>): Promise<{ id: string }> {
-  const owner = await postJson("/auth/register", {
+  const owner = await live.postJson("/auth/register", {
     email: uniqueEmail("owner"),
     password: PASSWORD,
     display_name: "O",
   });
-  return (await postJson("/polls", body, owner.access_token as string)) as { id: string };
+  return (await live.postJson("/polls", body, owner.body.access_token as string)).body as { id: string };
 }
 
 /** Registers through the page's account section (its "Create an account" mode). */
